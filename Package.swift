@@ -1,0 +1,30 @@
+// swift-tools-version: 6.0
+// RQLKit: a toolkit for the Flexible Sync subset of Realm Query Language.
+//
+// The pipeline is visible in the targets:
+//   RQLSyntax    source -> tokens -> AST (lexer, Pratt parser, diagnostics, printers); no dependencies
+//   RQLSemantics schemas, App Services config, type checker, Flexible Sync rules
+//   RQL          the public facade for embedding
+//   rql          the command-line tool
+import PackageDescription
+
+let package = Package(
+    name: "RQLKit",
+    products: [
+        .library(name: "RQL", targets: ["RQL"]),
+        .executable(name: "rql", targets: ["rql"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "RQLSyntax"),
+        .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
+        .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics"]),
+        .executableTarget(
+            name: "rql",
+            dependencies: ["RQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax"]),
+        .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
+    ]
+)

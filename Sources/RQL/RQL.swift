@@ -1,0 +1,3 @@
+// The public facade: `import RQL` gives the whole toolkit.
+@_exported import RQLSyntax
+@_exported import RQLSemantics
