@@ -5,6 +5,7 @@
 //   RQLSyntax    source -> tokens -> AST (lexer, Pratt parser, diagnostics, printers); no dependencies
 //   RQLSemantics schemas, App Services config, type checker, Flexible Sync rules
 //   RQL          the public facade for embedding
+//   RQLCorpus    the .rqlt conformance corpus: reader and runner
 //   rql          the command-line tool
 import PackageDescription
 
@@ -13,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "RQL", targets: ["RQL"]),
         .executable(name: "rql", targets: ["rql"]),
+        .executable(name: "rql-bench", targets: ["rql-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,10 +23,12 @@ let package = Package(
         .target(name: "RQLSyntax"),
         .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics"]),
+        .target(name: "RQLCorpus", dependencies: ["RQL"]),
         .executableTarget(
             name: "rql",
             dependencies: ["RQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax"]),
+        .executableTarget(name: "rql-bench", dependencies: ["RQLSyntax"]),
+        .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
     ]
 )

@@ -147,7 +147,7 @@ public struct Lexer: Sendable {
                 i += 1
             } else if c >= 0x80, let n = utf8Length(at: i) {
                 i += n
-            } else if c == UInt8(ascii: "\\"), [UInt8(ascii: " "), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t")].contains(byte(i + 1)) {
+            } else if c == UInt8(ascii: "\\"), Self.isEscapedWhitespace(byte(i + 1)) {
                 i += 2
             } else {
                 break
@@ -160,47 +160,61 @@ public struct Lexer: Sendable {
     /// but `true`, `false`, `in`, `not`, `any`, `some`, `all`, `none`, `first`, `last` and `size`
     /// exist only in all-lowercase and all-uppercase spellings (`True` is a property name).
     static func keyword(_ word: ArraySlice<UInt8>) -> TokenKind? {
-        guard word.count >= 2, word.count <= 14 else { return nil }
-        var lower = [UInt8]()
-        lower.reserveCapacity(word.count)
+        guard word.count >= 2, word.count <= 16 else { return nil }
+        var key = KeywordKey()
         var hasLower = false, hasUpper = false
-        for c in word {
+        for (i, c) in word.enumerated() {
             switch c {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): hasLower = true; lower.append(c)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasUpper = true; lower.append(c | 0x20)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): hasLower = true; key.set(i, c)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasUpper = true; key.set(i, c | 0x20)
             default: return nil
             }
         }
-        let word = String(decoding: lower, as: UTF8.self)
-        if let kind = caseInsensitiveKeywords[word] { return kind }
-        if !(hasLower && hasUpper), let kind = twoSpellingKeywords[word] { return kind }
+        if let kind = caseInsensitiveKeywords[key] { return kind }
+        if !(hasLower && hasUpper), let kind = twoSpellingKeywords[key] { return kind }
         return nil
     }
 
-    private static let caseInsensitiveKeywords: [String: TokenKind] = [
-        "and": .and, "or": .or,
-        "beginswith": .beginsWith, "endswith": .endsWith, "contains": .contains, "text": .text,
-        "like": .like, "between": .between, "geowithin": .geoWithin,
-        "truepredicate": .truePredicate, "falsepredicate": .falsePredicate,
-        "sort": .sort, "distinct": .distinct, "limit": .limit, "obj": .obj,
-        "ascending": .ascending, "asc": .ascending, "descending": .descending, "desc": .descending,
-        "subquery": .subquery, "geobox": .geoBox, "geopolygon": .geoPolygon, "geocircle": .geoCircle,
-        "bin": .binary, "binary": .binary,
-        "inf": .infinity, "infinity": .infinity, "nan": .nan, "null": .null, "nil": .null,
-    ]
+    /// A lowercase word of up to 16 letters packed into two integers: keyword lookup without
+    /// allocating a String per identifier.
+    struct KeywordKey: Hashable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        init() {}
+        init(_ word: String) {
+            for (i, c) in word.utf8.enumerated() { set(i, c) }
+        }
+        mutating func set(_ i: Int, _ c: UInt8) {
+            if i < 8 { low |= UInt64(c) << (8 * UInt64(i)) } else { high |= UInt64(c) << (8 * UInt64(i - 8)) }
+        }
+    }
 
-    private static let twoSpellingKeywords: [String: TokenKind] = [
-        "in": .in, "not": .not, "any": .any, "some": .any, "all": .all, "none": .none,
-        "true": .true, "false": .false, "first": .first, "last": .last, "size": .indexSize,
+    private static let caseInsensitiveKeywords: [KeywordKey: TokenKind] = Dictionary(uniqueKeysWithValues: [
+        ("and", TokenKind.and), ("or", .or),
+        ("beginswith", .beginsWith), ("endswith", .endsWith), ("contains", .contains), ("text", .text),
+        ("like", .like), ("between", .between), ("geowithin", .geoWithin),
+        ("truepredicate", .truePredicate), ("falsepredicate", .falsePredicate),
+        ("sort", .sort), ("distinct", .distinct), ("limit", .limit), ("obj", .obj),
+        ("ascending", .ascending), ("asc", .ascending), ("descending", .descending), ("desc", .descending),
+        ("subquery", .subquery), ("geobox", .geoBox), ("geopolygon", .geoPolygon), ("geocircle", .geoCircle),
+        ("bin", .binary), ("binary", .binary),
+        ("inf", .infinity), ("infinity", .infinity), ("nan", .nan), ("null", .null), ("nil", .null),
+    ].map { (KeywordKey($0.0), $0.1) })
+
+    /// Keywords realm spells only in all-lowercase or all-uppercase.
+    private static let twoSpellingKeywords: [KeywordKey: TokenKind] = Dictionary(uniqueKeysWithValues: [
+        ("in", TokenKind.in), ("not", .not), ("any", .any), ("some", .any), ("all", .all), ("none", .none),
+        ("true", .true), ("false", .false), ("first", .first), ("last", .last), ("size", .indexSize),
+    ].map { (KeywordKey($0.0), $0.1) })
+
+    private static let atKeywords: [(String, TokenKind)] = [
+        ("@size", .size), ("@count", .size), ("@max", .max), ("@min", .min), ("@sum", .sum),
+        ("@avg", .avg), ("@links", .backlinks), ("@type", .type), ("@keys", .keyOrValue),
+        ("@values", .keyOrValue),
     ]
 
     private func matchAtKeyword(at p: Int) -> (TokenKind, Int)? {
-        let table: [(String, TokenKind)] = [
-            ("@size", .size), ("@count", .size), ("@max", .max), ("@min", .min), ("@sum", .sum),
-            ("@avg", .avg), ("@links", .backlinks), ("@type", .type), ("@keys", .keyOrValue),
-            ("@values", .keyOrValue),
-        ]
-        for (spelling, kind) in table where hasPrefix(spelling, at: p) { return (kind, spelling.utf8.count) }
+        for (spelling, kind) in Self.atKeywords where hasPrefix(spelling, at: p) { return (kind, spelling.utf8.count) }
         return nil
     }
 
@@ -305,13 +319,14 @@ public struct Lexer: Sendable {
         if digits > 0 { consider(.number, 1 + digits) }
         consider(.float, matchFloat(at: p))
         // Flex matches the fixed spellings, so `-information` is `-inf` followed by `ormation`.
-        for (spelling, kind) in [("infinity", TokenKind.infinity), ("inf", .infinity), ("nan", .nan)]
-        where hasPrefixIgnoringCase(spelling, at: p + 1) {
+        for (spelling, kind) in Self.signedWords where hasPrefixIgnoringCase(spelling, at: p + 1) {
             consider(kind, 1 + spelling.count)
             break
         }
         return best
     }
+
+    private static let signedWords: [(String, TokenKind)] = [("infinity", .infinity), ("inf", .infinity), ("nan", .nan)]
 
     private func hasPrefixIgnoringCase(_ s: String, at p: Int) -> Bool {
         var i = p
@@ -492,6 +507,10 @@ public struct Lexer: Sendable {
 
     static func isBlank(_ c: UInt8) -> Bool {
         c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\n")
+    }
+    /// The letter after a backslash that makes escaped whitespace in an identifier (`float\\ fees`).
+    static func isEscapedWhitespace(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: " ") || c == UInt8(ascii: "n") || c == UInt8(ascii: "r") || c == UInt8(ascii: "t")
     }
     static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
     static func isHexDigit(_ c: UInt8) -> Bool {

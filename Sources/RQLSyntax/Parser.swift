@@ -61,7 +61,21 @@ public struct Parser {
         var parser = Parser(source: source, tokens: tokens)
         parser.diagnostics = lexerDiagnostics
         let query = parser.parseQuery()
-        return ParsedQuery(query: query, tokens: tokens, diagnostics: parser.diagnostics, source: source)
+        return ParsedQuery(query: query, tokens: tokens, diagnostics: Self.capped(parser.diagnostics), source: source)
+    }
+
+    /// Diagnostics in source order, at most `Limits.maxDiagnostics` of them plus one line saying
+    /// how many more there were.
+    static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var sorted = diagnostics.enumerated().sorted {
+            ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset)
+        }.map(\.element).filter { $0.code != .tooManyErrors }
+        guard sorted.count > Limits.maxDiagnostics else { return sorted }
+        let dropped = sorted.count - Limits.maxDiagnostics
+        let at = sorted[Limits.maxDiagnostics].range
+        sorted.removeLast(dropped)
+        sorted.append(Diagnostic(.tooManyErrors, "\(dropped) more errors not shown", at: at))
+        return sorted
     }
 
     // MARK: - State
@@ -119,16 +133,18 @@ public struct Parser {
         let predicate = parseOr()
         let suffixes = parseSuffixes()
         while !atEnd {
-            // Something is left: say what could have come here, then keep looking for more errors.
+            // Something is left: say what could have come here, skip to the next AND/OR and go on
+            // parsing, so that later mistakes are reported too.
             if current.kind == .rightParen {
                 report(.unbalancedParenthesis, "unexpected ')': there is no '(' to close", current.range)
-            } else {
+            } else if current.kind != .invalid {
                 report(.unexpectedToken, "expected AND, OR, SORT, DISTINCT, LIMIT or end of query, found \(describe(current))",
                        current.range, notes: missingOperatorNote())
             }
+            while !atEnd, Self.infixRule(current.kind)?.role != .logical { advance() }
+            if atEnd { break }
             advance()
             recovering = false
-            if Self.infixRule(current.kind)?.role == .logical { advance() }
             _ = parseOr()
             _ = parseSuffixes()
         }
@@ -216,7 +232,7 @@ public struct Parser {
         guard let rule = Self.infixRule(operatorToken.kind), rule.precedence == .comparison,
               let op = Self.comparisonOperator(operatorToken.kind) else {
             if case .missing = lhs.value { synchronize(); return .missing(start) }
-            reportMissingOperator(after: lhs.value)
+            if operatorToken.kind != .invalid { reportMissingOperator(after: lhs.value) }
             synchronize()
             return .missing(start.union(previous.range))
         }
@@ -816,7 +832,7 @@ public struct Parser {
 
     private mutating func parseSuffixes() -> [QuerySuffix] {
         var suffixes: [QuerySuffix] = []
-        while [.sort, .distinct, .limit].contains(current.kind), !recovering {
+        while current.kind == .sort || current.kind == .distinct || current.kind == .limit, !recovering {
             let keyword = advance()
             expect(.leftParen, "after \(text(keyword).uppercased())")
             switch keyword.kind {

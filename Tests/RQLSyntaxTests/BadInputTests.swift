@@ -1,0 +1,111 @@
+import Testing
+@testable import RQLSyntax
+
+/// Hostile input: no crash, no hang, no stack overflow, and a diagnostic that says what is wrong.
+@Suite struct BadInputTests {
+    @Test func nestingUpToTheLimitParses() {
+        let depth = Limits.maxNestingDepth
+        let query = String(repeating: "(", count: depth) + "a == 1" + String(repeating: ")", count: depth)
+        #expect(Parser.parse(query).diagnostics.isEmpty)
+        let nots = String(repeating: "NOT ", count: depth) + "a == 1"
+        #expect(Parser.parse(nots).diagnostics.isEmpty)
+    }
+
+    @Test func tenThousandNestedParenthesesGiveOneClearError() {
+        let query = String(repeating: "(", count: 10_000) + "a == 1" + String(repeating: ")", count: 10_000)
+        let errors = Parser.parse(query).diagnostics.errors
+        #expect(errors.map(\.code) == [.nestingTooDeep])
+        #expect(errors[0].message.contains("\(Limits.maxNestingDepth)"))
+        // Values nest too: ((((a)))) == 1 and long arithmetic chains.
+        let values = String(repeating: "(", count: 10_000) + "a" + String(repeating: ")", count: 10_000) + " == 1"
+        #expect(Parser.parse(values).diagnostics.errors.map(\.code) == [.nestingTooDeep])
+        let sum = "a" + String(repeating: " + a", count: 5_000) + " == 1"
+        #expect(Parser.parse(sum).diagnostics.errors.map(\.code) == [.nestingTooDeep])
+    }
+
+    @Test func aHundredThousandOrTermsAreOneFlatNode() {
+        let query = (0..<100_000).map { "owner == 'u\($0)'" }.joined(separator: " OR ")
+        let parsed = Parser.parse(query)
+        #expect(parsed.diagnostics.isEmpty)
+        guard case .or(let terms, _) = parsed.query.predicate else {
+            Issue.record("expected OR")
+            return
+        }
+        #expect(terms.count == 100_000)
+        #expect(Printer.print(parsed.query).utf8.count == query.utf8.count)
+    }
+
+    @Test func oneMegabyteQuery() {
+        // A 1 MB string literal and a 1 MB run of garbage.
+        let big = "name == '" + String(repeating: "x", count: 1 << 20) + "'"
+        #expect(Parser.parse(big).diagnostics.isEmpty)
+        let garbage = String(repeating: "a == ( # ", count: (1 << 20) / 9)
+        let errors = Parser.parse(garbage).diagnostics
+        #expect(errors.hasErrors)
+        #expect(errors.count <= Limits.maxDiagnostics + 1)
+    }
+
+    @Test func unterminatedThings() {
+        for query in ["name == 'abc", "name == \"abc\\\"", "a IN {1, 2", "a IN {1, 2,", "(a == 1", "a[0 == 1",
+                      "SUBQUERY(items, $x, $x.a == 1", "TRUEPREDICATE SORT(a ASC", "bin('x'", "a == oid(12"] {
+            let parsed = Parser.parse(query)
+            #expect(parsed.diagnostics.hasErrors, "\(query)")
+            #expect(parsed.diagnostics.allSatisfy { $0.range.end <= query.utf8.count }, "\(query)")
+        }
+    }
+
+    @Test func integersBeyondSixtyFourBitsAreTokensNotCrashes() {
+        let parsed = Parser.parse("age == 123456789012345678901234567890 AND $123456789012345678901234567890 == a")
+        // The literal is kept as written (the checker decides its value); the argument index cannot be.
+        #expect(parsed.diagnostics.errors.map(\.code) == [.invalidInteger])
+    }
+
+    @Test func everyByteValueAloneAndInContext() {
+        for byte in UInt8.min...UInt8.max {
+            for bytes in [[byte], Array("a == ".utf8) + [byte], [byte] + Array(" == 1".utf8),
+                          Array("a == '".utf8) + [byte] + Array("'".utf8)] {
+                let parsed = Parser.parse(bytes)
+                for d in parsed.diagnostics {
+                    #expect(d.range.start >= 0 && d.range.end <= bytes.count && d.range.start <= d.range.end)
+                }
+                // Rendering must cope with whatever the source holds.
+                _ = DiagnosticRenderer().render(parsed.diagnostics, source: bytes)
+            }
+        }
+    }
+
+    @Test func invalidUTF8AndNulBytes() {
+        let invalid: [UInt8] = Array("name == 'ab".utf8) + [0xFF, 0xFE] + Array("' AND x\u{0}y == 1".utf8)
+        let codes = Parser.parse(invalid).diagnostics.map(\.code)
+        #expect(codes.contains(.invalidUTF8))
+        #expect(codes.contains(.invalidCharacter))
+    }
+
+    @Test func randomBytesNeverCrashAndRoundTripWhenTheyParse() {
+        var rng = SplitMix64(seed: 7)
+        let alphabet = Array("abc$_ 019.-+*/=!<>&|()[]{},'\"\\@xTO:uidn\u{0}é".utf8)
+        for _ in 0..<20_000 {
+            let length = Int(rng.next() % 24)
+            let bytes = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            let parsed = Parser.parse(bytes)
+            if !parsed.diagnostics.hasErrors {
+                let again = Parser.parse(Printer.print(parsed.query))
+                #expect(!again.diagnostics.hasErrors, "\(String(decoding: bytes, as: UTF8.self))")
+                #expect(again.query.erasingRanges() == parsed.query.erasingRanges(), "\(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
+}
+
+/// The deterministic generator the tests use (the same as the benchmark's).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
