@@ -48,6 +48,59 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidPath = "RQL1113"
     case invalidSuffix = "RQL1114"
     case tooManyErrors = "RQL1199"
+    // Flexible Sync subscriptions
+    case subscriptionTooLarge = "RQL4001"
+    case asymmetricCollection = "RQL4002"
+    case fieldNotQueryable = "RQL4003"
+    case indexedFieldNotUsed = "RQL4004"
+    case unsupportedInSubscription = "RQL4005"
+    case caseInsensitiveSubscription = "RQL4006"
+    // Type checker
+    case unknownCollection = "RQL2001"
+    case unknownProperty = "RQL2002"
+    case unsupportedKeyPath = "RQL2101"
+    case unsupportedPropertyType = "RQL2102"
+    case unsupportedAggregate = "RQL2103"
+    case unsupportedSubquery = "RQL2104"
+    case unsupportedArithmetic = "RQL2105"
+    case unsupportedOperator = "RQL2106"
+    case unsupportedSuffix = "RQL2107"
+    case unsupportedLinkConstant = "RQL2108"
+    case unsupportedListComparison = "RQL2109"
+    case typeMismatch = "RQL2201"
+    case quantifierNeedsList = "RQL2202"
+    case inNeedsList = "RQL2203"
+    case betweenNeedsTwoValues = "RQL2204"
+    case betweenOnListNeedsAll = "RQL2205"
+    case stringOperatorType = "RQL2206"
+    case caseInsensitiveType = "RQL2207"
+    case constantComparison = "RQL2208"
+    case nonFiniteNotSupported = "RQL2209"
+    case invalidLiteral = "RQL2210"
+    case missingArgument = "RQL2301"
+    case argumentNotList = "RQL2302"
+    case argumentIsList = "RQL2303"
+    case invalidArgument = "RQL2304"
+    case octalLiteral = "RQL2401"
+    case integerOutOfRange = "RQL2402"
+    // Schema files, sync config, app exports
+    case invalidJSON = "RQL3001"
+    case unreadableFile = "RQL3002"
+    case invalidSchema = "RQL3003"
+    case unsupportedBsonType = "RQL3004"
+    case missingPrimaryKey = "RQL3005"
+    case invalidPrimaryKey = "RQL3006"
+    case duplicateSchema = "RQL3007"
+    case invalidSyncConfig = "RQL3008"
+    case notFlexibleSync = "RQL3009"
+    case reservedFieldName = "RQL3010"
+    case ineligibleQueryableField = "RQL3011"
+    case indexedFieldNotQueryable = "RQL3012"
+    case ineligibleIndexedField = "RQL3013"
+    case tooManyIndexedFields = "RQL3014"
+    case tooManyQueryableFields = "RQL3015"
+    case unknownConfigCollection = "RQL3016"
+    case queryableFieldNotInSchema = "RQL3017"
 
     /// Kind, severity and summary of one code.
     public struct Info: Sendable {
@@ -79,6 +132,56 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .invalidPath: Info(kind: .syntax, severity: .error, summary: "a malformed key path")
         case .invalidSuffix: Info(kind: .syntax, severity: .error, summary: "a malformed SORT, DISTINCT or LIMIT clause")
         case .tooManyErrors: Info(kind: .syntax, severity: .error, summary: "more errors than Limits.maxDiagnostics; the rest are not reported")
+        case .subscriptionTooLarge: Info(kind: .limit, severity: .error, summary: "a subscription query over 256 kB")
+        case .asymmetricCollection: Info(kind: .notQueryable, severity: .error, summary: "a subscription on an asymmetric (Data Ingest) collection")
+        case .fieldNotQueryable: Info(kind: .notQueryable, severity: .error, summary: "a field that is not queryable for the collection")
+        case .indexedFieldNotUsed: Info(kind: .unsupported, severity: .error, summary: "a subscription without == or IN on the indexed queryable field in a top-level AND")
+        case .unsupportedInSubscription: Info(kind: .unsupported, severity: .error, summary: "valid RQL that Flexible Sync rejects (list vs list, LIKE, ALL/NONE over arrays)")
+        case .caseInsensitiveSubscription: Info(kind: .warning, severity: .warning, summary: "[c] in a subscription: the server cannot use indexes")
+        case .unknownCollection: Info(kind: .unknown, severity: .error, summary: "no collection of that name in the schema")
+        case .unknownProperty: Info(kind: .unknown, severity: .error, summary: "no property of that name in the collection")
+        case .unsupportedKeyPath: Info(kind: .unsupported, severity: .error, summary: "a key path through links, embedded objects, dictionaries or indexes")
+        case .unsupportedPropertyType: Info(kind: .unsupported, severity: .error, summary: "a property of a type queries cannot use (embedded object, mixed, dictionary)")
+        case .unsupportedAggregate: Info(kind: .unsupported, severity: .error, summary: "@count, @size, @min, @max, @sum, @avg or @type")
+        case .unsupportedSubquery: Info(kind: .unsupported, severity: .error, summary: "SUBQUERY")
+        case .unsupportedArithmetic: Info(kind: .unsupported, severity: .error, summary: "arithmetic (+ - * /)")
+        case .unsupportedOperator: Info(kind: .unsupported, severity: .error, summary: "TEXT (full-text search) or GEOWITHIN")
+        case .unsupportedSuffix: Info(kind: .unsupported, severity: .error, summary: "SORT, DISTINCT or LIMIT")
+        case .unsupportedLinkConstant: Info(kind: .unsupported, severity: .error, summary: "a link constant: obj(...), O1, L1:2")
+        case .unsupportedListComparison: Info(kind: .unsupported, severity: .error, summary: "a comparison between two list properties")
+        case .typeMismatch: Info(kind: .type, severity: .error, summary: "operands of types that cannot be compared")
+        case .quantifierNeedsList: Info(kind: .type, severity: .error, summary: "ANY/ALL/NONE before a property that is not a list")
+        case .inNeedsList: Info(kind: .type, severity: .error, summary: "IN with something other than a list on its right")
+        case .betweenNeedsTwoValues: Info(kind: .type, severity: .error, summary: "BETWEEN with a list of other than two values")
+        case .betweenOnListNeedsAll: Info(kind: .type, severity: .error, summary: "BETWEEN on a list property without ALL")
+        case .stringOperatorType: Info(kind: .type, severity: .error, summary: "a string operator on something that is not a string or binary")
+        case .caseInsensitiveType: Info(kind: .type, severity: .error, summary: "[c] on something that is not a string or binary")
+        case .constantComparison: Info(kind: .type, severity: .error, summary: "a comparison between two constants")
+        case .nonFiniteNotSupported: Info(kind: .type, severity: .error, summary: "inf or nan compared with an int or string")
+        case .invalidLiteral: Info(kind: .type, severity: .error, summary: "a literal whose value is malformed (base64, date)")
+        case .missingArgument: Info(kind: .args, severity: .error, summary: "$n with fewer than n+1 arguments")
+        case .argumentNotList: Info(kind: .args, severity: .error, summary: "ANY/ALL/NONE before an argument that is not a list")
+        case .argumentIsList: Info(kind: .args, severity: .error, summary: "a list argument where a single value is needed")
+        case .invalidArgument: Info(kind: .args, severity: .error, summary: "an argument that is not a literal RQL value")
+        case .octalLiteral: Info(kind: .warning, severity: .warning, summary: "an integer with a leading zero, which realm reads as octal")
+        case .integerOutOfRange: Info(kind: .warning, severity: .warning, summary: "an integer beyond 64 bits, which realm caps")
+        case .invalidJSON: Info(kind: .schema, severity: .error, summary: "a schema or config file that is not valid JSON")
+        case .unreadableFile: Info(kind: .schema, severity: .error, summary: "a file or folder that is missing, unreadable or not UTF-8")
+        case .invalidSchema: Info(kind: .schema, severity: .error, summary: "a schema.json field with the wrong shape (title, properties, required, items...)")
+        case .unsupportedBsonType: Info(kind: .schema, severity: .error, summary: "a bsonType that is unknown or not a Realm property type")
+        case .missingPrimaryKey: Info(kind: .schema, severity: .error, summary: "a schema without the primary key property '_id'")
+        case .invalidPrimaryKey: Info(kind: .schema, severity: .error, summary: "an '_id' whose type cannot be a primary key (objectId, string, int, long, uuid)")
+        case .duplicateSchema: Info(kind: .schema, severity: .error, summary: "a second schema with the same title")
+        case .invalidSyncConfig: Info(kind: .schema, severity: .error, summary: "a sync/config.json field with the wrong shape")
+        case .notFlexibleSync: Info(kind: .schema, severity: .error, summary: "a sync config whose type is not 'flexible'")
+        case .reservedFieldName: Info(kind: .schema, severity: .error, summary: "an RQL reserved word used as a property or queryable field name")
+        case .ineligibleQueryableField: Info(kind: .schema, severity: .error, summary: "a queryable field that is an embedded object, list of objects, dictionary or mixed")
+        case .indexedFieldNotQueryable: Info(kind: .schema, severity: .error, summary: "an indexed queryable field missing from queryable_fields_names")
+        case .ineligibleIndexedField: Info(kind: .schema, severity: .error, summary: "an indexed queryable field that is not an int, long, string, objectId or uuid")
+        case .tooManyIndexedFields: Info(kind: .schema, severity: .error, summary: "more than one indexed queryable field")
+        case .tooManyQueryableFields: Info(kind: .warning, severity: .warning, summary: "more than 10 queryable fields apply to one collection")
+        case .unknownConfigCollection: Info(kind: .warning, severity: .warning, summary: "a collection named in the sync config that is not in the schema")
+        case .queryableFieldNotInSchema: Info(kind: .warning, severity: .warning, summary: "a collection queryable field that the collection does not have")
         }
     }
 
