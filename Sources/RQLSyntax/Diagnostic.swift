@@ -68,4 +68,12 @@ extension Array where Element == Diagnostic {
     public var hasErrors: Bool { contains { $0.severity == .error } }
     /// Only the errors.
     public var errors: [Diagnostic] { filter { $0.severity == .error } }
+
+    /// The error that decides the query's fate (the corpus's `error <kind>`): the first syntax
+    /// error, else the first `unsupported` one (a query that uses links is unsupported whatever
+    /// else is wrong with it), else the first error.
+    public var primaryError: Diagnostic? {
+        let errors = self.errors
+        return errors.first { $0.kind == .syntax } ?? errors.first { $0.kind == .unsupported } ?? errors.first
+    }
 }

@@ -1,0 +1,131 @@
+import RQLSyntax
+
+/// A query after type checking: every property resolved against the collection's schema, every
+/// constant converted to a value of the type it is compared with, every argument bound.
+///
+/// It keeps realm's comparison shapes (which side is a list, which quantifier applies) so that the
+/// interpreter and the compiler decide the same thing. `IN` has become `==` (realm: "IN is a
+/// shorthand for == ANY"); TEXT, GEOWITHIN, links, aggregates and the like never get here.
+public struct CheckedQuery: Hashable, Sendable {
+    /// The collection queried.
+    public var collection: ObjectSchema
+    public var predicate: CheckedPredicate
+
+    public init(collection: ObjectSchema, predicate: CheckedPredicate) {
+        self.collection = collection
+        self.predicate = predicate
+    }
+}
+
+public indirect enum CheckedPredicate: Hashable, Sendable {
+    case constant(Bool)
+    case not(CheckedPredicate)
+    case and([CheckedPredicate])
+    case or([CheckedPredicate])
+    case comparison(CheckedComparison)
+}
+
+/// The comparison operators left after checking.
+public enum CheckedOperator: String, Hashable, Sendable, CaseIterable {
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+    case beginsWith = "BEGINSWITH"
+    case endsWith = "ENDSWITH"
+    case contains = "CONTAINS"
+    case like = "LIKE"
+    /// Inclusive at both ends; the right side is a list of exactly two values.
+    case between = "BETWEEN"
+
+    public var isStringOperator: Bool {
+        self == .beginsWith || self == .endsWith || self == .contains || self == .like
+    }
+
+    /// The operator with its operands swapped (`5 < age` is `age > 5`); nil for the string
+    /// operators and BETWEEN, whose sides play different roles.
+    public var swapped: CheckedOperator? {
+        switch self {
+        case .equal, .notEqual: self
+        case .less: .greater
+        case .lessEqual: .greaterEqual
+        case .greater: .less
+        case .greaterEqual: .lessEqual
+        default: nil
+        }
+    }
+}
+
+/// A property of the queried collection, resolved.
+public struct PropertyReference: Hashable, Sendable {
+    public var name: String
+    /// Position in `ObjectSchema.properties`: the column the runtime reads.
+    public var index: Int
+    /// The scalar type, or the element type of a list.
+    public var type: ScalarType
+    public var isList: Bool
+    /// Whether the value (or, for a list, an element) can be null.
+    public var isNullable: Bool
+
+    public init(name: String, index: Int, type: ScalarType, isList: Bool, isNullable: Bool) {
+        self.name = name
+        self.index = index
+        self.type = type
+        self.isList = isList
+        self.isNullable = isNullable
+    }
+}
+
+/// One side of a comparison.
+public struct CheckedOperand: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case property(PropertyReference)
+        /// A literal or scalar argument.
+        case constant(Value)
+        /// A list literal or list argument.
+        case list([Value])
+    }
+    public var kind: Kind
+    /// ANY/ALL/NONE as written; nil when implied.
+    public var quantifier: Quantifier?
+    public var range: SourceRange
+
+    public init(_ kind: Kind, quantifier: Quantifier? = nil, range: SourceRange = .none) {
+        self.kind = kind
+        self.quantifier = quantifier
+        self.range = range
+    }
+
+    /// True for a list property or a constant list: the side holds several values.
+    public var isMultiValued: Bool {
+        switch kind {
+        case .property(let p): p.isList
+        case .constant: false
+        case .list: true
+        }
+    }
+
+    public var property: PropertyReference? {
+        if case .property(let p) = kind { return p }
+        return nil
+    }
+}
+
+public struct CheckedComparison: Hashable, Sendable {
+    public var left: CheckedOperand
+    public var op: CheckedOperator
+    public var caseInsensitive: Bool
+    public var right: CheckedOperand
+    public var range: SourceRange
+
+    public init(_ left: CheckedOperand, _ op: CheckedOperator, _ right: CheckedOperand,
+                caseInsensitive: Bool = false, range: SourceRange = .none) {
+        self.left = left
+        self.op = op
+        self.caseInsensitive = caseInsensitive
+        self.right = right
+        self.range = range
+    }
+}
