@@ -7,14 +7,18 @@ enum CorpusSupport {
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Every `.rqlt` file below `Corpus/<folder>`, parsed.
+    /// Every `.rqlt` file below `Corpus/<folder>` (recursively), parsed.
     static func files(in folder: String) -> [CorpusFile] {
         let directory = repositoryRoot.appendingPathComponent("Corpus").appendingPathComponent(folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".rqlt") }.sorted().compactMap { name in
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        var names: [String] = []
+        while let name = enumerator?.nextObject() as? String {
+            if name.hasSuffix(".rqlt") { names.append(name) }
+        }
+        return names.sorted().compactMap { name in
             let url = directory.appendingPathComponent(name)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
-            return CorpusFile.parse(text, path: "Corpus/\(folder)/\(name)")
+            return CorpusFile.parse(text, path: "Corpus/\(folder.isEmpty ? "" : folder + "/")\(name)")
         }
     }
 

@@ -1,0 +1,137 @@
+import RQLSyntax
+
+/// Flexible Sync validation of a subscription: the rules App Services' sync server applied, on top
+/// of the type checker (`RQL-REFERENCE.md` §2). Messages follow the server's shape
+/// (`invalid match expression for table "Task": key "notes" is not a queryable field`) so users
+/// recognise them, and point at the offending text.
+public enum FlexibleSyncValidator {
+    /// The largest subscription query the server accepts (its `LimitsExceeded` error).
+    public static let maxQueryBytes = 256 * 1024
+
+    /// Checks `text` as a subscription on `collection` under `config`.
+    public static func validate(_ text: String, collection: ObjectSchema, config: SyncConfig,
+                                arguments: [Value] = []) -> CheckResult {
+        let table = "table \"\(collection.title)\""
+        let size = text.utf8.count
+        if size > maxQueryBytes {
+            return CheckResult(query: nil, diagnostics: [Diagnostic(
+                .subscriptionTooLarge,
+                "the subscription query is \(size) bytes; Flexible Sync accepts at most 256 kB (\(maxQueryBytes) bytes) per query (LimitsExceeded)",
+                at: SourceRange(0, size))])
+        }
+        if config.isAsymmetric(collection) {
+            return CheckResult(query: nil, diagnostics: [Diagnostic(
+                .asymmetricCollection,
+                "unsupported query for \(table): '\(collection.title)' is an asymmetric (Data Ingest) collection, which clients can write to but not subscribe to",
+                at: SourceRange(0, size))])
+        }
+        let parsed = Parser.parse(text)
+        var result = Checker.check(parsed, collection: collection, arguments: arguments)
+        guard let query = result.query else { return result }
+        var rules = Rules(collection: collection, config: config, table: table, source: parsed.source)
+        rules.visit(query.predicate, topLevel: true)
+        rules.checkIndexedField(query.predicate, wholeQuery: SourceRange(0, size))
+        result.diagnostics = (result.diagnostics + rules.diagnostics).enumerated()
+            .sorted { ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset) }.map(\.element)
+        if result.diagnostics.hasErrors { result.query = nil }
+        return result
+    }
+
+    /// The walk over a checked query that applies each rule.
+    private struct Rules {
+        let collection: ObjectSchema
+        let config: SyncConfig
+        let table: String
+        let source: [UInt8]
+        var diagnostics: [Diagnostic] = []
+        var reported: Set<String> = []
+
+        init(collection: ObjectSchema, config: SyncConfig, table: String, source: [UInt8]) {
+            self.collection = collection
+            self.config = config
+            self.table = table
+            self.source = source
+        }
+
+        mutating func visit(_ p: CheckedPredicate, topLevel: Bool) {
+            switch p {
+            case .constant: break
+            case .not(let inner): visit(inner, topLevel: false)
+            case .and(let ps), .or(let ps): for q in ps { visit(q, topLevel: false) }
+            case .comparison(let c): visit(c)
+            }
+        }
+
+        mutating func visit(_ c: CheckedComparison) {
+            for side in [c.left, c.right] {
+                guard let property = side.property else { continue }
+                if !config.isQueryable(property.name, in: collection.collectionName),
+                   !config.isQueryable(property.name, in: collection.title) {
+                    if reported.insert(property.name).inserted {
+                        diagnostics.append(Diagnostic(
+                            .fieldNotQueryable, "invalid match expression for \(table): key \"\(property.name)\" is not a queryable field",
+                            at: side.range, notes: [DiagnosticNote("add it to queryable_fields_names or collection_queryable_fields_names in sync/config.json")]))
+                    }
+                }
+                if property.isList, let q = side.quantifier, q != .any {
+                    diagnostics.append(Diagnostic(
+                        .unsupportedInSubscription,
+                        "unsupported query for \(table): \(q.rawValue) over the array \"\(property.name)\" is not supported by Flexible Sync; use ANY (or IN)",
+                        at: side.range))
+                }
+            }
+            if c.left.property?.isList == true && isConstantList(c.right) || c.right.property?.isList == true && isConstantList(c.left) {
+                diagnostics.append(Diagnostic(
+                    .unsupportedInSubscription,
+                    "unsupported query for \(table): Flexible Sync cannot compare two lists ('\(text(c.range))'); compare one value with the array, e.g. 'comedy' IN genres",
+                    at: c.range))
+            }
+            if c.op == .like {
+                diagnostics.append(Diagnostic(
+                    .unsupportedInSubscription,
+                    "unsupported query for \(table): LIKE is not among the operators Flexible Sync documents; use BEGINSWITH, ENDSWITH or CONTAINS",
+                    at: c.range))
+            }
+            if c.caseInsensitive {
+                diagnostics.append(Diagnostic(
+                    .caseInsensitiveSubscription,
+                    "case-insensitive comparisons ([c]) cannot use indexes on the server and may be slow",
+                    at: c.range))
+            }
+        }
+
+        private func isConstantList(_ o: CheckedOperand) -> Bool {
+            if case .list = o.kind { return true }
+            return false
+        }
+
+        /// The indexed queryable field must be compared with `==` or `IN` against a constant in the
+        /// query or in one of its top-level AND terms (reference §2.1).
+        mutating func checkIndexedField(_ p: CheckedPredicate, wholeQuery: SourceRange) {
+            guard let field = config.indexedQueryableField, collection.property(named: field) != nil else { return }
+            let terms: [CheckedPredicate]
+            if case .and(let ps) = p { terms = ps } else { terms = [p] }
+            let satisfied = terms.contains { term in
+                guard case .comparison(let c) = term, c.op == .equal else { return false }
+                for (side, other) in [(c.left, c.right), (c.right, c.left)] {
+                    if side.property?.name == field, side.property?.isList == false, side.quantifier == nil, other.property == nil {
+                        return true
+                    }
+                }
+                return false
+            }
+            if !satisfied {
+                diagnostics.append(Diagnostic(
+                    .indexedFieldNotUsed,
+                    "invalid match expression for \(table): the indexed queryable field \"\(field)\" must be compared with == or IN against a constant in every subscription, joined to the rest with AND",
+                    at: wholeQuery,
+                    notes: [DiagnosticNote("for example '\(field) == $0 AND (...)' or '\(field) IN {1, 2} AND ...'; an OR, a NOT or a range comparison does not count")]))
+            }
+        }
+
+        private func text(_ range: SourceRange) -> String {
+            let end = min(range.end, source.count), start = min(range.start, end)
+            return String(decoding: source[start..<end], as: UTF8.self)
+        }
+    }
+}
