@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "rql",
             dependencies: ["RQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "rql-bench", dependencies: ["RQLSyntax"]),
+        .executableTarget(name: "rql-bench", dependencies: ["RQL"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
     ]

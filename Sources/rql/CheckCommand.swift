@@ -1,0 +1,31 @@
+import ArgumentParser
+import RQL
+
+/// `rql check`: is the query valid (and, with --subscription, a valid Flexible Sync subscription)?
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a query against a schema; exit 0 if valid, 65 with diagnostics on stderr if not.")
+
+    @OptionGroup var input: QueryInput
+    @OptionGroup var options: SchemaOptions
+
+    @Flag(name: .long, help: "Validate as a Flexible Sync subscription (queryable fields, indexed field, size limit...).")
+    var subscription = false
+
+    func run() throws {
+        let text = try input.text()
+        let (schema, sync) = try options.load()
+        let collection = try options.collection(in: schema)
+        let arguments = try options.arguments()
+        let result = subscription
+            ? FlexibleSyncValidator.validate(text, collection: collection, config: sync ?? .developmentMode, arguments: arguments)
+            : Checker.check(text, collection: collection, arguments: arguments)
+        if !result.diagnostics.isEmpty {
+            let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
+            printError(renderer.render(result.diagnostics, source: text))
+        }
+        if result.diagnostics.hasErrors { throw ExitStatus.dataError }
+        print("valid" + (subscription ? " subscription" : " query") + " on '\(collection.title)'")
+    }
+}
