@@ -920,7 +920,8 @@ public struct Parser {
 
     private mutating func index(digits: SourceRange, _ token: Token) -> Int {
         if let n = Int(text(digits)) { return n }
-        report(.invalidInteger, "argument index '\(text(token))' is too large", token.range)
+        // realm lexes it and then finds no such argument: an argument error, not a syntax error.
+        report(.missingArgument, "argument index '\(text(token))' is too large", token.range)
         return 0
     }
 
