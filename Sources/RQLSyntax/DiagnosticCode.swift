@@ -101,6 +101,17 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case tooManyQueryableFields = "RQL3015"
     case unknownConfigCollection = "RQL3016"
     case queryableFieldNotInSchema = "RQL3017"
+    // Documents (`objects` blocks, Extended JSON document files)
+    case documentInvalidJSON = "RQL5001"
+    case documentNotObject = "RQL5002"
+    case documentUnknownField = "RQL5003"
+    case documentMissingField = "RQL5004"
+    case documentTypeMismatch = "RQL5005"
+    case documentInvalidValue = "RQL5006"
+    case documentValueOutOfRange = "RQL5007"
+    case documentUnsupportedField = "RQL5008"
+    case documentDuplicateID = "RQL5009"
+    case documentTooManyErrors = "RQL5010"
 
     /// Kind, severity and summary of one code.
     public struct Info: Sendable {
@@ -182,6 +193,16 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .tooManyQueryableFields: Info(kind: .warning, severity: .warning, summary: "more than 10 queryable fields apply to one collection")
         case .unknownConfigCollection: Info(kind: .warning, severity: .warning, summary: "a collection named in the sync config that is not in the schema")
         case .queryableFieldNotInSchema: Info(kind: .warning, severity: .warning, summary: "a collection queryable field that the collection does not have")
+        case .documentInvalidJSON: Info(kind: .schema, severity: .error, summary: "a document (or document file) that is not valid JSON")
+        case .documentNotObject: Info(kind: .schema, severity: .error, summary: "a document that is not a JSON object")
+        case .documentUnknownField: Info(kind: .schema, severity: .error, summary: "a document field the collection's schema does not have")
+        case .documentMissingField: Info(kind: .schema, severity: .error, summary: "a required field that is missing or null")
+        case .documentTypeMismatch: Info(kind: .schema, severity: .error, summary: "a field value whose JSON or Extended JSON type does not fit the property type")
+        case .documentInvalidValue: Info(kind: .schema, severity: .error, summary: "Extended JSON of the right type with a malformed value ($date, $oid, $uuid, $binary...)")
+        case .documentValueOutOfRange: Info(kind: .schema, severity: .error, summary: "a number beyond the range of its property type (int64, double, date)")
+        case .documentUnsupportedField: Info(kind: .schema, severity: .error, summary: "a value for an embedded object, dictionary or mixed property, which documents cannot hold")
+        case .documentDuplicateID: Info(kind: .schema, severity: .error, summary: "two documents with the same _id")
+        case .documentTooManyErrors: Info(kind: .schema, severity: .error, summary: "more document errors than DocumentLoader.maxReportedErrors; the rest are not reported")
         }
     }
 
