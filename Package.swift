@@ -4,6 +4,7 @@
 // The pipeline is visible in the targets:
 //   RQLSyntax    source -> tokens -> AST (lexer, Pratt parser, diagnostics, printers); no dependencies
 //   RQLSemantics schemas, App Services config, type checker, Flexible Sync rules
+//   RQLRuntime   the interpreter, optimizer, compiler and VM: the whole hot path
 //   RQL          the public facade for embedding
 //   RQLCorpus    the .rqlt conformance corpus: reader and runner
 //   rql          the command-line tool
@@ -22,7 +23,8 @@ let package = Package(
     targets: [
         .target(name: "RQLSyntax"),
         .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
-        .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics"]),
+        .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
+        .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         .target(name: "RQLCorpus", dependencies: ["RQL"]),
         .executableTarget(
             name: "rql",

@@ -1,3 +1,4 @@
 // The public facade: `import RQL` gives the whole toolkit.
 @_exported import RQLSyntax
 @_exported import RQLSemantics
+@_exported import RQLRuntime

@@ -6,16 +6,17 @@ import RQL
 /// `checkOnly` runs without evaluating: a block expecting matches passes when the query is
 /// accepted. (Evaluation plugs in through `evaluate`.)
 public struct CorpusRunner {
-    /// Evaluates an accepted query over the objects loaded for its collection; returns the
-    /// matching `_id`s printed as RQL literals, in insertion order.
-    public typealias Evaluate = (_ query: CheckedQuery, _ objects: [String: [String]]) -> [String]
+    /// The evaluators a query's expected matches are checked with; each must agree.
+    public enum Engine: String, Sendable, CaseIterable {
+        case interpreter
+    }
 
-    public var evaluate: Evaluate?
+    public var engines: [Engine]
     /// Cases expected to fail, by `<file name>:<line>`, with the reason.
     public var knownFailures: KnownFailures
 
-    public init(evaluate: Evaluate? = nil, knownFailures: KnownFailures = KnownFailures()) {
-        self.evaluate = evaluate
+    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures()) {
+        self.engines = engines
         self.knownFailures = knownFailures
     }
 
@@ -34,8 +35,6 @@ public struct CorpusRunner {
         public var failed = 0
         /// Known failures that failed as expected.
         public var skipped = 0
-        /// Cases that could not be judged (e.g. match lists without an evaluator).
-        public var unevaluated = 0
         public var failures: [Failure] = []
     }
 
@@ -43,6 +42,7 @@ public struct CorpusRunner {
         var outcome = Outcome()
         var schema = Schema()
         var sync: SyncConfig?
+        var stores: [String: CollectionStore] = [:]
         for problem in file.problems {
             outcome.failed += 1
             outcome.failures.append(Failure(file: file.path, line: problem.line, directive: "(format)", expected: "a valid block", actual: problem.message))
@@ -79,12 +79,19 @@ public struct CorpusRunner {
                     if !diagnostics.hasErrors { sync = config }
                 }
                 record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .objects:
-                continue
+            case .objects(let collection):
+                guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
+                    record(false, "error unknown: no collection '\(collection)' in the schema")
+                    continue
+                }
+                var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
+                let diagnostics = store.load(block.body, file: file.path)
+                if !diagnostics.hasErrors { stores[objectSchema.title] = store }
+                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
             case .query(let collection, let args), .subscribe(let collection, let args):
                 let isSubscription = if case .subscribe = block.directive { true } else { false }
-                let diagnostics = check(block.body, collection: collection, args: args, schema: schema,
-                                        sync: isSubscription ? (sync ?? .developmentMode) : nil)
+                let (checked, diagnostics) = check(block.body, collection: collection, args: args, schema: schema,
+                                                   sync: isSubscription ? (sync ?? .developmentMode) : nil)
                 let errors = diagnostics.errors
                 switch block.expectation {
                 case .error(let kind, let text)?:
@@ -96,33 +103,89 @@ public struct CorpusRunner {
                     record(first.kind.rawValue == kind && textOK, "error \(first.kind.rawValue): \(first.message)")
                 case nil:
                     record(errors.isEmpty, diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? "accepted")
-                default:
+                case let expectation?:
                     if let first = diagnostics.primaryError {
                         record(false, "error \(first.kind.rawValue): \(first.message)")
-                    } else if evaluate == nil {
-                        outcome.unevaluated += 1
+                        continue
                     }
+                    guard let checked else { continue }
+                    let documents = stores[checked.collection.title]?.documents ?? []
+                    let results = engines.map { ($0, Self.matches(checked, documents, engine: $0)) }
+                    let actual = results.map { Self.describe($0.1, documents, checked.collection) }
+                    let expected = Self.normalize(expectation)
+                    let verdict = actual.allSatisfy { Self.agrees($0, expected) }
+                    let shown = Set(actual).count == 1 ? actual[0]
+                        : zip(results, actual).map { "\($0.0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                    record(verdict, shown)
                 }
             }
         }
         return outcome
     }
 
+    /// Indexes of the documents the query matches, with one engine.
+    static func matches(_ query: CheckedQuery, _ documents: [Document], engine: Engine) -> [Int] {
+        switch engine {
+        case .interpreter:
+            return documents.indices.filter { Interpreter.matches(query, documents[$0]) }
+        }
+    }
+
+    /// The matches as the corpus writes them: `_id` literals, `(none)`.
+    static func describe(_ matches: [Int], _ documents: [Document], _ schema: ObjectSchema) -> String {
+        guard !matches.isEmpty else { return "(none)" }
+        return matches.map { documents[$0].primaryKey(in: schema).map(idLiteral) ?? "?" }.joined(separator: " ")
+    }
+
+    /// An `_id` as an RQL literal: ints in decimal, strings double-quoted, oid(...), uuid(...).
+    public static func idLiteral(_ v: Value) -> String {
+        switch v {
+        case .int(let i): String(i)
+        case .string(let s): StringLiteral.encode(s)
+        case .objectId(let o): "oid(\(o.hex))"
+        case .uuid(let u): "uuid(\(u.text))"
+        default: CheckedDump.literal(v)
+        }
+    }
+
+    /// The expected output in the same canonical spelling.
+    static func normalize(_ e: CorpusExpectation) -> String {
+        switch e {
+        case .none: return "(none)"
+        case .count(let n): return "count \(n)"
+        case .error(let kind, _): return "error \(kind)"
+        case .ids(let ids):
+            return ids.map { id in
+                let parsed = ArgumentList.parse(id)
+                guard parsed.values.count == 1, !parsed.diagnostics.hasErrors else { return id }
+                return idLiteral(parsed.values[0])
+            }.joined(separator: " ")
+        }
+    }
+
+    static func agrees(_ actual: String, _ expected: String) -> Bool {
+        if expected.hasPrefix("count ") {
+            let n = actual == "(none)" ? 0 : actual.split(separator: " ").count
+            return expected == "count \(n)"
+        }
+        return actual == expected
+    }
+
     /// Parses, binds arguments and checks (and, for subscriptions, validates) one query.
-    func check(_ text: String, collection: String, args: String?, schema: Schema, sync: SyncConfig?) -> [Diagnostic] {
-        guard let objectSchema = schema.collection(named: collection) else {
-            return [Diagnostic(.unknownCollection, "no collection '\(collection)' in the schema", at: .none)]
+    func check(_ text: String, collection: String, args: String?, schema: Schema,
+               sync: SyncConfig?) -> (CheckedQuery?, [Diagnostic]) {
+        guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
+            return (nil, [Diagnostic(.unknownCollection, "no collection '\(collection)' in the schema", at: .none)])
         }
         var arguments: [Value] = []
         if let args {
             let parsed = ArgumentList.parse(args)
-            if parsed.diagnostics.hasErrors { return parsed.diagnostics }
+            if parsed.diagnostics.hasErrors { return (nil, parsed.diagnostics) }
             arguments = parsed.values
         }
-        if let sync {
-            return FlexibleSyncValidator.validate(text, collection: objectSchema, config: sync, arguments: arguments).diagnostics
-        }
-        return Checker.check(text, collection: objectSchema, arguments: arguments).diagnostics
+        let result = sync.map { FlexibleSyncValidator.validate(text, collection: objectSchema, config: $0, arguments: arguments) }
+            ?? Checker.check(text, collection: objectSchema, arguments: arguments)
+        return (result.query, result.diagnostics)
     }
 
     private func judgeLoad(_ expectation: CorpusExpectation?, _ diagnostics: [Diagnostic]) -> Bool {

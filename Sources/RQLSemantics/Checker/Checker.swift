@@ -593,8 +593,8 @@ public struct Checker {
         case (.null, _): return .null
         case (.int(let i), .int), (.int(let i), .long): return .int(i)
         case (.int(let i), .double):
-            let d = Double(i)
-            return d.magnitude < 9.007199254740992e15 ? .double(d) : .int(i)
+            // Stays an int: realm compares a NaN double with an int differently than with a double.
+            return .int(i)
         case (.int(let i), .decimal): return .decimal(Decimal128(i))
         case (.double(let d), .int), (.double(let d), .long):
             if d.isFinite, d == d.rounded(), d >= -9.223372036854775808e18, d < 9.223372036854775808e18 { return .int(Int64(d)) }

@@ -1,0 +1,83 @@
+import RQLSemantics
+import RQLSyntax
+
+/// The reference interpreter: a plain walk over the checked tree, written to be obviously right,
+/// not fast. It is the oracle the optimizer and the VM are tested against.
+///
+/// Comparisons follow realm-core's `Value::compare` (query_expression.hpp) exactly:
+/// - two single values: one comparison;
+/// - two lists without quantifiers: equal length and every position satisfies the operator
+///   (`!=` also matches lists of different lengths);
+/// - otherwise a missing quantifier means ANY, and the left side's quantifier is the outer loop.
+public enum Interpreter {
+    public static func matches(_ query: CheckedQuery, _ document: Document) -> Bool {
+        evaluate(query.predicate, document)
+    }
+
+    public static func evaluate(_ p: CheckedPredicate, _ d: Document) -> Bool {
+        switch p {
+        case .constant(let b): return b
+        case .not(let q): return !evaluate(q, d)
+        case .and(let ps): return ps.allSatisfy { evaluate($0, d) }
+        case .or(let ps): return ps.contains { evaluate($0, d) }
+        case .comparison(let c): return evaluate(c, d)
+        }
+    }
+
+    public static func evaluate(_ c: CheckedComparison, _ d: Document) -> Bool {
+        if c.op == .between {
+            guard case .list(let bounds) = c.right.kind, bounds.count == 2 else { return false }
+            let atLeast = CheckedComparison(c.left, .greaterEqual, CheckedOperand(.constant(bounds[0])), range: c.range)
+            let atMost = CheckedComparison(c.left, .lessEqual, CheckedOperand(.constant(bounds[1])), range: c.range)
+            if c.left.property?.isList == true {
+                // ALL list BETWEEN {a, b}: every element in range.
+                let elements = values(c.left, d).values
+                return elements.allSatisfy {
+                    ValueSemantics.compare(.greaterEqual, $0, bounds[0], caseInsensitive: false)
+                        && ValueSemantics.compare(.lessEqual, $0, bounds[1], caseInsensitive: false)
+                }
+            }
+            return evaluate(atLeast, d) && evaluate(atMost, d)
+        }
+        let (left, leftIsList) = values(c.left, d)
+        let (right, rightIsList) = values(c.right, d)
+        let nullNeedleMatchesAll = ValueSemantics.nullNeedleMatchesAll(c)
+        func test(_ a: Value, _ b: Value) -> Bool {
+            ValueSemantics.compare(c.op, a, b, caseInsensitive: c.caseInsensitive, nullNeedleMatchesAll: nullNeedleMatchesAll)
+        }
+        if !leftIsList && !rightIsList {
+            return test(left[0], right[0])
+        }
+        if leftIsList && rightIsList && c.left.quantifier == nil && c.right.quantifier == nil {
+            guard left.count == right.count else { return c.op == .notEqual }
+            return zip(left, right).allSatisfy { test($0, $1) }
+        }
+        // (realm swaps the arguments of string operators and then its loops, which cancels out.)
+        let leftQuantifier = c.left.quantifier ?? .any, rightQuantifier = c.right.quantifier ?? .any
+        return quantify(leftQuantifier, left) { l in quantify(rightQuantifier, right) { r in test(l, r) } }
+    }
+
+    /// ANY: some element; ALL: every element; NONE: no element.
+    static func quantify(_ q: Quantifier, _ items: [Value], _ predicate: (Value) -> Bool) -> Bool {
+        switch q {
+        case .any: items.contains(where: predicate)
+        case .all: items.allSatisfy(predicate)
+        case .none: !items.contains(where: predicate)
+        }
+    }
+
+    /// The values of an operand for one document, and whether they came from a list.
+    static func values(_ o: CheckedOperand, _ d: Document) -> (values: [Value], isList: Bool) {
+        switch o.kind {
+        case .constant(let v): return ([v], false)
+        case .list(let vs): return (vs, true)
+        case .property(let p):
+            let v = p.index < d.values.count ? d.values[p.index] : .null
+            if p.isList {
+                if case .list(let elements) = v { return (elements, true) }
+                return ([], true)
+            }
+            return ([v], false)
+        }
+    }
+}
