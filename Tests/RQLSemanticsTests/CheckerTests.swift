@@ -57,7 +57,8 @@ import RQLSyntax
     @Test func literalsTakeThePropertysType() {
         #expect(Self.comparison("priority == 5.0")?.right.kind == .constant(.int(5)))
         #expect(Self.comparison("priority == 5.5")?.right.kind == .constant(.double(5.5)))
-        #expect(Self.comparison("estimate == 2")?.right.kind == .constant(.double(2)))
+        // An int stays an int against a double (realm orders NaN below ints but not below doubles).
+        #expect(Self.comparison("estimate == 2")?.right.kind == .constant(.int(2)))
         #expect(Self.comparison("priority == '30'")?.right.kind == .constant(.int(30)))
         #expect(Self.comparison("priority == ' 30.5'")?.right.kind == .constant(.int(30)))
         #expect(Self.comparison("budget == 3.141592653589793238")?.right.kind == .constant(.decimal(Decimal128("3.141592653589793238")!)))
