@@ -32,5 +32,6 @@ let package = Package(
         .executableTarget(name: "rql-bench", dependencies: ["RQL"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
+        .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax"]),
     ]
 )

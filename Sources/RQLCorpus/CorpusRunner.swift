@@ -8,7 +8,12 @@ import RQL
 public struct CorpusRunner {
     /// The evaluators a query's expected matches are checked with; each must agree.
     public enum Engine: String, Sendable, CaseIterable {
+        /// The reference interpreter on the checked query.
         case interpreter
+        /// The bytecode VM on the checked query, without the optimizer.
+        case vm
+        /// The optimizer, then the VM.
+        case optimized
     }
 
     public var engines: [Engine]
@@ -128,6 +133,9 @@ public struct CorpusRunner {
         switch engine {
         case .interpreter:
             return documents.indices.filter { Interpreter.matches(query, documents[$0]) }
+        case .vm, .optimized:
+            let compiled = CompiledQuery(query, optimize: engine == .optimized)
+            return compiled.filter(ColumnarCollection(schema: query.collection, documents: documents))
         }
     }
 

@@ -10,11 +10,11 @@ import RQLSyntax
 ///   (`!=` also matches lists of different lengths);
 /// - otherwise a missing quantifier means ANY, and the left side's quantifier is the outer loop.
 public enum Interpreter {
-    public static func matches(_ query: CheckedQuery, _ document: Document) -> Bool {
+    public static func matches<Source: ValueSource>(_ query: CheckedQuery, _ document: Source) -> Bool {
         evaluate(query.predicate, document)
     }
 
-    public static func evaluate(_ p: CheckedPredicate, _ d: Document) -> Bool {
+    public static func evaluate<Source: ValueSource>(_ p: CheckedPredicate, _ d: Source) -> Bool {
         switch p {
         case .constant(let b): return b
         case .not(let q): return !evaluate(q, d)
@@ -24,7 +24,7 @@ public enum Interpreter {
         }
     }
 
-    public static func evaluate(_ c: CheckedComparison, _ d: Document) -> Bool {
+    public static func evaluate<Source: ValueSource>(_ c: CheckedComparison, _ d: Source) -> Bool {
         if c.op == .between {
             guard case .list(let bounds) = c.right.kind, bounds.count == 2 else { return false }
             let atLeast = CheckedComparison(c.left, .greaterEqual, CheckedOperand(.constant(bounds[0])), range: c.range)
@@ -67,17 +67,29 @@ public enum Interpreter {
     }
 
     /// The values of an operand for one document, and whether they came from a list.
-    static func values(_ o: CheckedOperand, _ d: Document) -> (values: [Value], isList: Bool) {
+    static func values<Source: ValueSource>(_ o: CheckedOperand, _ d: Source) -> (values: [Value], isList: Bool) {
         switch o.kind {
         case .constant(let v): return ([v], false)
         case .list(let vs): return (vs, true)
         case .property(let p):
-            let v = p.index < d.values.count ? d.values[p.index] : .null
+            let v = d.value(ofProperty: p.index)
             if p.isList {
                 if case .list(let elements) = v { return (elements, true) }
                 return ([], true)
             }
             return ([v], false)
         }
+    }
+}
+
+/// Anything the interpreter can read property values from, by schema property index: a
+/// `Document`, or one of the application's own objects through an `ObjectMapping`.
+public protocol ValueSource {
+    func value(ofProperty index: Int) -> Value
+}
+
+extension Document: ValueSource {
+    public func value(ofProperty index: Int) -> Value {
+        index < values.count ? values[index] : .null
     }
 }

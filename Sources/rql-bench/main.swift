@@ -1,90 +1,162 @@
+import Foundation
 import RQL
-#if canImport(Glibc)
-import Glibc
-#endif
 
-// rql-bench: front-end timings on the standard benchmark queries (shared/docs/BENCHMARK.md).
-// Run with a release build: swift run -c release rql-bench [--json]
+// rql-bench: the standard benchmark (shared/docs/BENCHMARK.md) on this machine.
+//   swift run -c release rql-bench [--objects N] [--json] [--front-end]
+// For each of the 12 queries: matches, compile time (parse + check + optimize + compile), and
+// ns/object for the VM, the reference interpreter, a hand-written Swift closure and Foundation's
+// #Predicate, with the ratios. --front-end prints only parse and parse+check times.
 
-/// Median nanoseconds per call of `body`, over `rounds` rounds of `iterations` calls.
-func measure(iterations: Int = 20_000, rounds: Int = 7, _ body: () -> Void) -> Double {
-    var samples: [Double] = []
-    let clock = ContinuousClock()
-    for _ in 0..<rounds {
-        let start = clock.now
-        for _ in 0..<iterations { body() }
-        let elapsed = clock.now - start
-        let (seconds, attoseconds) = elapsed.components
-        samples.append((Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(iterations))
-    }
-    return samples.sorted()[rounds / 2]
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
+let objectCount = option("--objects").flatMap(Int.init) ?? 1_000_000
+let json = arguments.contains("--json")
+let frontEndOnly = arguments.contains("--front-end")
 
-func geomean(_ xs: [Double]) -> Double {
-    var logSum = 0.0
-    for x in xs { logSum += log(x) }
-    return exp(logSum / Double(xs.count))
-}
-
-/// The standard dataset's schema (BENCHMARK.md).
 let itemSchemaJSON = """
     {"title": "Item", "bsonType": "object", "required": ["_id", "name", "age", "active", "created"],
      "properties": {"_id": {"bsonType": "long"}, "name": {"bsonType": "string"}, "age": {"bsonType": "long"},
       "score": {"bsonType": "double"}, "active": {"bsonType": "bool"}, "owner": {"bsonType": "string"},
       "tags": {"bsonType": "array", "items": {"bsonType": "string"}}, "created": {"bsonType": "date"}}}
     """
-
 var schema = Schema()
 let schemaErrors = schema.load(itemSchemaJSON)
-guard schemaErrors.isEmpty, let item = schema.collection(named: "Item") else {
+guard schemaErrors.isEmpty, let itemSchema = schema.collection(named: "Item") else {
     fatalError("the benchmark schema does not load: \(schemaErrors)")
 }
 
-let json = CommandLine.arguments.contains("--json")
+/// Median nanoseconds per call of `body` over `rounds` rounds of `iterations` calls.
+func measure(iterations: Int = 20_000, rounds: Int = 7, _ body: () -> Void) -> Double {
+    var samples: [Double] = []
+    for _ in 0..<rounds {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations { body() }
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(iterations))
+    }
+    return samples.sorted()[rounds / 2]
+}
+
+/// Best-of-`runs` nanoseconds per object of a scan that returns its match count.
+func scan(runs: Int, _ body: () -> Int) -> (nsPerObject: Double, matches: Int) {
+    var best = Double.infinity
+    var matches = 0
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        matches = body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / Double(max(objectCount, 1)))
+    }
+    return (best, matches)
+}
+
+func geomean(_ xs: [Double]) -> Double { exp(xs.map(log).reduce(0, +) / Double(xs.count)) }
+
+func fixed(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+    s.count >= n ? s : (left ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
+}
+
+// MARK: Front end only
+
+if frontEndOnly {
+    print("Front end, microseconds per query (median of 7 rounds); realm-core 14.14.0 figures from BENCHMARK.md")
+    print(pad("query", 50) + pad("parse", 9, left: true) + pad("realm", 9, left: true) + pad("parse+check", 13, left: true) + pad("realm build", 13, left: true))
+    var rows: [(Double, Double, Double, Double)] = []
+    for q in benchmarkQueries {
+        let bytes = Array(q.text.utf8)
+        var sink = 0
+        let parse = measure { sink &+= Parser.parse(bytes).tokens.count } / 1000
+        let check = measure { sink &+= Checker.check(Parser.parse(bytes), collection: itemSchema).diagnostics.count } / 1000
+        if sink == 42 { print("") }
+        rows.append((parse, q.realmParseMicroseconds, check, q.realmBuildMicroseconds))
+        print(pad(q.text, 50) + pad(fixed(parse), 9, left: true) + pad(fixed(q.realmParseMicroseconds), 9, left: true)
+              + pad(fixed(check), 13, left: true) + pad(fixed(q.realmBuildMicroseconds), 13, left: true))
+    }
+    let p = geomean(rows.map(\.0)), rp = geomean(rows.map(\.1)), c = geomean(rows.map(\.2)), rb = geomean(rows.map(\.3))
+    print(pad("geomean", 50) + pad(fixed(p), 9, left: true) + pad(fixed(rp), 9, left: true) + pad(fixed(c), 13, left: true) + pad(fixed(rb), 13, left: true))
+    print("parse \(fixed(rp / p))x faster than realm-core's parse; parse+check \(fixed(rb / c))x faster than its parse+build")
+    exit(0)
+}
+
+// MARK: Full benchmark
+
+let generationStart = DispatchTime.now().uptimeNanoseconds
+let items = Dataset.items(count: objectCount)
+let documents = Dataset.documents(items)
+let columnar = ColumnarCollection(schema: itemSchema, documents: documents)
+if !json {
+    print("dataset: \(objectCount) objects (seed 42) in \(fixed(Double(DispatchTime.now().uptimeNanoseconds - generationStart) / 1e9)) s")
+}
+
 struct Row {
     var query: String
-    var parseMicros: Double
-    var checkMicros: Double
-    var realmParse: Double
-    var realmBuild: Double
+    var matches: Int
+    var expected: Int
+    var compileMicros: Double
+    var vm: Double
+    var interpreter: Double
+    var closure: Double
+    var predicate: Double?
+    var realm: Double
 }
+
 var rows: [Row] = []
-for q in benchmarkQueries {
-    let bytes = Array(q.text.utf8)
-    var sink = 0
-    let parseNs = measure {
-        let parsed = Parser.parse(bytes)
-        sink &+= parsed.tokens.count
+var disagreements: [String] = []
+for (index, q) in benchmarkQueries.enumerated() {
+    let compileMicros = measure(iterations: 5_000) {
+        _ = try? CompiledQuery(q.text, collection: itemSchema)
+    } / 1000
+    guard let compiled = try? CompiledQuery(q.text, collection: itemSchema) else { fatalError("\(q.text) does not compile") }
+    let bound = VM.bind(compiled.program, to: columnar)
+    let vm = scan(runs: 5) { bound.count() }
+    let interpreter = scan(runs: 2) { documents.reduce(0) { $0 + (Interpreter.matches(compiled.checked, $1) ? 1 : 0) } }
+    let closure = closures[index]
+    let hand = scan(runs: 5) { items.reduce(0) { $0 + (closure($1) ? 1 : 0) } }
+    var predicate: (nsPerObject: Double, matches: Int)?
+    if let p = predicates[index] {
+        predicate = scan(runs: 1) { items.reduce(0) { $0 + ((try? p.evaluate($1)) == true ? 1 : 0) } }
     }
-    let checkNs = measure {
-        let result = Checker.check(Parser.parse(bytes), collection: item)
-        sink &+= result.diagnostics.count
+    for (engine, n) in [("interpreter", interpreter.matches), ("closure", hand.matches), ("#Predicate", predicate?.matches ?? vm.matches)]
+    where n != vm.matches {
+        disagreements.append("\(q.text): VM \(vm.matches), \(engine) \(n)")
     }
-    guard Checker.check(q.text, collection: item).query != nil else { fatalError("\(q.text) does not check") }
-    if sink == 42 { print("") }
-    rows.append(Row(query: q.text, parseMicros: parseNs / 1000, checkMicros: checkNs / 1000,
-                    realmParse: q.realmParseMicroseconds, realmBuild: q.realmBuildMicroseconds))
+    if objectCount == 1_000_000, vm.matches != q.expectedMatches {
+        disagreements.append("\(q.text): VM \(vm.matches), realm-core \(q.expectedMatches)")
+    }
+    rows.append(Row(query: q.text, matches: vm.matches, expected: q.expectedMatches, compileMicros: compileMicros,
+                    vm: vm.nsPerObject, interpreter: interpreter.nsPerObject, closure: hand.nsPerObject,
+                    predicate: predicate?.nsPerObject, realm: q.realmNanosecondsPerObject))
 }
 
 if json {
-    let items = rows.map {
-        "{\"query\": \(StringLiteral.encode($0.query)), \"parse_us\": \(($0.parseMicros * 1000).rounded() / 1000), \"parse_check_us\": \(($0.checkMicros * 1000).rounded() / 1000)}"
+    let objects = rows.map { r in
+        "{\"query\": \(StringLiteral.encode(r.query)), \"matches\": \(r.matches), \"compile_us\": \(fixed(r.compileMicros, 3)), "
+            + "\"vm_ns\": \(fixed(r.vm, 3)), \"interpreter_ns\": \(fixed(r.interpreter, 3)), \"closure_ns\": \(fixed(r.closure, 3)), "
+            + "\"predicate_ns\": \(r.predicate.map { fixed($0, 3) } ?? "null")}"
     }
-    print("[" + items.joined(separator: ", ") + "]")
+    print("[" + objects.joined(separator: ",\n ") + "]")
 } else {
-    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-    func num(_ x: Double) -> String {
-        var s = String((x * 100).rounded() / 100)
-        if let dot = s.firstIndex(of: "."), s.distance(from: dot, to: s.endIndex) == 2 { s += "0" }
-        return String(repeating: " ", count: max(0, 7 - s.count)) + s
-    }
-    print("Front end, microseconds per query (median of 7 rounds); realm-core 14.14.0 figures from BENCHMARK.md")
-    print(pad("query", 50) + "    parse  realm parse  parse+check  realm parse+build")
+    print("ns/object over \(objectCount) objects (best of 5 runs; interpreter best of 2, #Predicate 1); compile = parse+check+optimize+compile")
+    print(pad("query", 50) + pad("matches", 9, left: true) + pad("compile us", 11, left: true) + pad("VM", 8, left: true)
+          + pad("interp", 8, left: true) + pad("closure", 9, left: true) + pad("#Predicate", 11, left: true)
+          + pad("realm", 8, left: true) + pad("VM/closure", 11, left: true) + pad("Pred/VM", 9, left: true))
     for r in rows {
-        print(pad(r.query, 50) + "  " + num(r.parseMicros) + "      " + num(r.realmParse) + "      " + num(r.checkMicros) + "            " + num(r.realmBuild))
+        print(pad(r.query, 50) + pad("\(r.matches)", 9, left: true) + pad(fixed(r.compileMicros), 11, left: true)
+              + pad(fixed(r.vm), 8, left: true) + pad(fixed(r.interpreter), 8, left: true) + pad(fixed(r.closure), 9, left: true)
+              + pad(r.predicate.map { fixed($0) } ?? "n/a", 11, left: true) + pad(fixed(r.realm), 8, left: true)
+              + pad(fixed(r.vm / r.closure) + "x", 11, left: true) + pad(r.predicate.map { fixed($0 / r.vm) + "x" } ?? "n/a", 9, left: true))
     }
-    let p = geomean(rows.map(\.parseMicros)), rp = geomean(rows.map(\.realmParse))
-    let c = geomean(rows.map(\.checkMicros)), rb = geomean(rows.map(\.realmBuild))
-    print(pad("geomean", 50) + "  " + num(p) + "      " + num(rp) + "      " + num(c) + "            " + num(rb))
-    print("ratios: parse \(num(rp / p))x faster than realm-core, parse+check \(num(rb / c))x faster than realm-core's parse+build")
+    let vm = geomean(rows.map(\.vm)), interp = geomean(rows.map(\.interpreter)), closure = geomean(rows.map(\.closure))
+    let realm = geomean(rows.map(\.realm)), compile = geomean(rows.map(\.compileMicros))
+    let withPredicate = rows.filter { $0.predicate != nil }
+    let predicateRatio = geomean(withPredicate.map { $0.predicate! / $0.vm })
+    print(pad("geomean", 50) + pad("", 9) + pad(fixed(compile), 11, left: true) + pad(fixed(vm), 8, left: true)
+          + pad(fixed(interp), 8, left: true) + pad(fixed(closure), 9, left: true) + pad("", 11) + pad(fixed(realm), 8, left: true)
+          + pad(fixed(vm / closure) + "x", 11, left: true) + pad(fixed(predicateRatio) + "x", 9, left: true))
+    print("VM: \(fixed(vm)) ns/object geomean; \(fixed(vm / closure))x the hand-written closure; #Predicate \(fixed(predicateRatio))x slower than the VM (\(withPredicate.count) queries); realm-core \(fixed(realm)) ns/object (\(fixed(realm / vm))x)")
+}
+if !disagreements.isEmpty {
+    FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
+    exit(1)
 }

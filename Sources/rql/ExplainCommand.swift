@@ -5,7 +5,7 @@ import RQL
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Show the tokens, syntax tree and (with a schema) the checked query.")
+        abstract: "Show the tokens, syntax tree and (with a schema) the checked query, the optimized query and the bytecode.")
 
     @OptionGroup var input: QueryInput
     @OptionGroup var options: SchemaOptions
@@ -34,6 +34,11 @@ struct ExplainCommand: ParsableCommand {
         guard let checked = result.query else { throw ExitStatus.dataError }
         print("-- checked query on '\(collection.title)'")
         print(CheckedDump.dump(checked))
+        let compiled = CompiledQuery(checked)
+        print("-- optimized")
+        print(CheckedDump.dump(compiled.optimized))
+        print("-- bytecode")
+        print(Disassembler.listing(compiled.program))
     }
 }
 

@@ -1,0 +1,109 @@
+import RQLSemantics
+import RQLSyntax
+
+extension Optimizer {
+    /// Turns an OR of equalities on one scalar property into one set-membership comparison:
+    /// `p == 1 OR q > 2 OR p == 3 OR p IN {4, 1}` becomes `p == {1, 3, 4} OR q > 2` (the merged
+    /// comparison takes the place of the first term it replaces; values keep their first
+    /// appearance order, duplicates removed).
+    ///
+    /// Terms merge when they compare the same non-list property with `==` against a constant or
+    /// a constant list (no quantifier on the property, none or ANY on the list), either way round,
+    /// and with the same `[c]` flag.
+    ///
+    /// Why results are kept: the interpreter evaluates `p == {v1, …, vn}` (a single value against
+    /// a list, ANY implied) as "some `vi` with `equal(p, vi)`", which is exactly the OR of the
+    /// `p == vi`; `ValueSemantics.equal` is symmetric, so `v == p` and `{…} == p` mean the same.
+    /// OR is associative and commutative and has no side effects, so gathering its terms in one
+    /// place changes nothing. Duplicates are recognised byte for byte (strings by their UTF-8
+    /// bytes, doubles by their bits), never by Swift's `String ==`, which would merge canonically
+    /// equivalent strings that realm tells apart.
+    public enum EqualitiesToSet {
+        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+            p.rewrittenBottomUp { node in
+                guard case .or(let terms) = node else { return node }
+                let merged = merge(terms)
+                return merged.count == 1 ? merged[0] : .or(merged)
+            }
+        }
+
+        /// What merges together: one property, one `[c]` flag.
+        struct Key: Hashable {
+            var property: PropertyReference
+            var caseInsensitive: Bool
+        }
+
+        /// The OR's terms with each group of two or more mergeable equalities replaced by one.
+        static func merge(_ terms: [CheckedPredicate]) -> [CheckedPredicate] {
+            var groups: [Key: [Int]] = [:]
+            var parts: [(key: Key, values: [Value], propertySide: CheckedOperand)?] = []
+            for (i, term) in terms.enumerated() {
+                let part = membership(term)
+                parts.append(part)
+                if let part { groups[part.key, default: []].append(i) }
+            }
+            var out: [CheckedPredicate] = []
+            for (i, term) in terms.enumerated() {
+                guard let part = parts[i], let members = groups[part.key], members.count > 1 else {
+                    out.append(term)
+                    continue
+                }
+                guard members[0] == i else { continue }  // merged into the group's first term
+                var seen = Set<ExactValue>()
+                var values: [Value] = []
+                for m in members {
+                    for v in parts[m]?.values ?? [] where seen.insert(ExactValue(v)).inserted {
+                        values.append(v)
+                    }
+                }
+                let range: SourceRange
+                if case .comparison(let c) = term { range = c.range } else { range = .none }
+                let right = values.count == 1 ? CheckedOperand(.constant(values[0])) : CheckedOperand(.list(values))
+                var left = part.propertySide
+                left.quantifier = nil
+                out.append(.comparison(CheckedComparison(left, .equal, right, caseInsensitive: part.key.caseInsensitive, range: range)))
+            }
+            return out
+        }
+
+        /// The property and values of `p == v`, `v == p`, `p == {…}` or `{…} == p`, if the term
+        /// is one of those.
+        static func membership(_ term: CheckedPredicate) -> (key: Key, values: [Value], propertySide: CheckedOperand)? {
+            guard case .comparison(let c) = term, c.op == .equal else { return nil }
+            func values(_ o: CheckedOperand) -> [Value]? {
+                switch o.kind {
+                case .constant(let v): return o.quantifier == nil ? [v] : nil
+                case .list(let vs): return o.quantifier == nil || o.quantifier == .any ? vs : nil
+                case .property: return nil
+                }
+            }
+            for (propertySide, other) in [(c.left, c.right), (c.right, c.left)] {
+                guard let p = propertySide.property, !p.isList, propertySide.quantifier == nil,
+                      let vs = values(other) else { continue }
+                return (Key(property: p, caseInsensitive: c.caseInsensitive), vs, propertySide)
+            }
+            return nil
+        }
+    }
+
+    /// A value compared bit for bit: strings by UTF-8 bytes, doubles by bit pattern. Two values
+    /// with the same `ExactValue` behave identically in every comparison.
+    struct ExactValue: Hashable {
+        private enum Form: Hashable {
+            case bytes([UInt8])
+            case double(UInt64)
+            case list([ExactValue])
+            case other(Value)
+        }
+        private let form: Form
+
+        init(_ v: Value) {
+            switch v {
+            case .string(let s): form = .bytes(Array(s.utf8))
+            case .double(let d): form = .double(d.bitPattern)
+            case .list(let vs): form = .list(vs.map(ExactValue.init))
+            default: form = .other(v)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import RQLSemantics
+import RQLSyntax
+
+/// A query ready to run: checked, optimized and compiled once, then matched against any number of
+/// documents or collections, from any number of threads.
+///
+/// ```swift
+/// let query = try CompiledQuery("age > $0 AND name BEGINSWITH[c] 'jo'", collection: person, arguments: [.int(21)])
+/// let people = ColumnarCollection(store)      // once per data snapshot
+/// let n = query.count(in: people)
+/// ```
+public struct CompiledQuery: Sendable {
+    /// The checked query as written.
+    public let checked: CheckedQuery
+    /// After the optimizer (the same as `checked` when optimization is off).
+    public let optimized: CheckedQuery
+    public let program: Program
+
+    /// Compiles a checked query.
+    public init(_ checked: CheckedQuery, optimize: Bool = true) {
+        self.checked = checked
+        self.optimized = optimize ? Optimizer.optimize(checked) : checked
+        self.program = Compiler.compile(optimized)
+    }
+
+    /// Parses, checks and compiles query text; throws the diagnostics when the query is invalid.
+    public init(_ text: String, collection: ObjectSchema, arguments: [Value] = [], optimize: Bool = true) throws(QueryError) {
+        let result = Checker.check(text, collection: collection, arguments: arguments)
+        guard let checked = result.query else { throw QueryError(source: text, diagnostics: result.diagnostics) }
+        self.init(checked, optimize: optimize)
+    }
+
+    /// The number of matching objects.
+    public func count(in collection: ColumnarCollection) -> Int {
+        VM.bind(program, to: collection).count()
+    }
+
+    /// The row indexes of the matching objects, in insertion order.
+    public func filter(_ collection: ColumnarCollection) -> [Int] {
+        VM.bind(program, to: collection).filter()
+    }
+
+    /// Whether one document matches (builds a one-row column set: for many documents, use a
+    /// `ColumnarCollection`).
+    public func matches(_ document: Document) -> Bool {
+        VM.bind(program, to: ColumnarCollection(schema: checked.collection, documents: [document])).matches(row: 0)
+    }
+}
+
+/// An invalid query: its diagnostics, with the text they point into.
+public struct QueryError: Error, CustomStringConvertible, Sendable {
+    public let source: String
+    public let diagnostics: [Diagnostic]
+    public var description: String { DiagnosticRenderer().render(diagnostics, source: source) }
+}

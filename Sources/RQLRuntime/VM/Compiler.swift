@@ -1,0 +1,268 @@
+import RQLSemantics
+import RQLSyntax
+
+/// Compiles a checked (and usually optimized) query into a `Program`.
+///
+/// Each comparison becomes one typed instruction when its shape is common: a single property
+/// against a constant, a property in a constant set, ANY element of a string or int list against a
+/// constant. Every other shape (lists against lists, quantifiers other than ANY, decimals, nulls
+/// in ordered comparisons) becomes `fallback`, which applies the reference semantics, so nothing
+/// is left unsupported and the two cannot disagree.
+public enum Compiler {
+    public static func compile(_ query: CheckedQuery) -> Program {
+        var builder = Builder(collection: query.collection)
+        builder.emit(query.predicate)
+        return Program(instructions: builder.code, byteConstants: builder.byteConstants, intSets: builder.intSets,
+                       byteSets: builder.byteSets, fallbacks: builder.fallbacks, collection: query.collection)
+    }
+
+    struct Builder {
+        let collection: ObjectSchema
+        var code: [Instruction] = []
+        var byteConstants: [ByteConstant] = []
+        var intSets: [IntSet] = []
+        var byteSets: [ByteSet] = []
+        var fallbacks: [CheckedComparison] = []
+
+        init(collection: ObjectSchema) { self.collection = collection }
+
+        mutating func emit(_ p: CheckedPredicate) {
+            switch p {
+            case .constant(let b):
+                code.append(.constant(b))
+                lastInstructionIsWholeOperand = true
+            case .not(let q):
+                emit(q)
+                // NOT of an int comparison on a column that cannot be null is the negated comparison.
+                if case .intCompare(let column, let op, let value)? = code.last, code.count >= 1,
+                   !collection.properties[column].isNullable, lastInstructionIsWholeOperand {
+                    code[code.count - 1] = .intCompare(column: column, op: op.negated, value: value)
+                } else {
+                    code.append(.not)
+                }
+            case .and(let ps): emitChain(ps, isAnd: true)
+            case .or(let ps): emitChain(ps, isAnd: false)
+            case .comparison(let c) where c.op == .between && c.left.property?.isList == false && c.left.quantifier == nil:
+                // `x BETWEEN {a, b}` on a single value is `x >= a AND x <= b` (realm lowers it the same way).
+                guard case .list(let bounds) = c.right.kind, bounds.count == 2 else { return emitFallback(c) }
+                emitChain([.comparison(CheckedComparison(c.left, .greaterEqual, CheckedOperand(.constant(bounds[0])), range: c.range)),
+                           .comparison(CheckedComparison(c.left, .lessEqual, CheckedOperand(.constant(bounds[1])), range: c.range))],
+                          isAnd: true)
+            case .comparison(let c):
+                if let instructions = lower(c) { code += instructions } else { emitFallback(c) }
+                lastInstructionIsWholeOperand = true
+            }
+        }
+
+        /// True when the last emitted instruction is a whole operand (not the end of a chain).
+        var lastInstructionIsWholeOperand = true
+
+        mutating func emitFallback(_ c: CheckedComparison) {
+            fallbacks.append(c)
+            code.append(.fallback(comparison: fallbacks.count - 1))
+        }
+
+        /// AND: stop at the first false operand; OR: at the first true one.
+        mutating func emitChain(_ ps: [CheckedPredicate], isAnd: Bool) {
+            guard !ps.isEmpty else {
+                code.append(.constant(isAnd))
+                return
+            }
+            let operands = isAnd ? fuseRanges(ps) : ps.map(ChainOperand.predicate)
+            var jumps: [Int] = []
+            for (i, operand) in operands.enumerated() {
+                switch operand {
+                case .predicate(let p): emit(p)
+                case .range(let instruction):
+                    code.append(instruction)
+                    lastInstructionIsWholeOperand = true
+                }
+                if i < operands.count - 1 {
+                    jumps.append(code.count)
+                    code.append(isAnd ? .jumpIfFalse(0) : .jumpIfTrue(0))
+                }
+            }
+            for j in jumps { code[j] = isAnd ? .jumpIfFalse(code.count) : .jumpIfTrue(code.count) }
+            lastInstructionIsWholeOperand = operands.count == 1 && lastInstructionIsWholeOperand
+        }
+
+        enum ChainOperand {
+            case predicate(CheckedPredicate)
+            case range(Instruction)
+        }
+
+        /// A lower and an upper bound on the same int or double column, next to each other in an
+        /// AND, become one range instruction (`age >= 20 AND age < 30`, BETWEEN).
+        func fuseRanges(_ ps: [CheckedPredicate]) -> [ChainOperand] {
+            var out: [ChainOperand] = []
+            var i = 0
+            while i < ps.count {
+                if i + 1 < ps.count, let range = Self.range(ps[i], ps[i + 1]) {
+                    out.append(.range(range))
+                    i += 2
+                } else {
+                    out.append(.predicate(ps[i]))
+                    i += 1
+                }
+            }
+            return out
+        }
+
+        static func range(_ a: CheckedPredicate, _ b: CheckedPredicate) -> Instruction? {
+            guard case .comparison(let x) = a, case .comparison(let y) = b,
+                  let p = x.left.property, p == y.left.property, !p.isList, x.left.quantifier == nil, y.left.quantifier == nil,
+                  case .constant(let lo) = x.right.kind, case .constant(let hi) = y.right.kind,
+                  x.op == .greaterEqual || x.op == .greater, y.op == .lessEqual || y.op == .less else { return nil }
+            switch (p.type, lo, hi) {
+            case (.int, .int(var l), .int(var h)), (.long, .int(var l), .int(var h)):
+                // Strict int bounds become inclusive ones (x > 5 is x >= 6); an empty range stays empty.
+                if x.op == .greater { if l == .max { return .constant(false) }; l += 1 }
+                if y.op == .less { if h == .min { return .constant(false) }; h -= 1 }
+                return .intRange(column: p.index, lower: l, upper: h)
+            case (.double, .double(let l), .double(let h)):
+                return .doubleRange(column: p.index, lower: l, lowerInclusive: x.op == .greaterEqual,
+                                    upper: h, upperInclusive: y.op == .lessEqual)
+            default:
+                return nil
+            }
+        }
+
+        mutating func byteConstant(_ bytes: [UInt8]) -> Int {
+            byteConstants.append(ByteConstant(bytes))
+            return byteConstants.count - 1
+        }
+
+        /// The typed instruction for a comparison, or nil for the fallback.
+        mutating func lower(_ original: CheckedComparison) -> [Instruction]? {
+            var c = original
+            // Put the property on the left (`5 < age` is `age > 5`).
+            if c.left.property == nil, c.right.property != nil, let swapped = c.op.swapped {
+                c = CheckedComparison(c.right, swapped, c.left, caseInsensitive: c.caseInsensitive, range: c.range)
+            }
+            guard let p = c.left.property, c.right.property == nil else { return nil }
+            if p.isList {
+                guard c.left.quantifier == nil || c.left.quantifier == .any, case .constant(let v) = c.right.kind else { return nil }
+                return lowerAnyElement(p, c, v).map { [$0] }
+            }
+            guard c.left.quantifier == nil else { return nil }
+            switch c.right.kind {
+            case .constant(let v):
+                // `!=` is the complement of `==` for single values (nulls included): `==` then NOT.
+                if c.op == .notEqual, v.isNull || c.caseInsensitive {
+                    var equal = c
+                    equal.op = .equal
+                    return lowerScalar(p, equal, v).map { [$0, .not] }
+                }
+                return lowerScalar(p, c, v).map { [$0] }
+            case .list(let vs):
+                guard c.op == .equal, c.right.quantifier == nil || c.right.quantifier == .any, !c.caseInsensitive else { return nil }
+                return lowerSet(p, vs).map { [$0] }
+            case .property: return nil
+            }
+        }
+
+        mutating func lowerScalar(_ p: PropertyReference, _ c: CheckedComparison, _ v: Value) -> Instruction? {
+            let column = p.index
+            // Decimals have no column of their own (ColumnarCollection keeps them in the documents).
+            guard p.type != .decimal else { return nil }
+            if v.isNull {
+                // Ordered comparisons and string operators with null are rare: the fallback has them.
+                return c.op == .equal ? .isNull(column: column) : nil
+            }
+            guard let op = OrderOperator(c.op) else {
+                // String operators.
+                guard let kind = MatchKind(c.op), p.type == .string || p.type == .binData,
+                      let needle = ValueSemantics.bytes(v) else { return nil }
+                return .bytesMatch(column: column, kind: kind, constant: byteConstant(needle), caseInsensitive: c.caseInsensitive)
+            }
+            if c.caseInsensitive && p.type != .string && p.type != .binData { return nil }
+            switch (p.type, v) {
+            case (.int, .int(let i)), (.long, .int(let i)): return .intCompare(column: column, op: op, value: i)
+            case (.int, .double(let d)), (.long, .double(let d)): return .intVersusDouble(column: column, op: op, value: d)
+            case (.double, .double(let d)): return .doubleCompare(column: column, op: op, value: d)
+            case (.double, .int(let i)): return .doubleVersusInt(column: column, op: op, value: i)
+            case (.bool, .bool(let b)):
+                guard op == .equal else { return nil }
+                return .boolEqual(column: column, value: b)
+            case (.string, _), (.binData, _):
+                guard let bytes = ValueSemantics.bytes(v) else { return nil }
+                if op == .equal { return .bytesEqual(column: column, constant: byteConstant(bytes), caseInsensitive: c.caseInsensitive) }
+                guard !c.caseInsensitive else { return nil }
+                return .bytesOrder(column: column, op: op, constant: byteConstant(bytes))
+            case (.date, .timestamp(let t)): return .timestampCompare(column: column, op: op, value: t)
+            case (.objectId, .objectId(let o)): return .objectIdCompare(column: column, op: op, value: o)
+            case (.uuid, .uuid(let u)): return .uuidCompare(column: column, op: op, value: u)
+            default: return nil
+            }
+        }
+
+        /// `p IN {…}` (`p == ANY {…}`): elements that cannot equal the property's type never match.
+        mutating func lowerSet(_ p: PropertyReference, _ values: [Value]) -> Instruction? {
+            let matchesNull = values.contains(where: \.isNull)
+            switch p.type {
+            case .int, .long:
+                var ints: [Int64] = []
+                for v in values {
+                    switch v {
+                    case .int(let i): ints.append(i)
+                    case .double(let d):
+                        // Only an exactly integral double can equal an int.
+                        if let i = Int64(exactly: d) { ints.append(i) }
+                    case .decimal: return nil
+                    default: continue
+                    }
+                }
+                intSets.append(IntSet(ints))
+                return .intInSet(column: p.index, set: intSets.count - 1, matchesNull: matchesNull)
+            case .string, .binData:
+                byteSets.append(ByteSet(values.compactMap(ValueSemantics.bytes)))
+                return .bytesInSet(column: p.index, set: byteSets.count - 1, matchesNull: matchesNull)
+            default:
+                return nil
+            }
+        }
+
+        /// `ANY list op constant` for lists of strings (==, string operators) and ints (ordered).
+        mutating func lowerAnyElement(_ p: PropertyReference, _ c: CheckedComparison, _ v: Value) -> Instruction? {
+            guard !v.isNull else { return nil }
+            switch p.type {
+            case .string, .binData:
+                guard let bytes = ValueSemantics.bytes(v) else { return nil }
+                if c.op == .equal { return .anyBytesEqual(column: p.index, constant: byteConstant(bytes), caseInsensitive: c.caseInsensitive) }
+                guard let kind = MatchKind(c.op) else { return nil }
+                return .anyBytesMatch(column: p.index, kind: kind, constant: byteConstant(bytes), caseInsensitive: c.caseInsensitive)
+            case .int, .long:
+                guard case .int(let i) = v, let op = OrderOperator(c.op), !c.caseInsensitive else { return nil }
+                return .anyIntCompare(column: p.index, op: op, value: i)
+            default:
+                return nil
+            }
+        }
+    }
+}
+
+extension OrderOperator {
+    init?(_ op: CheckedOperator) {
+        switch op {
+        case .equal: self = .equal
+        case .notEqual: self = .notEqual
+        case .less: self = .less
+        case .lessEqual: self = .lessEqual
+        case .greater: self = .greater
+        case .greaterEqual: self = .greaterEqual
+        default: return nil
+        }
+    }
+}
+
+extension MatchKind {
+    init?(_ op: CheckedOperator) {
+        switch op {
+        case .beginsWith: self = .beginsWith
+        case .endsWith: self = .endsWith
+        case .contains: self = .contains
+        case .like: self = .like
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import RQLSemantics
+
+/// The VM's instruction set. Each comparison instruction is fused and typed: it reads one column of
+/// the current row, compares it with a constant chosen at compile time, and sets the single flag
+/// register; AND, OR and NOT are jumps and a flip. `Opcode.table` documents every instruction
+/// once; the disassembler prints from it.
+public enum Instruction: Hashable, Sendable {
+    case constant(Bool)
+    case not
+    case jumpIfFalse(Int)
+    case jumpIfTrue(Int)
+    case isNull(column: Int)
+    case intCompare(column: Int, op: OrderOperator, value: Int64)
+    case intRange(column: Int, lower: Int64, upper: Int64)
+    case intVersusDouble(column: Int, op: OrderOperator, value: Double)
+    case doubleCompare(column: Int, op: OrderOperator, value: Double)
+    case doubleRange(column: Int, lower: Double, lowerInclusive: Bool, upper: Double, upperInclusive: Bool)
+    case doubleVersusInt(column: Int, op: OrderOperator, value: Int64)
+    case boolEqual(column: Int, value: Bool)
+    case bytesEqual(column: Int, constant: Int, caseInsensitive: Bool)
+    case bytesOrder(column: Int, op: OrderOperator, constant: Int)
+    case bytesMatch(column: Int, kind: MatchKind, constant: Int, caseInsensitive: Bool)
+    case timestampCompare(column: Int, op: OrderOperator, value: Timestamp)
+    case objectIdCompare(column: Int, op: OrderOperator, value: ObjectId)
+    case uuidCompare(column: Int, op: OrderOperator, value: UUIDValue)
+    case intInSet(column: Int, set: Int, matchesNull: Bool)
+    case bytesInSet(column: Int, set: Int, matchesNull: Bool)
+    case anyBytesEqual(column: Int, constant: Int, caseInsensitive: Bool)
+    case anyBytesMatch(column: Int, kind: MatchKind, constant: Int, caseInsensitive: Bool)
+    case anyIntCompare(column: Int, op: OrderOperator, value: Int64)
+    case fallback(comparison: Int)
+
+    public var opcode: Opcode {
+        switch self {
+        case .constant: .constant
+        case .not: .not
+        case .jumpIfFalse: .jumpIfFalse
+        case .jumpIfTrue: .jumpIfTrue
+        case .isNull: .isNull
+        case .intCompare: .intCompare
+        case .intRange: .intRange
+        case .intVersusDouble: .intVersusDouble
+        case .doubleCompare: .doubleCompare
+        case .doubleRange: .doubleRange
+        case .doubleVersusInt: .doubleVersusInt
+        case .boolEqual: .boolEqual
+        case .bytesEqual: .bytesEqual
+        case .bytesOrder: .bytesOrder
+        case .bytesMatch: .bytesMatch
+        case .timestampCompare: .timestampCompare
+        case .objectIdCompare: .objectIdCompare
+        case .uuidCompare: .uuidCompare
+        case .intInSet: .intInSet
+        case .bytesInSet: .bytesInSet
+        case .anyBytesEqual: .anyBytesEqual
+        case .anyBytesMatch: .anyBytesMatch
+        case .anyIntCompare: .anyIntCompare
+        case .fallback: .fallback
+        }
+    }
+}
+
+/// `==`, `!=`, `<`, `<=`, `>`, `>=` on values of one type.
+public enum OrderOperator: String, Hashable, Sendable {
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+
+    /// The result for a three-way ordering `o` (negative, zero, positive).
+    @inline(__always)
+    func holds(_ o: Int) -> Bool {
+        switch self {
+        case .equal: o == 0
+        case .notEqual: o != 0
+        case .less: o < 0
+        case .lessEqual: o <= 0
+        case .greater: o > 0
+        case .greaterEqual: o >= 0
+        }
+    }
+
+    /// The operator that holds exactly when this one does not, for values that are never null
+    /// or NaN (`<` and `>=`).
+    var negated: OrderOperator {
+        switch self {
+        case .equal: .notEqual
+        case .notEqual: .equal
+        case .less: .greaterEqual
+        case .lessEqual: .greater
+        case .greater: .lessEqual
+        case .greaterEqual: .less
+        }
+    }
+
+    /// The result when the column value is null, for every type but strings: only `!=` holds.
+    @inline(__always)
+    var nullResult: Bool { self == .notEqual }
+}
+
+/// The string operators.
+public enum MatchKind: String, Hashable, Sendable {
+    case beginsWith = "BEGINSWITH", endsWith = "ENDSWITH", contains = "CONTAINS", like = "LIKE"
+}
+
+/// One row per instruction: the single source of truth for names and documentation.
+public enum Opcode: String, CaseIterable, Sendable {
+    case constant, not, jumpIfFalse, jumpIfTrue, isNull, intCompare, intRange, intVersusDouble, doubleCompare, doubleRange,
+         doubleVersusInt, boolEqual, bytesEqual, bytesOrder, bytesMatch, timestampCompare, objectIdCompare,
+         uuidCompare, intInSet, bytesInSet, anyBytesEqual, anyBytesMatch, anyIntCompare, fallback
+
+    /// What the instruction does, for `.bytecode`, `rql explain` and the README.
+    public var synopsis: String {
+        switch self {
+        case .constant: "flag = the constant (TRUEPREDICATE / FALSEPREDICATE)"
+        case .not: "flag = !flag"
+        case .jumpIfFalse: "if !flag, go to the target (AND short-circuit)"
+        case .jumpIfTrue: "if flag, go to the target (OR short-circuit)"
+        case .isNull: "flag = column is null"
+        case .intCompare: "flag = int column op int constant (null: only != holds)"
+        case .intRange: "flag = lower <= int column <= upper (both bounds inclusive; null: false)"
+        case .doubleRange: "flag = double column within lower..upper, each bound inclusive or not (null, NaN: false)"
+        case .intVersusDouble: "flag = int column op double constant, compared exactly"
+        case .doubleCompare: "flag = double column op double constant (IEEE: NaN matches only !=)"
+        case .doubleVersusInt: "flag = double column op int constant (realm: NaN sorts below every int)"
+        case .boolEqual: "flag = bool column == constant"
+        case .bytesEqual: "flag = string/binary column == constant, bytewise or [c]-folded"
+        case .bytesOrder: "flag = string/binary column op constant, bytewise (null sorts first)"
+        case .bytesMatch: "flag = column BEGINSWITH/ENDSWITH/CONTAINS/LIKE constant, [c] folded"
+        case .timestampCompare: "flag = date column op constant (seconds, nanoseconds)"
+        case .objectIdCompare: "flag = ObjectId column op constant (by bytes)"
+        case .uuidCompare: "flag = UUID column op constant (by bytes)"
+        case .intInSet: "flag = int column is in the constant set"
+        case .bytesInSet: "flag = string/binary column is in the constant set"
+        case .anyBytesEqual: "flag = some element of the string list == constant"
+        case .anyBytesMatch: "flag = some element of the string list matches the string operator"
+        case .anyIntCompare: "flag = some element of the int list op constant"
+        case .fallback: "flag = comparison #n by the reference semantics (rare shapes: lists vs lists, decimals...)"
+        }
+    }
+}

@@ -1,0 +1,438 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RQLSemantics
+
+/// The virtual machine: runs a `Program` over the rows of a `ColumnarCollection`.
+///
+/// Before a scan the program is bound to the collection: every column and constant becomes a raw
+/// pointer in the instruction itself, so the loop below reads memory directly. Per row it
+/// allocates nothing, retains nothing and calls nothing dynamically; the state is two local
+/// variables (pc and the flag).
+public struct VM {
+    /// A program bound to one collection. Keeps both alive while it exists.
+    public final class BoundProgram: @unchecked Sendable {
+        let code: [Bound]
+        let program: Program
+        public let collection: ColumnarCollection
+
+        init(_ program: Program, _ collection: ColumnarCollection) {
+            self.program = program
+            self.collection = collection
+            self.code = program.instructions.map { VM.bind($0, program, collection) }
+        }
+
+        /// Runs the program on one row.
+        @inline(__always)
+        public func matches(row: Int) -> Bool {
+            code.withUnsafeBufferPointer { VM.run($0, row: row, self) }
+        }
+
+        /// The number of matching rows.
+        public func count() -> Int {
+            if code.count == 1, let n = VM.countSingle(code[0], collection.count) { return n }
+            return code.withUnsafeBufferPointer { code in
+                var n = 0
+                for row in 0..<collection.count { n &+= VM.run(code, row: row, self) ? 1 : 0 }
+                return n
+            }
+        }
+
+        /// The indexes of the matching rows, in order.
+        public func filter() -> [Int] {
+            code.withUnsafeBufferPointer { code in
+                var rows: [Int] = []
+                for row in 0..<collection.count where VM.run(code, row: row, self) { rows.append(row) }
+                return rows
+            }
+        }
+    }
+
+    public static func bind(_ program: Program, to collection: ColumnarCollection) -> BoundProgram {
+        BoundProgram(program, collection)
+    }
+
+    // MARK: - Bound instructions
+
+    struct Bytes {
+        let bytes: UnsafePointer<UInt8>
+        let offsets: UnsafePointer<Int>
+        let nulls: UnsafePointer<Bool>?
+    }
+
+    struct Constant {
+        let bytes: UnsafePointer<UInt8>
+        let lower: UnsafePointer<UInt8>
+        let upper: UnsafePointer<UInt8>
+        let count: Int
+    }
+
+    enum Bound {
+        case constant(Bool)
+        case not
+        case jumpIfFalse(Int)
+        case jumpIfTrue(Int)
+        case isNull(UnsafePointer<Bool>?)
+        case int(UnsafePointer<Int64>, UnsafePointer<Bool>?, OrderOperator, Int64)
+        case intRange(UnsafePointer<Int64>, UnsafePointer<Bool>?, Int64, Int64)
+        case doubleRange(UnsafePointer<Double>, UnsafePointer<Bool>?, Double, Bool, Double, Bool)
+        case intVersusDouble(UnsafePointer<Int64>, UnsafePointer<Bool>?, OrderOperator, Double)
+        case double(UnsafePointer<Double>, UnsafePointer<Bool>?, OrderOperator, Double)
+        case doubleVersusInt(UnsafePointer<Double>, UnsafePointer<Bool>?, OrderOperator, Int64)
+        case bool(UnsafePointer<Bool>, UnsafePointer<Bool>?, Bool)
+        case bytesEqual(Bytes, Constant, Bool)
+        case bytesOrder(Bytes, OrderOperator, Constant)
+        case bytesMatch(Bytes, MatchKind, Constant, Bool)
+        case timestamp(UnsafePointer<Int64>, UnsafePointer<Int32>, UnsafePointer<Bool>?, OrderOperator, Timestamp)
+        case objectId(UnsafePointer<ObjectId>, UnsafePointer<Bool>?, OrderOperator, ObjectId)
+        case uuid(UnsafePointer<UUIDValue>, UnsafePointer<Bool>?, OrderOperator, UUIDValue)
+        case intInSmallSet(UnsafePointer<Int64>, UnsafePointer<Bool>?, UnsafePointer<Int64>, Int, Bool)
+        case intInLargeSet(UnsafePointer<Int64>, UnsafePointer<Bool>?, Unmanaged<IntSet>, Bool)
+        case bytesInSet(Bytes, Unmanaged<ByteSet>, Bool)
+        case anyBytesEqual(UnsafePointer<Int>, Bytes, Constant, Bool)
+        case anyBytesMatch(UnsafePointer<Int>, Bytes, MatchKind, Constant, Bool)
+        case anyInt(UnsafePointer<Int>, UnsafePointer<Int64>, UnsafePointer<Bool>?, OrderOperator, Int64)
+        case fallback(Int)
+    }
+
+    static func bind(_ instruction: Instruction, _ program: Program, _ collection: ColumnarCollection) -> Bound {
+        func constant(_ i: Int) -> Constant {
+            let c = program.byteConstants[i]
+            return Constant(bytes: c.bytes.pointer, lower: c.lower.pointer, upper: c.upper.pointer, count: c.count)
+        }
+        func bytes(_ b: ColumnarCollection.BytesColumn) -> Bytes {
+            Bytes(bytes: b.bytes.pointer, offsets: b.offsets.pointer, nulls: b.nulls?.pointer)
+        }
+        let columns = collection.columns
+        switch instruction {
+        case .constant(let b): return .constant(b)
+        case .not: return .not
+        case .jumpIfFalse(let t): return .jumpIfFalse(t)
+        case .jumpIfTrue(let t): return .jumpIfTrue(t)
+        case .isNull(let column):
+            switch columns[column] {
+            case .int(_, let n), .double(_, let n), .bool(_, let n), .timestamp(_, _, let n), .objectId(_, let n), .uuid(_, let n):
+                return .isNull(n?.pointer)
+            case .bytes(let b): return .isNull(b.nulls?.pointer)
+            default: break
+            }
+        case .intCompare(let column, let op, let value):
+            if case .int(let v, let n) = columns[column] { return .int(v.pointer, n?.pointer, op, value) }
+        case .intRange(let column, let lower, let upper):
+            if case .int(let v, let n) = columns[column] { return .intRange(v.pointer, n?.pointer, lower, upper) }
+        case .doubleRange(let column, let lower, let lowerInclusive, let upper, let upperInclusive):
+            if case .double(let v, let n) = columns[column] {
+                return .doubleRange(v.pointer, n?.pointer, lower, lowerInclusive, upper, upperInclusive)
+            }
+        case .intVersusDouble(let column, let op, let value):
+            if case .int(let v, let n) = columns[column] { return .intVersusDouble(v.pointer, n?.pointer, op, value) }
+        case .doubleCompare(let column, let op, let value):
+            if case .double(let v, let n) = columns[column] { return .double(v.pointer, n?.pointer, op, value) }
+        case .doubleVersusInt(let column, let op, let value):
+            if case .double(let v, let n) = columns[column] { return .doubleVersusInt(v.pointer, n?.pointer, op, value) }
+        case .boolEqual(let column, let value):
+            if case .bool(let v, let n) = columns[column] { return .bool(v.pointer, n?.pointer, value) }
+        case .bytesEqual(let column, let c, let ci):
+            if case .bytes(let b) = columns[column] { return .bytesEqual(bytes(b), constant(c), ci) }
+        case .bytesOrder(let column, let op, let c):
+            if case .bytes(let b) = columns[column] { return .bytesOrder(bytes(b), op, constant(c)) }
+        case .bytesMatch(let column, let kind, let c, let ci):
+            if case .bytes(let b) = columns[column] { return .bytesMatch(bytes(b), kind, constant(c), ci) }
+        case .timestampCompare(let column, let op, let value):
+            if case .timestamp(let s, let ns, let n) = columns[column] { return .timestamp(s.pointer, ns.pointer, n?.pointer, op, value) }
+        case .objectIdCompare(let column, let op, let value):
+            if case .objectId(let v, let n) = columns[column] { return .objectId(v.pointer, n?.pointer, op, value) }
+        case .uuidCompare(let column, let op, let value):
+            if case .uuid(let v, let n) = columns[column] { return .uuid(v.pointer, n?.pointer, op, value) }
+        case .intInSet(let column, let set, let matchesNull):
+            if case .int(let v, let n) = columns[column] {
+                let s = program.intSets[set]
+                if s.large == nil { return .intInSmallSet(v.pointer, n?.pointer, s.small.pointer, s.small.count, matchesNull) }
+                return .intInLargeSet(v.pointer, n?.pointer, Unmanaged.passUnretained(s), matchesNull)
+            }
+        case .bytesInSet(let column, let set, let matchesNull):
+            if case .bytes(let b) = columns[column] { return .bytesInSet(bytes(b), Unmanaged.passUnretained(program.byteSets[set]), matchesNull) }
+        case .anyBytesEqual(let column, let c, let ci):
+            if case .bytesList(let rows, let e) = columns[column] { return .anyBytesEqual(rows.pointer, bytes(e), constant(c), ci) }
+        case .anyBytesMatch(let column, let kind, let c, let ci):
+            if case .bytesList(let rows, let e) = columns[column] { return .anyBytesMatch(rows.pointer, bytes(e), kind, constant(c), ci) }
+        case .anyIntCompare(let column, let op, let value):
+            if case .intList(let rows, let v, let n) = columns[column] { return .anyInt(rows.pointer, v.pointer, n?.pointer, op, value) }
+        case .fallback(let index): return .fallback(index)
+        }
+        preconditionFailure("instruction \(instruction) does not fit the column layout it was compiled for")
+    }
+
+    // MARK: - The loop
+
+    @inline(__always)
+    static func run(_ code: UnsafeBufferPointer<Bound>, row: Int, _ bound: BoundProgram) -> Bool {
+        var pc = 0
+        var flag = false
+        let end = code.count
+        while pc < end {
+            switch code[pc] {
+            case .constant(let b): flag = b
+            case .not: flag = !flag
+            case .jumpIfFalse(let target):
+                if !flag { pc = target; continue }
+            case .jumpIfTrue(let target):
+                if flag { pc = target; continue }
+            case .isNull(let nulls): flag = nulls?[row] ?? false
+            case .int(let values, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(order(values[row], c)) }
+            case .intRange(let values, let nulls, let lower, let upper):
+                if let nulls, nulls[row] { flag = false } else { let v = values[row]; flag = v >= lower && v <= upper }
+            case .doubleRange(let values, let nulls, let lower, let lowerInclusive, let upper, let upperInclusive):
+                if let nulls, nulls[row] { flag = false } else {
+                    let v = values[row]
+                    flag = (lowerInclusive ? v >= lower : v > lower) && (upperInclusive ? v <= upper : v < upper)
+                }
+            case .intVersusDouble(let values, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(ValueSemantics.compareIntDouble(values[row], c) ?? 1) }
+            case .double(let values, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = compareDoubles(values[row], op, c) }
+            case .doubleVersusInt(let values, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(-(ValueSemantics.compareIntDouble(c, values[row]) ?? 1)) }
+            case .bool(let values, let nulls, let c):
+                if let nulls, nulls[row] { flag = false } else { flag = values[row] == c }
+            case .bytesEqual(let b, let c, let ci):
+                if let nulls = b.nulls, nulls[row] { flag = false } else {
+                    let start = b.offsets[row], count = b.offsets[row + 1] - start
+                    flag = count == c.count && (ci ? equalFolded(b.bytes + start, c, count) : memoryEqual(b.bytes + start, c.bytes, count))
+                }
+            case .bytesOrder(let b, let op, let c):
+                if let nulls = b.nulls, nulls[row] { flag = op.holds(-1) } else {
+                    let start = b.offsets[row]
+                    flag = op.holds(compareBytes(b.bytes + start, b.offsets[row + 1] - start, c.bytes, c.count))
+                }
+            case .bytesMatch(let b, let kind, let c, let ci):
+                if let nulls = b.nulls, nulls[row] { flag = false } else {
+                    let start = b.offsets[row]
+                    flag = match(kind, b.bytes + start, b.offsets[row + 1] - start, c, ci)
+                }
+            case .timestamp(let seconds, let nanos, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else {
+                    let s = seconds[row], n = nanos[row]
+                    flag = op.holds(s < c.seconds ? -1 : s > c.seconds ? 1 : (n < c.nanoseconds ? -1 : n > c.nanoseconds ? 1 : 0))
+                }
+            case .objectId(let values, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else { let v = values[row]; flag = op.holds(v < c ? -1 : v == c ? 0 : 1) }
+            case .uuid(let values, let nulls, let op, let c):
+                if let nulls, nulls[row] { flag = op.nullResult } else { let v = values[row]; flag = op.holds(v < c ? -1 : v == c ? 0 : 1) }
+            case .intInSmallSet(let values, let nulls, let set, let count, let matchesNull):
+                if let nulls, nulls[row] { flag = matchesNull } else {
+                    let v = values[row]
+                    flag = false
+                    var i = 0
+                    while i < count { if set[i] == v { flag = true; break }; i += 1 }
+                }
+            case .intInLargeSet(let values, let nulls, let set, let matchesNull):
+                if let nulls, nulls[row] { flag = matchesNull } else {
+                    let v = values[row]
+                    flag = set._withUnsafeGuaranteedRef { $0.large!.contains(v) }
+                }
+            case .bytesInSet(let b, let set, let matchesNull):
+                if let nulls = b.nulls, nulls[row] { flag = matchesNull } else {
+                    let start = b.offsets[row]
+                    let slice = UnsafeBufferPointer(start: b.bytes + start, count: b.offsets[row + 1] - start)
+                    flag = set._withUnsafeGuaranteedRef { $0.contains(slice) }
+                }
+            case .anyBytesEqual(let rows, let e, let c, let ci):
+                flag = false
+                var i = rows[row]
+                let last = rows[row + 1]
+                while i < last {
+                    if !(e.nulls?[i] ?? false) {
+                        let start = e.offsets[i], count = e.offsets[i + 1] - start
+                        if count == c.count && (ci ? equalFolded(e.bytes + start, c, count) : memoryEqual(e.bytes + start, c.bytes, count)) {
+                            flag = true
+                            break
+                        }
+                    }
+                    i += 1
+                }
+            case .anyBytesMatch(let rows, let e, let kind, let c, let ci):
+                flag = false
+                var i = rows[row]
+                let last = rows[row + 1]
+                while i < last {
+                    if !(e.nulls?[i] ?? false) {
+                        let start = e.offsets[i]
+                        if match(kind, e.bytes + start, e.offsets[i + 1] - start, c, ci) { flag = true; break }
+                    }
+                    i += 1
+                }
+            case .anyInt(let rows, let values, let nulls, let op, let c):
+                flag = false
+                var i = rows[row]
+                let last = rows[row + 1]
+                while i < last {
+                    let holds = (nulls?[i] ?? false) ? op.nullResult : op.holds(order(values[i], c))
+                    if holds { flag = true; break }
+                    i += 1
+                }
+            case .fallback(let index):
+                flag = Interpreter.evaluate(bound.program.fallbacks[index], bound.collection.documents[row])
+            }
+            pc += 1
+        }
+        return flag
+    }
+
+    /// Counting with a one-instruction program: the instruction is decoded once and the loop is a
+    /// plain scan of the column, which the compiler can unroll and vectorise.
+    static func countSingle(_ instruction: Bound, _ rows: Int) -> Int? {
+        // Branch-free counting: a data-dependent branch per row costs more than the comparison.
+        @inline(__always) func scan(_ test: (Int) -> Bool) -> Int {
+            var n = 0
+            for row in 0..<rows { n &+= test(row) ? 1 : 0 }
+            return n
+        }
+        switch instruction {
+        case .int(let v, nil, let op, let c):
+            switch op {
+            case .equal: return scan { v[$0] == c }
+            case .notEqual: return scan { v[$0] != c }
+            case .less: return scan { v[$0] < c }
+            case .lessEqual: return scan { v[$0] <= c }
+            case .greater: return scan { v[$0] > c }
+            case .greaterEqual: return scan { v[$0] >= c }
+            }
+        case .intRange(let v, nil, let lower, let upper):
+            // One unsigned comparison: lower <= x <= upper.
+            let width = UInt64(bitPattern: upper &- lower)
+            guard lower <= upper else { return 0 }
+            return scan { UInt64(bitPattern: v[$0] &- lower) <= width }
+        case .doubleRange(let v, let nulls, let lower, true, let upper, true):
+            if let nulls { return scan { !nulls[$0] && v[$0] >= lower && v[$0] <= upper } }
+            return scan { v[$0] >= lower && v[$0] <= upper }
+        case .isNull(let nulls):
+            guard let nulls else { return 0 }
+            return scan { nulls[$0] }
+        case .intInSmallSet(let v, nil, let set, let count, _):
+            return scan { row in
+                let x = v[row]
+                var hit = false
+                for i in 0..<count { hit = hit || set[i] == x }
+                return hit
+            }
+        default:
+            return nil
+        }
+    }
+
+    @inline(__always)
+    static func order(_ a: Int64, _ b: Int64) -> Int { a < b ? -1 : a == b ? 0 : 1 }
+
+    /// IEEE comparison: NaN is unordered, so only `!=` holds.
+    @inline(__always)
+    static func compareDoubles(_ a: Double, _ op: OrderOperator, _ b: Double) -> Bool {
+        switch op {
+        case .equal: a == b
+        case .notEqual: a != b
+        case .less: a < b
+        case .lessEqual: a <= b
+        case .greater: a > b
+        case .greaterEqual: a >= b
+        }
+    }
+
+    @inline(__always)
+    static func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        n == 0 || memcmp(a, b, n) == 0
+    }
+
+    @inline(__always)
+    static func compareBytes(_ a: UnsafePointer<UInt8>, _ an: Int, _ b: UnsafePointer<UInt8>, _ bn: Int) -> Int {
+        let n = min(an, bn)
+        if n > 0 {
+            let r = memcmp(a, b, n)
+            if r != 0 { return r < 0 ? -1 : 1 }
+        }
+        return an < bn ? -1 : an == bn ? 0 : 1
+    }
+
+    /// `[c]` equality of `n` bytes: each byte is the lower or the upper variant of the constant's.
+    @inline(__always)
+    static func equalFolded(_ h: UnsafePointer<UInt8>, _ c: Constant, _ n: Int) -> Bool {
+        var i = 0
+        while i < n {
+            let x = h[i]
+            if x != c.lower[i] && x != c.upper[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func equalAt(_ h: UnsafePointer<UInt8>, _ c: Constant, _ ci: Bool) -> Bool {
+        ci ? equalFolded(h, c, c.count) : memoryEqual(h, c.bytes, c.count)
+    }
+
+    static func match(_ kind: MatchKind, _ h: UnsafePointer<UInt8>, _ n: Int, _ c: Constant, _ ci: Bool) -> Bool {
+        switch kind {
+        case .beginsWith:
+            return n >= c.count && equalAt(h, c, ci)
+        case .endsWith:
+            return n >= c.count && equalAt(h + (n - c.count), c, ci)
+        case .contains:
+            if c.count == 0 { return true }
+            guard n >= c.count else { return false }
+            let firstLower = c.lower[0], firstUpper = c.upper[0], first = c.bytes[0]
+            var i = 0
+            let last = n - c.count
+            while i <= last {
+                let x = h[i]
+                if ci ? (x == firstLower || x == firstUpper) : x == first {
+                    if equalAt(h + i, c, ci) { return true }
+                }
+                i += 1
+            }
+            return false
+        case .like:
+            return likeMatch(h, n, ci ? c.lower : c.bytes, c.count, ci)
+        }
+    }
+
+    /// LIKE over raw bytes (see `Like`), folding the haystack on the fly for `[c]` (the pattern is
+    /// already folded).
+    static func likeMatch(_ s: UnsafePointer<UInt8>, _ sn: Int, _ p: UnsafePointer<UInt8>, _ pn: Int, _ ci: Bool) -> Bool {
+        @inline(__always) func at(_ i: Int) -> UInt8 {
+            let c = s[i]
+            guard ci else { return c }
+            if c >= 0x41 && c <= 0x5A { return c | 0x20 }
+            if i > 0, s[i - 1] == 0xC3, c >= 0x80, c <= 0x9E, c != 0x97 { return c + 0x20 }
+            return c
+        }
+        @inline(__always) func sequenceLength(_ i: Int) -> Int {
+            let c = s[i]
+            return min(c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, sn - i)
+        }
+        var si = 0, pi = 0, starPattern = -1, starString = 0
+        let star = UInt8(ascii: "*"), question = UInt8(ascii: "?")
+        while si < sn {
+            if pi < pn, p[pi] == question {
+                si += sequenceLength(si)
+                pi += 1
+            } else if pi < pn, p[pi] == star {
+                starPattern = pi
+                starString = si
+                pi += 1
+            } else if pi < pn, p[pi] == at(si) {
+                si += 1
+                pi += 1
+            } else if starPattern >= 0 {
+                pi = starPattern + 1
+                starString += sequenceLength(starString)
+                si = starString
+            } else {
+                return false
+            }
+        }
+        while pi < pn, p[pi] == star { pi += 1 }
+        return pi == pn
+    }
+}
