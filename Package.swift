@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "RQLCorpus", dependencies: ["RQL"]),
         .executableTarget(
             name: "rql",
-            dependencies: ["RQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["RQL", "RQLCorpus", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "rql-bench", dependencies: ["RQL"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),

@@ -19,10 +19,13 @@ public struct CorpusRunner {
     public var engines: [Engine]
     /// Cases expected to fail, by `<file name>:<line>`, with the reason.
     public var knownFailures: KnownFailures
+    /// Only query and subscribe blocks whose directive or body contains this text.
+    public var filter: String?
 
-    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures()) {
+    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures(), filter: String? = nil) {
         self.engines = engines
         self.knownFailures = knownFailures
+        self.filter = filter
     }
 
     /// One case that did not do what its block says.
@@ -41,6 +44,9 @@ public struct CorpusRunner {
         /// Known failures that failed as expected.
         public var skipped = 0
         public var failures: [Failure] = []
+        /// For `--rewrite`: by directive line, the expectation line a query block should have
+        /// (blocks that failed, and blocks without one).
+        public var rewrites: [Int: String] = [:]
     }
 
     public func run(_ file: CorpusFile) -> Outcome {
@@ -94,35 +100,38 @@ public struct CorpusRunner {
                 if !diagnostics.hasErrors { stores[objectSchema.title] = store }
                 record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
             case .query(let collection, let args), .subscribe(let collection, let args):
+                if let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
                 let isSubscription = if case .subscribe = block.directive { true } else { false }
                 let (checked, diagnostics) = check(block.body, collection: collection, args: args, schema: schema,
                                                    sync: isSubscription ? (sync ?? .developmentMode) : nil)
-                let errors = diagnostics.errors
+                // What the block would say: its expectation line, computed.
+                let actual: String
+                var perEngine: String?
+                if let error = diagnostics.primaryError {
+                    actual = "error \(error.kind.rawValue)"
+                } else if let checked {
+                    let documents = stores[checked.collection.title]?.documents ?? []
+                    let results = engines.map { ($0, Self.describe(Self.matches(checked, documents, engine: $0), documents, checked.collection)) }
+                    actual = results[0].1
+                    if Set(results.map(\.1)).count > 1 {
+                        perEngine = results.map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                    }
+                } else {
+                    actual = "error internal"
+                }
+                let shown = perEngine ?? (diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? actual)
+                let ok: Bool
                 switch block.expectation {
                 case .error(let kind, let text)?:
-                    guard let first = diagnostics.primaryError else {
-                        record(false, "accepted")
-                        continue
-                    }
-                    let textOK = text.map { first.message.lowercased().contains($0.lowercased()) } ?? true
-                    record(first.kind.rawValue == kind && textOK, "error \(first.kind.rawValue): \(first.message)")
+                    let first = diagnostics.primaryError
+                    ok = first?.kind.rawValue == kind && (text.map { t in first.map { $0.message.lowercased().contains(t.lowercased()) } ?? false } ?? true)
                 case nil:
-                    record(errors.isEmpty, diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? "accepted")
+                    ok = !diagnostics.hasErrors && perEngine == nil
                 case let expectation?:
-                    if let first = diagnostics.primaryError {
-                        record(false, "error \(first.kind.rawValue): \(first.message)")
-                        continue
-                    }
-                    guard let checked else { continue }
-                    let documents = stores[checked.collection.title]?.documents ?? []
-                    let results = engines.map { ($0, Self.matches(checked, documents, engine: $0)) }
-                    let actual = results.map { Self.describe($0.1, documents, checked.collection) }
-                    let expected = Self.normalize(expectation)
-                    let verdict = actual.allSatisfy { Self.agrees($0, expected) }
-                    let shown = Set(actual).count == 1 ? actual[0]
-                        : zip(results, actual).map { "\($0.0.0.rawValue): \($0.1)" }.joined(separator: "; ")
-                    record(verdict, shown)
+                    ok = perEngine == nil && !diagnostics.hasErrors && Self.agrees(actual, Self.normalize(expectation))
                 }
+                record(ok, shown)
+                if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual }
             }
         }
         return outcome
@@ -230,5 +239,26 @@ public struct KnownFailures: Sendable {
     public static func id(file: String, line: Int) -> String {
         let name = file.split(separator: "/").last.map(String.init) ?? file
         return "\(name):\(line)"
+    }
+}
+
+extension CorpusFile {
+    /// The file's text with the expectation of each block in `rewrites` (keyed by directive line)
+    /// replaced, or added after a new `----` line.
+    public static func rewrite(_ text: String, _ rewrites: [Int: String]) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // From the bottom up, so earlier line numbers stay valid.
+        for (directiveLine, expectation) in rewrites.sorted(by: { $0.key > $1.key }) {
+            var i = directiveLine  // 0-based index of the line after the directive
+            while i < lines.count, !lines[i].trimmingSpaces().isEmpty, lines[i] != "----" { i += 1 }
+            if i < lines.count, lines[i] == "----" {
+                var end = i + 1
+                while end < lines.count, !lines[end].trimmingSpaces().isEmpty, !lines[end].hasPrefix("#") { end += 1 }
+                lines.replaceSubrange((i + 1)..<end, with: [expectation])
+            } else {
+                lines.insert(contentsOf: ["----", expectation], at: i)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -10,7 +10,7 @@ struct RQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rql",
         abstract: "Check, explain and format Realm Query Language (Flexible Sync) queries.",
-        subcommands: [CheckCommand.self, ExplainCommand.self, FormatCommand.self])
+        subcommands: [CheckCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self])
 }
 
 /// sysexits(3) codes, as clox and most Unix tools use them.

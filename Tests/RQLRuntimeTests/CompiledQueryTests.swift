@@ -1,0 +1,124 @@
+import Dispatch
+import Testing
+import RQLSyntax
+import RQLSemantics
+@testable import RQLRuntime
+
+/// The embedding API: compile once, match documents, collections and the application's own types.
+@Suite struct CompiledQueryTests {
+    static let task: ObjectSchema = {
+        var schema = Schema()
+        let d = schema.load("""
+            {"title": "Task", "bsonType": "object", "required": ["_id", "owner", "priority"],
+             "properties": {"_id": {"bsonType": "int"}, "owner": {"bsonType": "string"}, "priority": {"bsonType": "int"},
+               "status": {"bsonType": "string"}, "tags": {"bsonType": "array", "items": {"bsonType": "string"}}}}
+            """)
+        precondition(d.isEmpty)
+        return schema.collection(named: "Task")!
+    }()
+
+    static func document(_ id: Int64, _ owner: String, _ priority: Int64, _ status: String?, _ tags: [String]) -> Document {
+        Document(values: [.int(id), .string(owner), .int(priority), status.map(Value.string) ?? .null, .list(tags.map(Value.string))])
+    }
+
+    static let documents = [
+        document(1, "u1", 3, "open", ["urgent"]), document(2, "u2", 1, nil, []), document(3, "u1", 5, "late", ["home", "urgent"]),
+    ]
+
+    @Test func compilesOnceAndMatchesDocumentsAndCollections() throws {
+        let query = try CompiledQuery("owner == $0 AND priority > 2", collection: Self.task, arguments: [.string("u1")])
+        let collection = ColumnarCollection(schema: Self.task, documents: Self.documents)
+        #expect(query.filter(collection) == [0, 2])
+        #expect(query.count(in: collection) == 2)
+        #expect(query.matches(Self.documents[0]))
+        #expect(!query.matches(Self.documents[1]))
+    }
+
+    @Test func invalidQueriesThrowTheirDiagnostics() {
+        #expect(throws: QueryError.self) { try CompiledQuery("ownr == 'x'", collection: Self.task) }
+        do {
+            _ = try CompiledQuery("ownr == 'x'", collection: Self.task)
+        } catch {
+            #expect(error.diagnostics.map(\.code) == [.unknownProperty])
+            #expect(error.description.contains("did you mean 'owner'?"))
+        }
+    }
+
+    struct MyTask {
+        var owner: String
+        var priority: Int
+        var tags: [String]
+    }
+
+    @Test func worksOverTheApplicationsOwnTypes() throws {
+        let mapping = try ObjectMapping<MyTask>(schema: Self.task, [
+            "owner": { .string($0.owner) },
+            "priority": { .int(Int64($0.priority)) },
+            "tags": { .list($0.tags.map(Value.string)) },
+        ])
+        let tasks = [MyTask(owner: "u1", priority: 3, tags: ["urgent"]), MyTask(owner: "u2", priority: 9, tags: [])]
+        let query = try CompiledQuery("priority > 2 AND 'urgent' IN tags", collection: Self.task)
+        #expect(query.filter(tasks, using: mapping).map(\.owner) == ["u1"])
+        #expect(throws: MappingError.self) { try ObjectMapping<MyTask>(schema: Self.task, ["nope": { _ in .null }]) }
+    }
+
+    @Test func oneCompiledQueryRunsOnManyThreadsAtOnce() throws {
+        var documents: [Document] = []
+        for i in 0..<2_000 {
+            let status: String? = i % 3 == 0 ? nil : "open"
+            let tags: [String] = i % 2 == 0 ? ["urgent"] : []
+            documents.append(Self.document(Int64(i), "u\(i % 7)", Int64(i % 10), status, tags))
+        }
+        let collection = ColumnarCollection(schema: Self.task, documents: documents)
+        let query = try CompiledQuery("priority >= 5 AND status != nil AND 'urgent' IN tags", collection: Self.task)
+        let expected = documents.indices.filter { Interpreter.matches(query.checked, documents[$0]) }.count
+        let results = SendableBox(Array(repeating: -1, count: 8))
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            results.set(i, query.count(in: collection))
+        }
+        #expect(results.values == Array(repeating: expected, count: 8))
+    }
+
+    @Test func aHundredThousandInValuesBecomeOneSet() throws {
+        let values = (0..<100_000).map { "\($0 * 3)" }.joined(separator: ", ")
+        let query = try CompiledQuery("priority IN {\(values)}", collection: Self.task)
+        guard case .intInSet(_, let set, _)? = query.program.instructions.first else {
+            Issue.record("expected a set membership instruction, got \(query.program.instructions)")
+            return
+        }
+        #expect(query.program.intSets[set].large?.count == 100_000)
+        let collection = ColumnarCollection(schema: Self.task, documents: Self.documents)
+        #expect(query.filter(collection) == [0])  // priorities 3, 1, 5: only 3 is a multiple of 3
+    }
+
+    @Test func pathologicalLikePatternsStayPolynomial() throws {
+        // Exponential backtracking would not finish; the greedy matcher is O(text × pattern).
+        let long = String(repeating: "a", count: 10_000)
+        let documents = [Self.document(1, long, 1, long, [long])]
+        let collection = ColumnarCollection(schema: Self.task, documents: documents)
+        for text in ["owner LIKE '*a*a*a*a*a*a*b'", "owner LIKE[c] '*A*a*A*a*a*a*b'", "ANY tags LIKE '*a*a*a*a*a*a*b'"] {
+            let query = try CompiledQuery(text, collection: Self.task)
+            #expect(query.count(in: collection) == 0)
+            #expect(!Interpreter.matches(query.checked, documents[0]))
+        }
+        let match = try CompiledQuery("owner LIKE '*a*a*a*a*a*a*'", collection: Self.task)
+        #expect(match.count(in: collection) == 1)
+    }
+}
+
+/// A lock-protected array for collecting results from concurrent threads in a test.
+final class SendableBox: @unchecked Sendable {
+    private var storage: [Int]
+    private let lock = DispatchSemaphore(value: 1)
+    init(_ values: [Int]) { storage = values }
+    func set(_ i: Int, _ v: Int) {
+        lock.wait()
+        storage[i] = v
+        lock.signal()
+    }
+    var values: [Int] {
+        lock.wait()
+        defer { lock.signal() }
+        return storage
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+import RQLSyntax
+import RQLSemantics
+import RQLRuntime
+
+/// The README's embedding example, verbatim, so it cannot rot.
+@Suite struct ReadmeExampleTests {
+    @Test func embeddingExampleRuns() throws {
+        // --- README: Embedding ---
+        var schema = Schema()
+        let problems = schema.load(#"""
+            {"title": "Task", "bsonType": "object", "required": ["_id", "owner"],
+             "properties": {"_id": {"bsonType": "int"}, "owner": {"bsonType": "string"},
+                            "status": {"bsonType": "string"}, "priority": {"bsonType": "int"},
+                            "tags": {"bsonType": "array", "items": {"bsonType": "string"}}}}
+            """#)
+        precondition(problems.isEmpty, "\(problems)")
+        let task = schema.collection(named: "Task")!
+
+        // Documents from MongoDB Extended JSON (one per line, as mongoexport writes them).
+        var store = CollectionStore(schema: task)
+        let loadErrors = store.load("""
+            {"_id": 1, "owner": "u1", "status": "open", "priority": 3, "tags": ["urgent"]}
+            {"_id": 2, "owner": "u2", "status": "late", "priority": 1, "tags": []}
+            """)
+        precondition(loadErrors.isEmpty, "\(loadErrors)")
+        let tasks = ColumnarCollection(store)  // a snapshot laid out for the VM
+
+        // Compile once (parse, check, optimize, compile), run many times, from many threads.
+        let query = try CompiledQuery(#"owner == $0 AND status IN {"open", "late"}"#, collection: task, arguments: [.string("u1")])
+        print(query.count(in: tasks))                 // 1
+        print(query.filter(tasks))                    // [0]: row indexes
+        print(Disassembler.listing(query.program))    // the bytecode, EXPLAIN-style
+
+        // Your own Swift types, without converting them: names are resolved once.
+        struct MyTask { var owner: String; var priority: Int }
+        let mapping = try ObjectMapping<MyTask>(schema: task, [
+            "owner": { .string($0.owner) },
+            "priority": { .int(Int64($0.priority)) },
+        ])
+        let busy = try CompiledQuery("priority > 2", collection: task)
+        print(busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner))  // ["a"]
+
+        // A Flexible Sync subscription, judged as the sync server would.
+        let config = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])
+        let verdict = FlexibleSyncValidator.validate(#"status == "open""#, collection: task, config: config)
+        print(DiagnosticRenderer().render(verdict.diagnostics, source: #"status == "open""#))
+        // error[RQL4003]: invalid match expression for table "Task": key "status" is not a queryable field
+        // --- end ---
+
+        #expect(query.count(in: tasks) == 1)
+        #expect(query.filter(tasks) == [0])
+        #expect(busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner) == ["a"])
+        #expect(verdict.diagnostics.errors.map(\.code) == [.fieldNotQueryable, .indexedFieldNotUsed])
+    }
+}
