@@ -7,6 +7,7 @@
 //   RQLRuntime   the interpreter, optimizer, compiler and VM: the whole hot path
 //   RQL          the public facade for embedding
 //   RQLCorpus    the .rqlt conformance corpus: reader and runner
+//   RQLShell     the REPL's logic (commands, completion, result tables), terminal-free
 //   rql          the command-line tool
 import PackageDescription
 
@@ -26,12 +27,18 @@ let package = Package(
         .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         .target(name: "RQLCorpus", dependencies: ["RQL"]),
+        // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
+        .target(name: "RQLShell", dependencies: ["RQL"]),
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(
             name: "rql",
-            dependencies: ["RQL", "RQLCorpus", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["RQL", "RQLCorpus", "RQLShell", "CLibEdit",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            resources: [.copy("Resources/demo-app")]),
         .executableTarget(name: "rql-bench", dependencies: ["RQL"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
+        .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
         .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax"]),
     ]
 )

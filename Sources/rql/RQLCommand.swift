@@ -10,7 +10,8 @@ struct RQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rql",
         abstract: "Check, explain and format Realm Query Language (Flexible Sync) queries.",
-        subcommands: [CheckCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self])
+        subcommands: [ReplCommand.self, CheckCommand.self, EvalCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self],
+        defaultSubcommand: ReplCommand.self)
 }
 
 /// sysexits(3) codes, as clox and most Unix tools use them.

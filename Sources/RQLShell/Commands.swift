@@ -1,0 +1,212 @@
+import Foundation
+import RQL
+
+/// One dot-command: the single table that `.help`, completion and dispatch all read.
+public struct ShellCommand: Sendable {
+    public let name: String
+    public let arguments: String
+    public let help: String
+    let run: @Sendable (Shell, String) -> Shell.Outcome
+
+    /// Every command, in the order `.help` lists them.
+    public static let all: [ShellCommand] = [
+        ShellCommand(name: ".help", arguments: "[pattern]", help: "list the commands (those matching the pattern)") { shell, args in
+            shell.help(args)
+            return .proceed
+        },
+        ShellCommand(name: ".open", arguments: "DIR", help: "open an App Services export (schemas, sync/config.json, data/*.json)") { shell, args in
+            guard !args.isEmpty else { shell.errors("usage: .open DIR"); return .proceed }
+            if shell.open(directory: args) { shell.summary() }
+            return .proceed
+        },
+        ShellCommand(name: ".schema", arguments: "[collection]", help: "show the collections, or one collection's properties") { shell, args in
+            shell.showSchema(args)
+            return .proceed
+        },
+        ShellCommand(name: ".load", arguments: "FILE [collection]", help: "load a schema.json, or Extended JSON documents into a collection") { shell, args in
+            let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let path = parts.first else { shell.errors("usage: .load FILE [collection]"); return .proceed }
+            if path.hasSuffix("schema.json") {
+                _ = shell.loadSchema(file: path)
+            } else if let collection = parts.count > 1 ? parts[1] : shell.current {
+                if shell.load(file: path, into: collection) { shell.output("\(shell.stores[collection]?.count ?? 0) objects in '\(collection)'") }
+            } else {
+                shell.errors("which collection? .load FILE COLLECTION")
+            }
+            return .proceed
+        },
+        ShellCommand(name: ".use", arguments: "collection", help: "query this collection from now on") { shell, args in
+            guard let c = shell.schema.collection(named: args) ?? shell.schema[args] else {
+                shell.errors("no collection '\(args)'; there are: \(shell.schema.titles.joined(separator: ", "))")
+                return .proceed
+            }
+            shell.current = c.title
+            return .proceed
+        },
+        ShellCommand(name: ".args", arguments: "[LIT, LIT, ...]", help: "set $0, $1, ... as RQL literals ({...} is a list); no arguments clears them") { shell, args in
+            if args.isEmpty {
+                shell.arguments = []
+                shell.argumentsText = nil
+                return .proceed
+            }
+            let parsed = ArgumentList.parse(args)
+            if parsed.diagnostics.hasErrors {
+                shell.errors(shell.renderer.render(parsed.diagnostics, source: args))
+            } else {
+                shell.arguments = parsed.values
+                shell.argumentsText = args
+            }
+            return .proceed
+        },
+        ShellCommand(name: ".tokens", arguments: "[query]", help: "the tokens of the query (or of the last one)") { shell, args in
+            shell.explain(args, .tokens)
+            return .proceed
+        },
+        ShellCommand(name: ".ast", arguments: "[query]", help: "the syntax tree") { shell, args in
+            shell.explain(args, .ast)
+            return .proceed
+        },
+        ShellCommand(name: ".optimized", arguments: "[query]", help: "the checked query after the optimizer") { shell, args in
+            shell.explain(args, .optimized)
+            return .proceed
+        },
+        ShellCommand(name: ".bytecode", arguments: "[query]", help: "the VM program, EXPLAIN-style") { shell, args in
+            shell.explain(args, .bytecode)
+            return .proceed
+        },
+        ShellCommand(name: ".explain", arguments: "[query]", help: "all of it: tokens, tree, checked and optimized query, bytecode") { shell, args in
+            shell.explain(args, .all)
+            return .proceed
+        },
+        ShellCommand(name: ".subscribe", arguments: "query", help: "validate the query as a Flexible Sync subscription on the current collection") { shell, args in
+            shell.validateSubscription(args)
+            return .proceed
+        },
+        ShellCommand(name: ".read", arguments: "FILE", help: "run the statements in a file") { shell, args in
+            guard let data = FileManager.default.contents(atPath: args) else { shell.errors("cannot read '\(args)'"); return .proceed }
+            var source = ScriptedSource(lines: String(decoding: data, as: UTF8.self).components(separatedBy: "\n"))
+            shell.run(&source)
+            return .proceed
+        },
+        ShellCommand(name: ".timer", arguments: "on|off", help: "print the match count and the time of each query") { shell, args in
+            shell.timer = args != "off"
+            return .proceed
+        },
+        ShellCommand(name: ".mode", arguments: "table|list|json|count", help: "how matches are shown") { shell, args in
+            guard let mode = Shell.Mode(rawValue: args) else {
+                shell.errors("modes: " + Shell.Mode.allCases.map(\.rawValue).joined(separator: ", "))
+                return .proceed
+            }
+            shell.mode = mode
+            return .proceed
+        },
+        ShellCommand(name: ".quit", arguments: "", help: "leave (also .exit and Ctrl-D)") { _, _ in .quit },
+        ShellCommand(name: ".exit", arguments: "", help: "leave") { _, _ in .quit },
+    ]
+}
+
+extension Shell {
+    func runCommand(_ line: String) -> Outcome {
+        let name = String(line.prefix { !$0.isWhitespace })
+        let args = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        guard let command = ShellCommand.all.first(where: { $0.name == name }) else {
+            let close = ShellCommand.all.map(\.name).filter { $0.hasPrefix(String(name.prefix(3))) }
+            errors("unknown command '\(name)'" + (close.isEmpty ? "; .help lists them" : "; did you mean \(close.joined(separator: " or "))?"))
+            return .proceed
+        }
+        return command.run(self, args)
+    }
+
+    func help(_ pattern: String) {
+        let width = ShellCommand.all.map { ($0.name + " " + $0.arguments).count }.max() ?? 20
+        for c in ShellCommand.all where pattern.isEmpty || c.name.contains(pattern) || c.help.contains(pattern) {
+            let usage = c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)
+            output(usage.padding(toLength: width + 2, withPad: " ", startingAt: 0) + c.help)
+        }
+        if pattern.isEmpty { output("Anything else is a query on the current collection, e.g. owner == \"alice\" AND priority >= 4") }
+    }
+
+    func summary() {
+        for c in schema.collections {
+            let asymmetric = sync?.isAsymmetric(c) == true ? " (asymmetric)" : ""
+            output("\(c.title)\(asymmetric): \(c.properties.count) properties, \(stores[c.title]?.count ?? 0) objects")
+        }
+        if let current { output("querying '\(current)' (.use to change)") }
+    }
+
+    func showSchema(_ name: String) {
+        if name.isEmpty {
+            summary()
+            return
+        }
+        guard let c = schema.collection(named: name) ?? schema[name] else {
+            errors("no collection '\(name)'")
+            return
+        }
+        let queryable = sync.map { $0.developmentModeEnabled ? nil : $0.queryableFields(for: c) } ?? nil
+        let indexed = sync?.indexedQueryableField
+        for p in c.properties {
+            var notes: [String] = []
+            if p.isNullable { notes.append("optional") }
+            if let queryable, queryable.contains(p.name) { notes.append(p.name == indexed ? "indexed queryable" : "queryable") }
+            output("  " + Printer.name(p.name).padding(toLength: 16, withPad: " ", startingAt: 0) + p.type.description
+                   + (notes.isEmpty ? "" : "  (" + notes.joined(separator: ", ") + ")"))
+        }
+    }
+
+    enum ExplainPart { case tokens, ast, optimized, bytecode, all }
+
+    func explain(_ text: String, _ part: ExplainPart) {
+        guard let query = text.isEmpty ? lastQuery : text else {
+            errors("no query yet: give one, e.g. .explain age > 3")
+            return
+        }
+        let parsed = Parser.parse(query)
+        if part == .tokens || part == .all {
+            for token in parsed.tokens where token.kind != .end {
+                output("\(token.range.start)..<\(token.range.end)".padding(toLength: 12, withPad: " ", startingAt: 0)
+                       + "\(token.kind)".padding(toLength: 16, withPad: " ", startingAt: 0) + parsed.text(token.range))
+            }
+        }
+        if parsed.diagnostics.hasErrors {
+            errors(renderer.render(parsed.diagnostics, source: parsed.source))
+            return
+        }
+        if part == .ast || part == .all { output(ASTDump.dump(parsed.query)) }
+        guard part != .tokens, part != .ast else { return }
+        guard let collection = currentCollection else {
+            errors("no collection chosen: .use COLLECTION")
+            return
+        }
+        let result = Checker.check(parsed, collection: collection, arguments: arguments)
+        guard let checked = result.query else {
+            errors(renderer.render(result.diagnostics, source: parsed.source))
+            return
+        }
+        let compiled = CompiledQuery(checked)
+        if part == .all {
+            output("-- checked")
+            output(CheckedDump.dump(checked))
+        }
+        if part == .optimized || part == .all {
+            if part == .all { output("-- optimized") }
+            output(CheckedDump.dump(compiled.optimized))
+        }
+        if part == .bytecode || part == .all {
+            if part == .all { output("-- bytecode") }
+            output(Disassembler.listing(compiled.program))
+        }
+    }
+
+    func validateSubscription(_ text: String) {
+        guard let query = text.isEmpty ? lastQuery : text, let collection = currentCollection else {
+            errors("usage: .subscribe QUERY (on the current collection)")
+            return
+        }
+        let result = FlexibleSyncValidator.validate(query, collection: collection, config: sync ?? .developmentMode, arguments: arguments)
+        if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: query)) }
+        if !result.diagnostics.hasErrors {
+            output("valid subscription on '\(collection.title)'" + (sync == nil ? " (no sync config: Development Mode rules)" : ""))
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import RQL
+
+/// Tab completion: dot-commands at the start of a line, and in a query the current collection's
+/// properties and RQL's keywords; after `.use` and `.schema`, collection names.
+public enum Completer {
+    /// Keywords offered in queries (the canonical spellings).
+    public static let keywords = ["AND", "OR", "NOT", "IN", "ANY", "ALL", "NONE", "BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE",
+                                  "BETWEEN", "TRUEPREDICATE", "FALSEPREDICATE", "true", "false", "null"]
+
+    /// Candidates for the word `prefix` that ends the text `line` (the whole line so far).
+    public static func candidates(line: String, prefix: String, shell: Shell) -> [String] {
+        let before = line.dropLast(prefix.count).trimmingCharacters(in: .whitespaces)
+        if before.isEmpty, prefix.hasPrefix(".") {
+            return ShellCommand.all.map(\.name).filter { $0.hasPrefix(prefix) }
+        }
+        if before == ".use" || before == ".schema" {
+            return shell.schema.titles.filter { $0.hasPrefix(prefix) }
+        }
+        if before.hasPrefix(".open") || before.hasPrefix(".load") || before.hasPrefix(".read") { return [] }
+        var words = shell.currentCollection?.properties.map { Printer.name($0.name) } ?? []
+        if !prefix.isEmpty { words += keywords }
+        return words.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+}

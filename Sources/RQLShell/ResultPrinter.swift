@@ -1,0 +1,115 @@
+import Foundation
+import RQL
+
+/// Matching documents as a table (aligned columns, long values cut), a list of `name: value`
+/// blocks, Extended JSON lines, or just a count.
+public enum ResultPrinter {
+    /// The widest a table cell gets before it is cut with "…".
+    public static let maxCellWidth = 28
+
+    public static func render(_ documents: [Document], collection: ObjectSchema, mode: Shell.Mode, maxRows: Int) -> String {
+        switch mode {
+        case .count:
+            return "\(documents.count)"
+        case .json:
+            return documents.map { json($0, collection) }.joined(separator: "\n")
+        case .list:
+            var blocks: [String] = []
+            for d in documents.prefix(maxRows) {
+                let width = collection.properties.map(\.name.count).max() ?? 0
+                blocks.append(zip(collection.properties, d.values).map {
+                    $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + text($1)
+                }.joined(separator: "\n"))
+            }
+            return blocks.joined(separator: "\n\n") + more(documents.count, maxRows)
+        case .table:
+            if documents.isEmpty { return "(no matches)" }
+            let header = collection.properties.map(\.name)
+            let rows = documents.prefix(maxRows).map { $0.values.map { cut(text($0)) } }
+            var widths = header.map { displayWidth($0) }
+            for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(cell)) } }
+            func line(_ cells: [String]) -> String {
+                zip(cells, widths).map { $0 + String(repeating: " ", count: max(0, $1 - displayWidth($0))) }.joined(separator: "  ")
+                    .trimmingCharacters(in: .whitespaces)
+            }
+            var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+            out += rows.map(line)
+            return out.joined(separator: "\n") + more(documents.count, maxRows)
+        }
+    }
+
+    private static func more(_ count: Int, _ shown: Int) -> String {
+        count > shown ? "\n... \(count - shown) more (\(count) matches; .mode count or .mode json for all)" : ""
+    }
+
+    private static func cut(_ s: String) -> String {
+        guard s.count > maxCellWidth else { return s }
+        return String(s.prefix(maxCellWidth - 1)) + "…"
+    }
+
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { $0 + DiagnosticRenderer.displayWidth($1) }
+    }
+
+    /// A value for reading: strings as they are (control characters escaped), dates in ISO 8601.
+    public static func text(_ v: Value) -> String {
+        switch v {
+        case .null: return "null"
+        case .string(let s):
+            return s.unicodeScalars.contains { $0.value < 0x20 } ? String(StringLiteral.encode(s).dropFirst().dropLast()) : s
+        case .timestamp(let t): return iso8601(t)
+        case .objectId(let o): return o.hex
+        case .uuid(let u): return u.text
+        case .list(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
+        case .double(let d): return d.isNaN ? "NaN" : "\(d)"
+        default: return CheckedDump.literal(v)
+        }
+    }
+
+    static func iso8601(_ t: Timestamp) -> String {
+        var seconds = t.seconds
+        var nanos = Int64(t.nanoseconds)
+        if nanos < 0 { seconds -= 1; nanos += 1_000_000_000 }
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Civil from days (Howard Hinnant).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var s = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", year, month, day,
+                       secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        if nanos != 0 {
+            var fraction = String(format: "%09lld", nanos)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            s += "." + fraction
+        }
+        return s + "Z"
+    }
+
+    /// Relaxed Extended JSON, one document per line.
+    static func json(_ d: Document, _ c: ObjectSchema) -> String {
+        "{" + zip(c.properties, d.values).map { StringLiteral.encode($0.name) + ": " + json($1) }.joined(separator: ", ") + "}"
+    }
+
+    static func json(_ v: Value) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return d.isFinite ? "\(d)" : "{\"$numberDouble\": \"\(d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity")\"}"
+        case .decimal(let d): return "{\"$numberDecimal\": \"\(d)\"}"
+        case .string(let s): return StringLiteral.encode(s)
+        case .binary(let b): return "{\"$binary\": {\"base64\": \"\(Base64.encode(b))\", \"subType\": \"00\"}}"
+        case .timestamp(let t): return "{\"$date\": \"\(iso8601(t))\"}"
+        case .objectId(let o): return "{\"$oid\": \"\(o.hex)\"}"
+        case .uuid(let u): return "{\"$uuid\": \"\(u.text)\"}"
+        case .list(let items): return "[" + items.map(json).joined(separator: ", ") + "]"
+        }
+    }
+}

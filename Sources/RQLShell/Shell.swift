@@ -1,0 +1,190 @@
+import Foundation
+import RQL
+import Synchronization
+
+/// Set by the `rql` executable's SIGINT handler; a running evaluation stops when it sees it.
+public let interruptRequested = Atomic<Bool>(false)
+
+/// The REPL: its state, the statement loop, and the evaluation of queries and dot-commands.
+/// It never touches the terminal: lines come from a `LineSource`, text goes to `output` and
+/// `errors`, so tests drive it in-process.
+public final class Shell {
+    public enum Mode: String, CaseIterable, Sendable { case table, list, json, count }
+
+    public var schema = Schema()
+    public var sync: SyncConfig?
+    public var stores: [String: CollectionStore] = [:]
+    /// The collection queries run on.
+    public var current: String?
+    public var arguments: [Value] = []
+    public var argumentsText: String?
+    public var mode: Mode = .table
+    public var timer = false
+    /// Rows shown by the table and list modes before "... N more".
+    public var maxRows = 50
+    public var useColor = false
+    /// The last query run (the target of `.explain`, `.bytecode`... with no argument).
+    public var lastQuery: String?
+
+    let output: (String) -> Void
+    let errors: (String) -> Void
+    private var columnarCache: [String: ColumnarCollection] = [:]
+
+    public static let prompt = "rql> "
+    public static let continuationPrompt = "...> "
+
+    public init(output: @escaping (String) -> Void, errors: @escaping (String) -> Void) {
+        self.output = output
+        self.errors = errors
+    }
+
+    // MARK: - The loop
+
+    /// Reads and runs statements until the input ends or `.quit`.
+    public func run<Source: LineSource>(_ source: inout Source) {
+        var pending: [String] = []
+        while true {
+            let result = source.read(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt)
+            switch result {
+            case .endOfInput:
+                return
+            case .interrupted:
+                pending = []
+                continue
+            case .line(let line):
+                if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                pending.append(line)
+                let statement = pending.joined(separator: "\n")
+                // Dot-commands are one line; queries continue while brackets or quotes are open.
+                if !statement.hasPrefix("."), !InputCompleteness.isComplete(statement) { continue }
+                pending = []
+                source.remember(statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                    .joined(separator: " "))
+                if execute(statement) == .quit { return }
+            }
+        }
+    }
+
+    public enum Outcome: Equatable { case proceed, quit }
+
+    /// Runs one statement: a dot-command or a query.
+    @discardableResult
+    public func execute(_ statement: String) -> Outcome {
+        let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix(".") { return runCommand(trimmed) }
+        runQuery(trimmed)
+        return .proceed
+    }
+
+    // MARK: - Loading
+
+    /// Loads an App Services export and the documents in its `data/<Collection>.json` files.
+    public func open(directory: String) -> Bool {
+        let export = AppExport.load(directory: directory)
+        report(export.diagnostics, texts: export.fileTexts)
+        if export.diagnostics.hasErrors { return false }
+        schema = export.schema
+        sync = export.syncConfig
+        stores = [:]
+        columnarCache = [:]
+        current = schema.collections.count == 1 ? schema.collections[0].title : nil
+        for collection in schema.collections {
+            let path = (directory as NSString).appendingPathComponent("data/\(collection.title).json")
+            if FileManager.default.fileExists(atPath: path) { _ = load(file: path, into: collection.title) }
+        }
+        // Start on the collection with the most objects that clients can query.
+        if current == nil, let largest = schema.collections.filter({ !(sync?.isAsymmetric($0) ?? false) })
+            .max(by: { (stores[$0.title]?.count ?? 0) < (stores[$1.title]?.count ?? 0) }) {
+            current = largest.title
+        }
+        return true
+    }
+
+    /// Loads Extended JSON documents into a collection (all or nothing).
+    public func load(file path: String, into collection: String) -> Bool {
+        guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
+            errors("no collection '\(collection)' in the schema")
+            return false
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            errors("cannot read '\(path)'")
+            return false
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
+        let diagnostics = store.load(text, file: path)
+        report(diagnostics, texts: [path: text])
+        if diagnostics.hasErrors { return false }
+        stores[objectSchema.title] = store
+        columnarCache[objectSchema.title] = nil
+        return true
+    }
+
+    /// Loads one collection schema.json.
+    public func loadSchema(file path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            errors("cannot read '\(path)'")
+            return false
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let diagnostics = schema.load(text, file: path)
+        report(diagnostics, texts: [path: text])
+        if !diagnostics.hasErrors, current == nil { current = schema.collections.last?.title }
+        return !diagnostics.hasErrors
+    }
+
+    func columnar(_ collection: ObjectSchema) -> ColumnarCollection {
+        if let cached = columnarCache[collection.title] { return cached }
+        let made = ColumnarCollection(schema: collection, documents: stores[collection.title]?.documents ?? [])
+        columnarCache[collection.title] = made
+        return made
+    }
+
+    var currentCollection: ObjectSchema? {
+        current.flatMap { schema.collection(named: $0) ?? schema[$0] }
+    }
+
+    // MARK: - Queries
+
+    func runQuery(_ text: String) {
+        guard let collection = currentCollection else {
+            errors(schema.isEmpty ? "no schema: .open DIR (an App Services export) or .load a schema first"
+                   : "no collection chosen: .use " + schema.titles.joined(separator: "|"))
+            return
+        }
+        lastQuery = text
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = Checker.check(text, collection: collection, arguments: arguments)
+        guard let checked = result.query else {
+            errors(renderer.render(result.diagnostics, source: text))
+            return
+        }
+        if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: text)) }
+        let compiled = CompiledQuery(checked)
+        let bound = VM.bind(compiled.program, to: columnar(collection))
+        var rows: [Int] = []
+        interruptRequested.store(false, ordering: .relaxed)
+        for row in 0..<bound.collection.count {
+            if row & 0xFFF == 0, interruptRequested.load(ordering: .relaxed) {
+                errors("query cancelled after \(row) of \(bound.collection.count) objects")
+                return
+            }
+            if bound.matches(row: row) { rows.append(row) }
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        let documents = rows.map { bound.collection.documents[$0] }
+        output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
+        if timer {
+            output(String(format: "%d of %d objects, %.3f ms", rows.count, bound.collection.count, elapsed))
+        }
+    }
+
+    var renderer: DiagnosticRenderer { DiagnosticRenderer(useColor: useColor) }
+
+    func report(_ diagnostics: [Diagnostic], texts: [String: String]) {
+        for d in diagnostics {
+            let text = d.file.flatMap { texts[$0] } ?? texts.values.first ?? ""
+            errors(renderer.render(d, source: Array(text.utf8)))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import RQL
+import RQLShell
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// `rql` / `rql repl`: the interactive shell. With no options it opens the bundled demo app.
+/// When standard input or output is not a terminal it reads plain lines: no prompt, no escape
+/// codes, so `echo 'priority > 3' | rql --data tasks.json --schema task.json` works in a pipeline.
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl", abstract: "Start the interactive shell (the default; on the bundled demo app when given no schema).")
+
+    @Option(name: .long, help: "An App Services export to open (schemas, sync/config.json, data/<Collection>.json).")
+    var app: String?
+
+    @Option(name: .long, help: "A collection schema.json (repeatable).")
+    var schema: [String] = []
+
+    @Option(name: .long, help: "Extended JSON documents for the current collection.")
+    var data: String?
+
+    @Option(name: .long, help: "The collection to query.")
+    var collection: String?
+
+    func run() throws {
+        let interactive = isatty(0) == 1 && isatty(1) == 1
+        let shell = Shell(output: { print($0) }, errors: { printError($0) })
+        shell.useColor = DiagnosticRenderer.colorAllowed(fileDescriptor: 2)
+        if let app {
+            guard shell.open(directory: app) else { throw ExitStatus.dataError }
+        } else if schema.isEmpty {
+            guard let demo = Bundle.module.path(forResource: "demo-app", ofType: nil), shell.open(directory: demo) else {
+                printError("rql: the bundled demo app is missing")
+                throw ExitStatus.internalError
+            }
+            if interactive { print("RQLKit shell on the bundled demo app (a task tracker). .help lists the commands.") }
+        }
+        for path in schema where !shell.loadSchema(file: path) { throw ExitStatus.dataError }
+        if let collection {
+            guard shell.execute(".use \(collection)") == .proceed, shell.current != nil else { throw ExitStatus.dataError }
+        }
+        if let data {
+            guard let current = shell.current else {
+                printError("rql: --data needs a collection: --collection NAME")
+                throw ExitStatus.usage
+            }
+            guard shell.load(file: data, into: current) else { throw ExitStatus.dataError }
+        }
+        if interactive {
+            shell.execute(".schema")
+            let history = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.rql_history"
+            var source = EditLineSource(shell: shell, historyPath: history)
+            shell.run(&source)
+        } else {
+            var source = PlainSource()
+            shell.run(&source)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import RQL
+@testable import RQLShell
+
+/// The REPL's logic, driven with scripted lines (no terminal).
+@Suite struct ShellTests {
+    final class Capture: @unchecked Sendable {
+        var output: [String] = []
+        var errors: [String] = []
+    }
+
+    static func shell() -> (Shell, Capture) {
+        let capture = Capture()
+        let shell = Shell(output: { capture.output.append($0) }, errors: { capture.errors.append($0) })
+        let problems = shell.schema.load("""
+            {"title": "Task", "bsonType": "object", "required": ["_id", "owner", "priority"],
+             "properties": {"_id": {"bsonType": "int"}, "owner": {"bsonType": "string"}, "priority": {"bsonType": "int"},
+               "tags": {"bsonType": "array", "items": {"bsonType": "string"}}}}
+            """)
+        precondition(problems.isEmpty)
+        shell.current = "Task"
+        var store = CollectionStore(schema: shell.schema.collection(named: "Task")!)
+        let loaded = store.load("""
+            {"_id": 1, "owner": "alice", "priority": 5, "tags": ["urgent"]}
+            {"_id": 2, "owner": "bob", "priority": 1, "tags": []}
+            {"_id": 3, "owner": "alice", "priority": 2, "tags": ["home"]}
+            """)
+        precondition(loaded.isEmpty)
+        shell.stores["Task"] = store
+        return (shell, capture)
+    }
+
+    @Test func multiLineInputContinuesWhileParenthesesAreOpen() {
+        let (shell, capture) = Self.shell()
+        shell.mode = .count
+        var source = ScriptedSource(lines: ["owner == \"alice\" AND (", "priority > 1 OR", "priority < 0)"])
+        shell.run(&source)
+        #expect(source.prompts == ["rql> ", "...> ", "...> ", "rql> "])
+        #expect(capture.output == ["2"])
+        #expect(source.history == ["owner == \"alice\" AND ( priority > 1 OR priority < 0)"])
+    }
+
+    @Test func ctrlCDropsThePendingStatement() {
+        let (shell, capture) = Self.shell()
+        shell.mode = .count
+        var source = ScriptedSource([.line("owner == (\"x\""), .interrupted, .line("priority > 3")])
+        shell.run(&source)
+        #expect(source.prompts == ["rql> ", "...> ", "rql> ", "rql> "])
+        #expect(capture.output == ["1"])
+        #expect(capture.errors.isEmpty)
+    }
+
+    @Test func badQueriesShowACaretAndTheShellGoesOn() {
+        let (shell, capture) = Self.shell()
+        shell.mode = .count
+        var source = ScriptedSource(lines: ["ownr == 'x'", "priority >", "priority > 4"])
+        shell.run(&source)
+        #expect(capture.errors.count == 2)
+        #expect(capture.errors[0].contains("'Task' has no property 'ownr'"))
+        #expect(capture.errors[0].contains("^^^^"))
+        #expect(capture.errors[0].contains("did you mean 'owner'?"))
+        #expect(capture.errors[1].contains("expected a value after '>'"))
+        #expect(capture.output == ["1"])
+    }
+
+    @Test func modesShowMatchesAsTableListJsonOrCount() {
+        let (shell, capture) = Self.shell()
+        shell.execute("owner == \"alice\"")
+        #expect(capture.output.last?.components(separatedBy: "\n").first == "_id  owner  priority  tags")
+        #expect(capture.output.last?.contains("1    alice  5         [urgent]") == true)
+        shell.execute(".mode json")
+        shell.execute("priority == 1")
+        #expect(capture.output.last == #"{"_id": 2, "owner": "bob", "priority": 1, "tags": []}"#)
+        shell.execute(".mode list")
+        shell.execute("priority == 1")
+        #expect(capture.output.last?.contains("owner    = bob") == true)
+        shell.execute(".mode nonsense")
+        #expect(capture.errors.last?.contains("modes: table, list, json, count") == true)
+    }
+
+    @Test func argumentsTimerAndExplain() {
+        let (shell, capture) = Self.shell()
+        shell.execute(".args \"alice\", {1, 5}")
+        shell.execute(".mode count")
+        shell.execute(".timer on")
+        shell.execute("owner == $0 AND priority IN $1")
+        #expect(capture.output.suffix(2).first == "1")
+        #expect(capture.output.last?.hasPrefix("1 of 3 objects, ") == true)
+        shell.execute(".bytecode")
+        #expect(capture.output.last?.contains("bytesEqual") == true)
+        #expect(capture.output.last?.contains("intInSet") == true)
+        shell.execute(".explain priority > 2")
+        #expect(capture.output.contains { $0.contains("intCompare") })
+    }
+
+    @Test func subscriptionsAreJudgedWithTheSyncConfig() {
+        let (shell, capture) = Self.shell()
+        shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])
+        shell.execute(".subscribe owner == \"alice\"")
+        #expect(capture.output.last == "valid subscription on 'Task'")
+        shell.execute(".subscribe priority > 2")
+        #expect(capture.errors.last?.contains(#"key "priority" is not a queryable field"#) == true)
+    }
+
+    @Test func commandsComeFromOneTable() {
+        let (shell, capture) = Self.shell()
+        shell.execute(".help")
+        for command in ShellCommand.all { #expect(capture.output.contains { $0.hasPrefix(command.name) }) }
+        shell.execute(".hepl")
+        #expect(capture.errors.last?.contains("did you mean .help?") == true)
+        #expect(shell.execute(".quit") == .quit)
+    }
+
+    @Test func completionOffersCommandsPropertiesAndKeywords() {
+        let (shell, _) = Self.shell()
+        #expect(Completer.candidates(line: ".us", prefix: ".us", shell: shell) == [".use"])
+        #expect(Completer.candidates(line: "pri", prefix: "pri", shell: shell) == ["priority"])
+        #expect(Completer.candidates(line: "priority > 2 A", prefix: "A", shell: shell).contains("AND"))
+        #expect(Completer.candidates(line: ".use T", prefix: "T", shell: shell) == ["Task"])
+    }
+
+    @Test func completenessFollowsQuotesAndBrackets() {
+        #expect(InputCompleteness.isComplete("a == 1"))
+        #expect(!InputCompleteness.isComplete("a IN {1, 2"))
+        #expect(!InputCompleteness.isComplete("a == 'it''"))
+        #expect(InputCompleteness.isComplete(#"a == "(\"""#))
+        #expect(InputCompleteness.isComplete("a == 1)"))
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the rql REPL through a real pseudo-terminal (pexpect) and through a pipe.
+
+Run after `swift build`: python3 Tests/e2e/repl_e2e.py [path/to/rql]
+Prints one line per check and ends with 'e2e: N passed, M failed'; exit status 1 on a failure.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import pexpect
+
+RQL = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rql"
+PROMPT = "rql> "
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
+
+
+def spawn(home):
+    env = dict(os.environ, HOME=home, EDITRC="/dev/null", NO_COLOR="1", TERM="xterm", LANG="C.UTF-8")
+    child = pexpect.spawn(RQL, env=env, encoding="utf-8", timeout=20, dimensions=(40, 160))
+    child.expect_exact(PROMPT)
+    return child
+
+
+def number_after(child, command):
+    child.sendline(command)
+    child.expect(r"\r\n(\d+)\r\n")
+    value = int(child.match.group(1))
+    child.expect_exact(PROMPT)
+    return value
+
+
+home = tempfile.mkdtemp(prefix="rql-e2e-")
+
+# Session 1: completion, Ctrl-C, diagnostics, bytecode, history.
+child = spawn(home)
+child.sendline(".mode count")
+child.expect_exact(PROMPT)
+total = number_after(child, "TRUEPREDICATE")
+check("the demo app is loaded", total >= 100, f"{total} objects")
+
+child.send("prio\t")                       # Tab completes the property name
+child.send(" >= 5\r")
+child.expect(r"\r\n(\d+)\r\n")
+high = int(child.match.group(1))
+child.expect_exact(PROMPT)
+check("Tab completes a property of the current collection", 0 < high < total, f"priority >= 5 gave {high}")
+
+child.send('owner == "ali')                # half-typed, then Ctrl-C
+child.sendintr()
+child.expect_exact("^C")
+child.expect_exact(PROMPT)
+after = number_after(child, "TRUEPREDICATE")
+check("Ctrl-C clears the half-typed query", after == total, f"{after} != {total}")
+
+child.sendline("agee > 1")
+child.expect_exact("has no property 'agee'")
+child.expect(r"\^\^\^\^")
+child.expect_exact(PROMPT)
+check("a bad query shows a caret under the offending token", True)
+
+child.sendline(".bytecode priority > 3 AND 'urgent' IN tags")
+child.expect_exact("intCompare")
+child.expect_exact("anyBytesEqual")
+child.expect_exact(PROMPT)
+check(".bytecode shows the program", True)
+
+child.sendline("priority >= 5")
+child.expect(r"\r\n(\d+)\r\n")
+child.expect_exact(PROMPT)
+child.sendeof()
+child.expect(pexpect.EOF)
+child.close()
+check("Ctrl-D leaves with status 0", child.exitstatus == 0, f"status {child.exitstatus}")
+history = open(os.path.join(home, ".rql_history"), encoding="utf-8", errors="replace").read()
+check("history is written to ~/.rql_history", "priority" in history and "TRUEPREDICATE" in history, history[-200:])
+
+# Session 2: Up recalls a query from the previous session.
+child = spawn(home)
+child.sendline(".mode count")
+child.expect_exact(PROMPT)
+child.send("\x1b[A\x1b[A\r")               # Up twice: past '.mode count' to 'priority >= 5'
+child.expect(r"\r\n(\d+)\r\n")
+recalled = int(child.match.group(1))
+child.expect_exact(PROMPT)
+check("Up recalls a query from the previous session", recalled == high, f"{recalled} != {high}")
+child.sendline(".quit")
+child.expect(pexpect.EOF)
+
+# Through a pipe: no prompt, no escape codes, just the results.
+pipe = subprocess.run([RQL], input=".mode count\npriority >= 5\nowner == \"nobody\"\n", capture_output=True, text=True,
+                      env=dict(os.environ, HOME=home), timeout=30)
+check("a pipe gets plain output", pipe.returncode == 0 and pipe.stdout == f"{high}\n0\n" and "\x1b" not in pipe.stdout,
+      repr(pipe.stdout) + repr(pipe.stderr))
+
+passed = sum(results)
+print(f"e2e: {passed} passed, {len(results) - passed} failed")
+sys.exit(0 if passed == len(results) else 1)
