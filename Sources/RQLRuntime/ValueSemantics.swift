@@ -10,7 +10,8 @@ import RQLSemantics
 ///   (`progress < 0` matches NaN, `progress < 0.0` does not);
 /// - null equals only null; `<`/`>` never match null, `<=`/`>=` match null against null; except
 ///   strings and binaries, where null sorts before every value (`status < ""` matches nulls);
-/// - strings and binaries compare as bytes; `[c]` folds ASCII and Latin-1 letters only.
+/// - strings and binaries compare as bytes (each only with its own kind); `[c]` folds ASCII and
+///   Latin-1 letters only.
 public enum ValueSemantics {
     /// Three-way ordering: negative, zero or positive; nil when the values are unordered
     /// (different kinds, NaN, a null outside strings).
@@ -27,8 +28,9 @@ public enum ValueSemantics {
         case (.int(let x), .decimal(let y)): return Decimal128.compare(y, x).map { -$0 }
         case (.decimal(let x), .double(let y)): return Decimal128.compare(x, y)
         case (.double(let x), .decimal(let y)): return Decimal128.compare(y, x).map { -$0 }
-        case (.string, .string), (.string, .binary), (.binary, .string), (.binary, .binary):
-            return compareBytes(bytes(a)!, bytes(b)!)
+        // Strings and binaries are distinct types (realm-core 14): neither equal nor ordered.
+        case (.string(let x), .string(let y)): return compareBytes(Array(x.utf8), Array(y.utf8))
+        case (.binary(let x), .binary(let y)): return compareBytes(x, y)
         case (.null, .string), (.null, .binary): return -1
         case (.string, .null), (.binary, .null): return 1
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
@@ -58,7 +60,7 @@ public enum ValueSemantics {
         case (.null, _), (_, .null): return false
         default: break
         }
-        if caseInsensitive, let x = bytes(a), let y = bytes(b) {
+        if caseInsensitive, let x = bytes(a), let y = bytes(b), sameKind(a, b) {
             return CaseFolding.fold(x) == CaseFolding.fold(y)
         }
         return order(a, b) == 0
@@ -114,6 +116,14 @@ public enum ValueSemantics {
         case .endsWith: return h.count >= n.count && h[(h.count - n.count)...].elementsEqual(n)
         case .contains: return ByteSearch.contains(h, n)
         default: return Like.matches(h, pattern: n)
+        }
+    }
+
+    /// Both strings or both binaries.
+    static func sameKind(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.string, .string), (.binary, .binary): true
+        default: false
         }
     }
 

@@ -340,9 +340,9 @@ public struct Parser {
 
     private mutating func parseBetweenList(_ op: Token) -> Expression {
         let value = parsePrimary()
-        if case .list = value.value { return value.value }
+        if case .list = value.value, value.isPlain { return value.value }
         if !isMissing(value.value) {
-            report(.invalidOperand, "BETWEEN expects a list of two values such as {1, 10}, found \(describe(value.value))",
+            report(.invalidOperand, "BETWEEN expects a list of two values such as {1, 10}, found \(value.isParenthesized ? "a parenthesized expression" : describe(value.value))",
                    value.value.range)
         }
         return value.value

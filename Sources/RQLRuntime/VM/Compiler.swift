@@ -184,7 +184,7 @@ public enum Compiler {
             case (.bool, .bool(let b)):
                 guard op == .equal else { return nil }
                 return .boolEqual(column: column, value: b)
-            case (.string, _), (.binData, _):
+            case (.string, .string), (.binData, .binary):
                 guard let bytes = ValueSemantics.bytes(v) else { return nil }
                 if op == .equal { return .bytesEqual(column: column, constant: byteConstant(bytes), caseInsensitive: c.caseInsensitive) }
                 guard !c.caseInsensitive else { return nil }
@@ -215,7 +215,15 @@ public enum Compiler {
                 intSets.append(IntSet(ints))
                 return .intInSet(column: p.index, set: intSets.count - 1, matchesNull: matchesNull)
             case .string, .binData:
-                byteSets.append(ByteSet(values.compactMap(ValueSemantics.bytes)))
+                // Only values of the property's own kind can be equal (strings are not binaries).
+                let members = values.compactMap { v -> [UInt8]? in
+                    switch (p.type, v) {
+                    case (.string, .string(let s)): Array(s.utf8)
+                    case (.binData, .binary(let b)): b
+                    default: nil
+                    }
+                }
+                byteSets.append(ByteSet(members))
                 return .bytesInSet(column: p.index, set: byteSets.count - 1, matchesNull: matchesNull)
             default:
                 return nil

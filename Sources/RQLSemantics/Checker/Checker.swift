@@ -539,14 +539,11 @@ public struct Checker {
             default: return mismatch()
             }
         case .binData:
-            switch literal {
-            case .binary, .string, .base64:
-                let value = LiteralValues.naturalValue(literal)
-                if case .string(let s) = value { return .binary(Array(s.utf8)) }
-                if value == nil, strict { error(.invalidLiteral, "invalid base64 value in '\(text(range))'", range) }
-                return value
-            default: return mismatch()
-            }
+            // Strings and binaries are distinct types since realm-core 14: write bin('...').
+            guard case .binary = literal else { return mismatch() }
+            let value = LiteralValues.naturalValue(literal)
+            if value == nil, strict { error(.invalidLiteral, "invalid base64 value in '\(text(range))'", range) }
+            return value
         case .bool:
             if case .bool(let b) = literal { return .bool(b) }
             return mismatch()
