@@ -7,7 +7,6 @@
 //   RQLRuntime   the interpreter, optimizer, compiler and VM: the whole hot path
 //   RQL          the public facade for embedding
 //   RQLCorpus    the .rqlt conformance corpus: reader and runner
-//   RQLShell     the REPL's logic (commands, completion, result tables), terminal-free
 //   rql          the command-line tool
 import PackageDescription
 
@@ -17,6 +16,9 @@ let package = Package(
         .library(name: "RQL", targets: ["RQL"]),
         .executable(name: "rql", targets: ["rql"]),
         .executable(name: "rql-bench", targets: ["rql-bench"]),
+        .executable(name: "FuzzParser", targets: ["FuzzParser"]),
+        .executable(name: "FuzzChecker", targets: ["FuzzChecker"]),
+        .executable(name: "FuzzEvaluator", targets: ["FuzzEvaluator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +29,7 @@ let package = Package(
         .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         .target(name: "RQLCorpus", dependencies: ["RQL"]),
+        .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
         .target(name: "RQLShell", dependencies: ["RQL"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -35,10 +38,18 @@ let package = Package(
             dependencies: ["RQL", "RQLCorpus", "RQLShell", "CLibEdit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
-        .executableTarget(name: "rql-bench", dependencies: ["RQL"]),
+        .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync"]),
+        // Test support shared by the tests and the fuzz targets: the random document/query generator.
+        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
+        // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING); a normal
+        // build makes replay tools: `.build/debug/FuzzParser FILE-OR-DIR...`.
+        .executableTarget(name: "FuzzParser", dependencies: ["RQLSyntax", "RQLTesting"]),
+        .executableTarget(name: "FuzzChecker", dependencies: ["RQLSyntax", "RQLSemantics", "RQLTesting"]),
+        .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLTesting"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
-        .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax"]),
+        .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL"]),
+        .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
     ]
 )

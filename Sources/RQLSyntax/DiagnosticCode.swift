@@ -112,6 +112,25 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case documentUnsupportedField = "RQL5008"
     case documentDuplicateID = "RQL5009"
     case documentTooManyErrors = "RQL5010"
+    // Permissions: rules.json, default_rule.json, users (RQLSync)
+    case invalidRules = "RQL6001"
+    case invalidRole = "RQL6002"
+    case duplicateRoleName = "RQL6003"
+    case invalidRuleExpression = "RQL6004"
+    case invalidSyncUser = "RQL6005"
+    // Permissions: sync compatibility of roles
+    case missingDocumentFilter = "RQL6101"
+    case ruleFieldNotQueryable = "RQL6102"
+    case unknownRuleField = "RQL6103"
+    case expansionNotAllowed = "RQL6104"
+    case functionNotAllowed = "RQL6105"
+    case operatorNotAllowed = "RQL6106"
+    case nonBooleanPermission = "RQL6107"
+    case primaryKeyFieldPermission = "RQL6108"
+    case applyWhenReadsDocument = "RQL6109"
+    // Permissions: expanding rules for a user
+    case invalidExpansionValue = "RQL6201"
+    case functionNotEvaluated = "RQL6202"
 
     /// Kind, severity and summary of one code.
     public struct Info: Sendable {
@@ -203,6 +222,22 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .documentUnsupportedField: Info(kind: .schema, severity: .error, summary: "a value for an embedded object, dictionary or mixed property, which documents cannot hold")
         case .documentDuplicateID: Info(kind: .schema, severity: .error, summary: "two documents with the same _id")
         case .documentTooManyErrors: Info(kind: .schema, severity: .error, summary: "more document errors than DocumentLoader.maxReportedErrors; the rest are not reported")
+        case .invalidRules: Info(kind: .schema, severity: .error, summary: "a rules.json or default_rule.json field with the wrong shape (collection, roles, filters)")
+        case .invalidRole: Info(kind: .schema, severity: .error, summary: "a role field with the wrong shape (name, apply_when, document_filters, fields...)")
+        case .duplicateRoleName: Info(kind: .schema, severity: .error, summary: "two roles of one collection with the same name")
+        case .invalidRuleExpression: Info(kind: .schema, severity: .error, summary: "a malformed rule expression ($and not an array, $in without an array, a bad expansion)")
+        case .invalidSyncUser: Info(kind: .schema, severity: .error, summary: "a user JSON with the wrong shape (id, type, custom_data, data)")
+        case .missingDocumentFilter: Info(kind: .unsupported, severity: .error, summary: "a role without document_filters.read or .write, so not sync compatible")
+        case .ruleFieldNotQueryable: Info(kind: .notQueryable, severity: .error, summary: "a role's filter uses a field that is not a queryable top-level field")
+        case .unknownRuleField: Info(kind: .unknown, severity: .error, summary: "a role's filter uses a field the collection does not have")
+        case .expansionNotAllowed: Info(kind: .unsupported, severity: .error, summary: "an expansion other than %%true, %%false, %%values, %%environment, %%user in a sync role")
+        case .functionNotAllowed: Info(kind: .unsupported, severity: .error, summary: "%function in a sync role's filters, insert or delete (allowed only in apply_when)")
+        case .operatorNotAllowed: Info(kind: .unsupported, severity: .error, summary: "an operator Device Sync rules do not support ($regex, $nor, %stringToUuid...)")
+        case .nonBooleanPermission: Info(kind: .unsupported, severity: .error, summary: "a top-level or field-level read/write that is not true or false in a sync role")
+        case .primaryKeyFieldPermission: Info(kind: .unsupported, severity: .error, summary: "field-level permissions on _id in a sync role")
+        case .applyWhenReadsDocument: Info(kind: .unsupported, severity: .error, summary: "an apply_when that reads document fields (%%root, %%this, a field name)")
+        case .invalidExpansionValue: Info(kind: .type, severity: .error, summary: "an expanded value that does not fit its use ($in with a non-array, %stringToOid with a bad string)")
+        case .functionNotEvaluated: Info(kind: .unsupported, severity: .error, summary: "a %function call, which RQLKit cannot run")
         }
     }
 

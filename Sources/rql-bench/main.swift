@@ -2,7 +2,7 @@ import Foundation
 import RQL
 
 // rql-bench: the standard benchmark (shared/docs/BENCHMARK.md) on this machine.
-//   swift run -c release rql-bench [--objects N] [--json] [--front-end]
+//   swift run -c release rql-bench [--objects N] [--json] [--front-end] [--matcher]
 // For each of the 12 queries: matches, compile time (parse + check + optimize + compile), and
 // ns/object for the VM, the reference interpreter, a hand-written Swift closure and Foundation's
 // #Predicate, with the ratios. --front-end prints only parse and parse+check times.
@@ -14,6 +14,10 @@ func option(_ name: String) -> String? {
 let objectCount = option("--objects").flatMap(Int.init) ?? 1_000_000
 let json = arguments.contains("--json")
 let frontEndOnly = arguments.contains("--front-end")
+if arguments.contains("--matcher") {
+    MatcherBenchmark.run()
+    exit(0)
+}
 
 let itemSchemaJSON = """
     {"title": "Item", "bsonType": "object", "required": ["_id", "name", "age", "active", "created"],

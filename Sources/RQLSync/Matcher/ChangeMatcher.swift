@@ -1,0 +1,249 @@
+import RQL
+import Synchronization
+
+/// A change to one document, as a sync server sees it.
+public enum Change: Sendable {
+    case insert(collection: String, after: Document)
+    case update(collection: String, before: Document, after: Document)
+    case delete(collection: String, before: Document)
+
+    public var collection: String {
+        switch self {
+        case .insert(let c, _), .update(let c, _, _), .delete(let c, _): c
+        }
+    }
+    var before: Document? {
+        switch self {
+        case .insert: nil
+        case .update(_, let b, _), .delete(_, let b): b
+        }
+    }
+    var after: Document? {
+        switch self {
+        case .delete: nil
+        case .insert(_, let a), .update(_, _, let a): a
+        }
+    }
+}
+
+/// What a client must be told about a change.
+public enum DeliveryKind: String, Sendable, Comparable {
+    /// The document is now in its view (send it).
+    case enter
+    /// It was and still is in the view (send the update).
+    case update
+    /// It left the view (tell the client to remove it).
+    case leave
+
+    public static func < (a: DeliveryKind, b: DeliveryKind) -> Bool { a.rawValue < b.rawValue }
+}
+
+public struct Delivery: Hashable, Sendable, CustomStringConvertible {
+    public let client: String
+    public let kind: DeliveryKind
+    public var description: String { "\(client) \(kind.rawValue)" }
+}
+
+/// One connected client: its active subscriptions and, per collection, its read filter (from its
+/// role; nil: the role gives no read access).
+public struct Client: Sendable {
+    public let id: String
+    public let subscriptions: [Subscription]
+    public let readFilters: [String: CheckedPredicate?]
+
+    /// `readFilters` by collection; a collection missing from it is readable in full.
+    public init(id: String, subscriptions: [Subscription], readFilters: [String: CheckedPredicate?] = [:]) {
+        self.id = id
+        self.subscriptions = subscriptions
+        self.readFilters = readFilters
+    }
+}
+
+/// Tells a sync server which clients must receive a changed document: a client's view of a
+/// collection is (its subscriptions, ORed) AND (its read filter), as App Services defined it.
+///
+/// Subscriptions are indexed by an equality term of their top-level AND (`owner == "u1"`,
+/// `status IN {...}`, `"x" IN tags`: the indexed queryable field exists for this), so a change is
+/// tested only against the subscriptions whose key it carries, plus the few with no such term.
+/// Registration takes a lock; matching reads an immutable snapshot, so many changes can be
+/// matched at once from different threads.
+public final class ChangeMatcher: Sendable {
+    public let schema: Schema
+    private let state: Mutex<Snapshot>
+
+    public init(schema: Schema) {
+        self.schema = schema
+        self.state = Mutex(Snapshot())
+    }
+
+    /// Adds or replaces a client. Subscriptions that do not check against the schema are left out
+    /// (the subscription store has already rejected them).
+    public func register(_ client: Client) {
+        let compiled = compile(client)
+        state.withLock { $0 = $0.replacing(client.id, with: compiled) }
+    }
+
+    public func unregister(_ id: String) {
+        state.withLock { $0 = $0.replacing(id, with: nil) }
+    }
+
+    public var clientCount: Int { state.withLock { $0.clients.count } }
+
+    /// The deliveries a change causes, sorted by client id.
+    public func match(_ change: Change) -> [Delivery] {
+        let snapshot = state.withLock { $0 }
+        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection],
+              let index = snapshot.indexes[collection.title] else { return [] }
+        var candidates = Set(index.unindexed)
+        for document in [change.before, change.after].compactMap({ $0 }) {
+            for (property, keys) in index.byProperty {
+                for key in IndexKey.keys(of: document.value(ofProperty: property)) {
+                    if let clients = keys[key] { candidates.formUnion(clients) }
+                }
+            }
+        }
+        return deliveries(change, collection.title, candidates, snapshot)
+    }
+
+    /// The same answer by testing every client: the reference the index is checked against, and
+    /// the baseline of the benchmark.
+    public func matchWithoutIndex(_ change: Change) -> [Delivery] {
+        let snapshot = state.withLock { $0 }
+        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else { return [] }
+        return deliveries(change, collection.title, Set(snapshot.clients.indices), snapshot)
+    }
+
+    private func deliveries(_ change: Change, _ collection: String, _ candidates: Set<Int>, _ snapshot: Snapshot) -> [Delivery] {
+        var out: [Delivery] = []
+        for i in candidates {
+            let client = snapshot.clients[i]
+            guard let view = client.views[collection] else { continue }
+            let before = change.before.map { view.contains($0) } ?? false
+            let after = change.after.map { view.contains($0) } ?? false
+            switch (before, after) {
+            case (false, true): out.append(Delivery(client: client.id, kind: .enter))
+            case (true, true): out.append(Delivery(client: client.id, kind: .update))
+            case (true, false): out.append(Delivery(client: client.id, kind: .leave))
+            case (false, false): break
+            }
+        }
+        return out.sorted { ($0.client, $0.kind) < ($1.client, $1.kind) }
+    }
+
+    // MARK: - Compiled state
+
+    /// A client's view of one collection.
+    struct View: Sendable {
+        let subscriptions: [CheckedQuery]
+        /// nil: no read access at all.
+        let readFilter: CheckedQuery?
+        let readable: Bool
+
+        func contains(_ d: Document) -> Bool {
+            guard readable, subscriptions.contains(where: { Interpreter.matches($0, d) }) else { return false }
+            return readFilter.map { Interpreter.matches($0, d) } ?? true
+        }
+    }
+
+    struct CompiledClient: Sendable {
+        let id: String
+        let views: [String: View]
+        /// Per collection, the index keys of each subscription (nil: not indexable).
+        let keys: [String: [(property: Int, values: [IndexKey])?]]
+    }
+
+    struct CollectionIndex: Sendable {
+        var byProperty: [Int: [IndexKey: [Int]]] = [:]
+        var unindexed: [Int] = []
+    }
+
+    struct Snapshot: Sendable {
+        var clients: [CompiledClient] = []
+        var indexes: [String: CollectionIndex] = [:]
+
+        /// A new snapshot with the client replaced (or removed), indexes rebuilt.
+        func replacing(_ id: String, with client: CompiledClient?) -> Snapshot {
+            var clients = self.clients.filter { $0.id != id }
+            if let client { clients.append(client) }
+            var indexes: [String: CollectionIndex] = [:]
+            for (i, c) in clients.enumerated() {
+                for (collection, keys) in c.keys {
+                    var index = indexes[collection] ?? CollectionIndex()
+                    // One unindexable subscription makes the client a candidate for every change.
+                    if keys.contains(where: { $0 == nil }) {
+                        index.unindexed.append(i)
+                    } else {
+                        for key in keys.compactMap({ $0 }) {
+                            for value in key.values { index.byProperty[key.property, default: [:]][value, default: []].append(i) }
+                        }
+                    }
+                    indexes[collection] = index
+                }
+            }
+            return Snapshot(clients: clients, indexes: indexes)
+        }
+    }
+
+    private func compile(_ client: Client) -> CompiledClient {
+        var views: [String: View] = [:]
+        var keys: [String: [(property: Int, values: [IndexKey])?]] = [:]
+        for collection in schema.collections {
+            let subscriptions = client.subscriptions.filter { $0.collection == collection.title || $0.collection == collection.collectionName }
+            guard !subscriptions.isEmpty else { continue }
+            let checked = subscriptions.compactMap { Checker.check($0.query, collection: collection).query }
+            let filter = client.readFilters[collection.title] ?? .some(.constant(true))
+            views[collection.title] = View(subscriptions: checked,
+                                           readFilter: filter.map { CheckedQuery(collection: collection, predicate: $0) },
+                                           readable: filter != nil)
+            keys[collection.title] = checked.map { IndexKey.equalityTerm(of: $0.predicate) }
+        }
+        return CompiledClient(id: client.id, views: views, keys: keys)
+    }
+}
+
+/// A value as an index key: numbers that are equal compare equal (`5` and `5.0`).
+enum IndexKey: Hashable, Sendable {
+    case value(Value)
+
+    static func make(_ v: Value) -> IndexKey {
+        switch v {
+        case .double(let d): if let i = Int64(exactly: d) { return .value(.int(i)) }
+        case .decimal(let d): if let i = d.int64Value { return .value(.int(i)) }
+        default: break
+        }
+        return .value(v)
+    }
+
+    /// The keys a document's value is found under (each element of a list).
+    static func keys(of v: Value) -> [IndexKey] {
+        if case .list(let elements) = v { return elements.map(make) }
+        return [make(v)]
+    }
+
+    /// An equality term of the top-level AND usable as an index: a property (scalar, or a list
+    /// with implied ANY) `==` a constant or a constant list, without `[c]`. Any object the
+    /// subscription matches has one of these values in that property, so the index never misses.
+    static func equalityTerm(of p: CheckedPredicate) -> (property: Int, values: [IndexKey])? {
+        let terms: [CheckedPredicate]
+        if case .and(let ps) = p { terms = ps } else { terms = [p] }
+        for term in terms {
+            guard case .comparison(let c) = term, c.op == .equal, !c.caseInsensitive else { continue }
+            for (side, other) in [(c.left, c.right), (c.right, c.left)] {
+                guard let property = side.property, side.quantifier == nil || side.quantifier == .any else { continue }
+                switch other.kind {
+                case .constant(let v) where !(v.isNumeric && isNaN(v)):
+                    return (property.index, [make(v)])
+                case .list(let vs) where !property.isList && (other.quantifier == nil || other.quantifier == .any) && !vs.contains(where: isNaN):
+                    return (property.index, vs.map(make))
+                default: continue
+                }
+            }
+        }
+        return nil
+    }
+
+    private static func isNaN(_ v: Value) -> Bool {
+        if case .double(let d) = v { return d.isNaN }
+        return false
+    }
+}

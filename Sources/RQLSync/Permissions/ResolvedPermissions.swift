@@ -1,0 +1,155 @@
+import RQL
+
+/// What one user may do with one collection for a whole sync session: the role App Services
+/// assigned and its filters, compiled for that user; or why access is denied.
+///
+/// A document is visible when `readFilter` matches it, changeable when `writeFilter` does.
+/// Write implies read (App Services release notes, 13 Dec 2023: a read filter of `false` is
+/// unioned with its write filter), so `readFilter` is `document_filters.read OR
+/// document_filters.write`. When access is denied every filter is `FALSEPREDICATE`.
+public struct ResolvedPermissions: Hashable, Sendable {
+    /// The collection.
+    public var collection: ObjectSchema
+    /// The user's id.
+    public var userID: String
+    /// The assigned role; nil when no role applies.
+    public var role: Role?
+    /// Where the role came from.
+    public var roleSource: RoleSource?
+    /// Why access is denied; nil when the role grants access.
+    public var denial: AccessDenial?
+    /// Documents the user can read (and sync down).
+    public var readFilter: CheckedPredicate
+    /// Documents the user can change.
+    public var writeFilter: CheckedPredicate
+    /// Documents the user can insert: the write filter and `insert`.
+    public var insertFilter: CheckedPredicate
+    /// Documents the user can delete: the write filter and `delete`.
+    public var deleteFilter: CheckedPredicate
+    /// Field-level access by property name, for every property of the collection.
+    public var fieldAccess: [String: FieldAccess]
+
+    /// A denial: no role, or a role that cannot be used.
+    init(denied denial: AccessDenial, collection: ObjectSchema, userID: String, role: Role?, source: RoleSource?) {
+        self.collection = collection
+        self.userID = userID
+        self.role = role
+        self.roleSource = source
+        self.denial = denial
+        readFilter = .constant(false)
+        writeFilter = .constant(false)
+        insertFilter = .constant(false)
+        deleteFilter = .constant(false)
+        fieldAccess = Dictionary(uniqueKeysWithValues: collection.properties.map { ($0.name, FieldAccess(read: false, write: false)) })
+    }
+
+    /// Access granted by `role` with the compiled filters.
+    init(collection: ObjectSchema, userID: String, role: Role, source: RoleSource, read: CheckedPredicate,
+         write: CheckedPredicate, insert: CheckedPredicate, delete: CheckedPredicate, fieldAccess: [String: FieldAccess]) {
+        self.collection = collection
+        self.userID = userID
+        self.role = role
+        self.roleSource = source
+        self.denial = nil
+        readFilter = read
+        writeFilter = write
+        insertFilter = insert
+        deleteFilter = delete
+        self.fieldAccess = fieldAccess
+    }
+
+    /// The assigned role's name.
+    public var roleName: String? { role?.name }
+    /// True when the user has no access at all to the collection.
+    public var isDenied: Bool { denial != nil }
+
+    /// The read filter as a query on the collection.
+    public var readQuery: CheckedQuery { CheckedQuery(collection: collection, predicate: readFilter) }
+    /// The write filter as a query on the collection.
+    public var writeQuery: CheckedQuery { CheckedQuery(collection: collection, predicate: writeFilter) }
+
+    /// True when the user can read `document`.
+    public func canRead<Source: ValueSource>(_ document: Source) -> Bool {
+        Interpreter.evaluate(readFilter, document)
+    }
+
+    /// True when the user can change `document`.
+    public func canWrite<Source: ValueSource>(_ document: Source) -> Bool {
+        Interpreter.evaluate(writeFilter, document)
+    }
+
+    /// True when the user can insert `document`.
+    public func canInsert<Source: ValueSource>(_ document: Source) -> Bool {
+        Interpreter.evaluate(insertFilter, document)
+    }
+
+    /// True when the user can delete `document`.
+    public func canDelete<Source: ValueSource>(_ document: Source) -> Bool {
+        Interpreter.evaluate(deleteFilter, document)
+    }
+
+    /// What the client actually receives for a subscription: the documents matching it AND the
+    /// read filter ("the subset of data that matches your subscriptions which also matches the
+    /// permissions of the logged-in user").
+    public func visibleQuery(subscription: CheckedPredicate) -> CheckedQuery {
+        CheckedQuery(collection: collection, predicate: PredicateBuilder.and([subscription, readFilter]))
+    }
+
+    /// Whether a field may be read and written (in documents the filters allow).
+    public func access(toField name: String) -> FieldAccess {
+        fieldAccess[name] ?? FieldAccess(read: false, write: false)
+    }
+}
+
+/// Field-level access of a role.
+public struct FieldAccess: Hashable, Sendable {
+    /// The field can be read.
+    public var read: Bool
+    /// The field can be written.
+    public var write: Bool
+
+    /// An access pair.
+    public init(read: Bool, write: Bool) {
+        self.read = read
+        self.write = write
+    }
+}
+
+/// Why a user has no access to a collection.
+public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
+    /// The collection has no roles and there is no default rule with roles.
+    case noRoles
+    /// Every role's `apply_when` is false for the user (roles named in order).
+    case noRoleApplies(roles: [String])
+    /// A role's `apply_when` could not be evaluated for the user; later roles are not tried.
+    case applyWhenFailed(role: String, RuleEvaluationError)
+    /// The assigned role is not sync compatible; other roles are not considered.
+    case notSyncCompatible(role: String, reasons: [Diagnostic])
+    /// The assigned role's filters could not be compiled for the user.
+    case filterFailed(role: String, RuleEvaluationError)
+
+    /// The diagnostics that explain the denial (empty for `noRoles` and `noRoleApplies`).
+    public var reasons: [Diagnostic] {
+        switch self {
+        case .noRoles, .noRoleApplies: []
+        case .applyWhenFailed(_, let e), .filterFailed(_, let e): [e.diagnostic]
+        case .notSyncCompatible(_, let reasons): reasons
+        }
+    }
+
+    /// One sentence for people.
+    public var description: String {
+        switch self {
+        case .noRoles:
+            "access denied: the collection has no roles and there is no default rule"
+        case .noRoleApplies(let roles):
+            "access denied: no role applies (apply_when is false for \(roles.map { "'\($0)'" }.joined(separator: ", ")); App Services does not fall back to other roles)"
+        case .applyWhenFailed(let role, let e):
+            "access denied: the apply_when of role '\(role)' cannot be evaluated: \(e.diagnostic.message)"
+        case .notSyncCompatible(let role, let reasons):
+            "access denied: role '\(role)' applies but is not sync compatible (\(reasons.map(\.message).joined(separator: "; ")))"
+        case .filterFailed(let role, let e):
+            "access denied: the filters of role '\(role)' cannot be applied: \(e.diagnostic.message)"
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import RQLRuntime
+import RQLSemantics
+import RQLSyntax
+
+/// Random documents and query texts over `RandomData.schema`, with the awkward values
+/// (nulls, NaN, empty lists, case and Latin-1 variants, int/double boundaries) made likely.
+///
+/// Shared by the differential tests (`Tests/RQLRuntimeTests/DifferentialTests.swift`, driven by a
+/// seed) and the `FuzzEvaluator` fuzz target (driven by the fuzzer's input bytes, see
+/// `init(bytes:)`).
+public struct RandomData {
+    /// The schema of the documents and queries: one property of each scalar type and two lists.
+    public static let schemaJSON = """
+        {"title": "Thing", "bsonType": "object", "required": ["_id", "l", "tags"],
+         "properties": {"_id": {"bsonType": "int"}, "i": {"bsonType": "int"}, "l": {"bsonType": "long"},
+           "d": {"bsonType": "double"}, "dec": {"bsonType": "decimal"}, "s": {"bsonType": "string"},
+           "b": {"bsonType": "bool"}, "t": {"bsonType": "date"}, "o": {"bsonType": "objectId"},
+           "u": {"bsonType": "uuid"}, "bin": {"bsonType": "binData"},
+           "tags": {"bsonType": "array", "items": {"bsonType": "string"}},
+           "nums": {"bsonType": "array", "items": {"bsonType": ["long", "null"]}}}}
+        """
+
+    /// `schemaJSON`, loaded.
+    public static let schema: ObjectSchema = {
+        var schema = Schema()
+        let d = schema.load(schemaJSON)
+        precondition(d.isEmpty, "\(d)")
+        return schema.collection(named: "Thing")!
+    }()
+
+    /// The SplitMix64 state.
+    public var state: UInt64
+    /// Fuzzer input consumed as the random stream before SplitMix64 takes over (empty with a seed).
+    private var input: [UInt8]
+    private var position = 0
+
+    /// A generator driven by SplitMix64 from `seed`.
+    public init(seed: UInt64) {
+        state = seed &* 0x9E37_79B9_7F4A_7C15
+        input = []
+    }
+
+    /// A generator driven by fuzzer input: every choice among at most 256 alternatives consumes
+    /// one byte (`byte % n`), so a mutation of one byte changes one decision. When the bytes run
+    /// out, the stream goes on with SplitMix64 from a fixed seed, so every input, even an empty
+    /// one, yields complete documents and queries, and the same input always yields the same ones.
+    public init(bytes: [UInt8]) {
+        self.init(seed: 0x5EED_F022)
+        input = bytes
+    }
+
+    /// How many input bytes have been used so far (with `init(bytes:)`).
+    public var bytesConsumed: Int { position }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        var z = splitMix()
+        var shift: UInt64 = 0
+        while position < input.count, shift < 64 {
+            z = z & ~(0xFF << shift) | UInt64(input[position]) << shift
+            position += 1
+            shift += 8
+        }
+        return z
+    }
+
+    private mutating func splitMix() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in `0..<n`.
+    public mutating func int(_ n: Int) -> Int {
+        if n <= 256, position < input.count {
+            defer { position += 1 }
+            return Int(input[position]) % n
+        }
+        return Int(next() % UInt64(n))
+    }
+    public mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
+    public mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
+
+    public static let words = ["", "a", "A", "ab", "Ab", "abc", "bc", "é", "É", "éa", "ÀB", "x*y", "a?c", "zz", "Zz", "日本"]
+
+    /// A document of `schema` with the given `_id`.
+    public mutating func document(id: Int) -> Document {
+        func maybe(_ v: Value) -> Value { chance(15) ? .null : v }
+        let doubles: [Double] = [-1.5, 0, 0.5, 1, 2, 2.5, .nan, .infinity, -.infinity, 3]
+        return Document(values: [
+            .int(Int64(id)),
+            maybe(.int(Int64(int(7)) - 3)),
+            .int(Int64(int(7)) - 3),
+            maybe(.double(pick(doubles))),
+            maybe(.decimal(Decimal128(Int64(int(5)) - 2))),
+            maybe(.string(pick(Self.words))),
+            maybe(.bool(chance(50))),
+            maybe(.timestamp(Timestamp(seconds: Int64(int(5)) - 2, nanoseconds: 0))),
+            maybe(.objectId(ObjectId(high: UInt64(int(3)), low: 0))),
+            maybe(.uuid(UUIDValue(high: 0, low: UInt64(int(3))))),
+            maybe(.binary(Array(pick(Self.words).utf8))),
+            .list((0..<int(4)).map { _ in .string(pick(Self.words)) }),
+            .list((0..<int(4)).map { _ in chance(20) ? .null : .int(Int64(int(5)) - 2) }),
+        ])
+    }
+
+    public mutating func stringLiteral() -> String { chance(10) ? "null" : StringLiteral.encode(pick(Self.words)) }
+    public mutating func intLiteral() -> String { pick(["-3", "-1", "0", "1", "2", "3", "2.0", "1.5", "null", "'2'", "0x2"]) }
+    public mutating func doubleLiteral() -> String { pick(["-1.5", "0", "0.5", "1", "2.5", "nan", "inf", "-inf", "3", "null"]) }
+
+    public enum ElementKind { case int, string }
+
+    public mutating func list(of kind: ElementKind) -> String {
+        var elements: [String] = []
+        for _ in 0..<int(4) { elements.append(kind == .int ? intLiteral() : stringLiteral()) }
+        return "{" + elements.joined(separator: ", ") + "}"
+    }
+
+    /// One comparison on a property of `schema`.
+    public mutating func comparison() -> String {
+        let ordered = ["==", "!=", "<", "<=", ">", ">="]
+        let stringOps = ["BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE"]
+        switch int(16) {
+        case 0: return "i \(pick(ordered)) \(intLiteral())"
+        case 1: return "l \(pick(ordered)) \(intLiteral())"
+        case 2: return "d \(pick(ordered)) \(doubleLiteral())"
+        case 3: return "dec \(pick(ordered)) \(intLiteral())"
+        case 4: return "s \(pick(["==", "!=", "<", ">=", "==[c]", "!=[c]"])) \(stringLiteral())"
+        case 5: return "s \(pick(stringOps))\(chance(40) ? "[c]" : "") \(stringLiteral())"
+        case 6: return "b == \(pick(["true", "false", "null"]))"
+        case 7: return "t \(pick(ordered)) T\(int(5) - 2):0"
+        case 8: return "\(pick(["i", "l", "d"])) IN \(list(of: .int))"
+        case 9: return "s IN\(chance(30) ? "[c]" : "") \(list(of: .string))"
+        case 10: return "\(pick(["", "ANY ", "ALL ", "NONE "]))tags \(pick(["==", "!=", "BEGINSWITH", "CONTAINS[c]", "LIKE"])) \(stringLiteral())"
+        case 11: return "\(stringLiteral()) IN tags"
+        case 12: return "\(pick(["", "ANY ", "ALL ", "NONE "]))nums \(pick(ordered)) \(intLiteral())"
+        case 13: return "\(pick(["i", "l", "d"])) BETWEEN {\(intLiteral()), \(intLiteral())}"
+        case 14: return "\(list(of: .int)) \(pick(["==", "!=", "<", "IN"])) \(pick(["", "ANY ", "ALL "]))nums"
+        default: return "\(pick(["i", "l", "d"])) \(pick(ordered)) \(pick(["i", "l", "d"]))"
+        }
+    }
+
+    /// A query text: comparisons joined with AND, OR and NOT, nested at most three levels.
+    public mutating func query(depth: Int) -> String {
+        guard depth < 3 else { return comparison() }
+        switch int(10) {
+        case 0: return "(\(query(depth: depth + 1)) AND \(query(depth: depth + 1)))"
+        case 1: return "(\(query(depth: depth + 1)) OR \(query(depth: depth + 1)) OR \(query(depth: depth + 1)))"
+        case 2: return "NOT \(query(depth: depth + 1))"
+        case 3: return "\(comparison()) AND \(comparison())"
+        case 4: return "\(comparison()) OR \(comparison())"
+        case 5: return pick(["TRUEPREDICATE", "FALSEPREDICATE"])
+        default: return comparison()
+        }
+    }
+}
+
+// MARK: - Reports
+
+extension RandomData {
+    /// A document for failure messages: `{_id: 3, i: null, s: "ab", tags: ["a"], ...}` with the
+    /// values spelled as RQL literals (binary data as `bin("...")`, timestamps as `T<s>:<ns>`).
+    public static func describe(_ document: Document, schema: ObjectSchema = RandomData.schema) -> String {
+        let fields = document.values.enumerated().map { i, value in
+            let name = i < schema.properties.count ? schema.properties[i].name : "#\(i)"
+            return "\(name): \(describe(value))"
+        }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    /// A value spelled as an RQL literal.
+    public static func describe(_ value: Value) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .int(let i): String(i)
+        case .double(let d): d.isNaN ? "nan" : d == .infinity ? "inf" : d == -.infinity ? "-inf" : "\(d)"
+        case .decimal(let d): "\(d)"
+        case .string(let s): StringLiteral.encode(s)
+        case .binary(let b): "bin(\(StringLiteral.encode(String(decoding: b, as: UTF8.self))))"
+        case .timestamp(let t): t.description
+        case .objectId(let o): o.description
+        case .uuid(let u): u.description
+        case .list(let vs): "[" + vs.map(describe).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// Shared pieces of the fuzz targets (`Sources/Fuzz*`).
+public enum FuzzSupport {
+    /// Fuzzer input for a failure message: as a Swift string literal when it is valid UTF-8
+    /// (with its byte count), otherwise also as hex bytes.
+    public static func describe(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var out = "\(bytes.count) bytes: \(String(reflecting: text))"
+        if Array(text.utf8) != bytes {
+            out += "\nhex: " + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+        }
+        return out
+    }
+
+    /// The interpreter, the VM and the optimized VM on the same documents: nil when they agree
+    /// (on the matching rows and on the count), otherwise a report naming what each returned.
+    public static func differentialDisagreement(_ checked: CheckedQuery, documents: [Document]) -> String? {
+        let collection = ColumnarCollection(schema: checked.collection, documents: documents)
+        let expected = documents.indices.filter { Interpreter.matches(checked, documents[$0]) }
+        let plain = CompiledQuery(checked, optimize: false)
+        let optimized = CompiledQuery(checked, optimize: true)
+        let vm = plain.filter(collection), viaOptimizer = optimized.filter(collection)
+        let vmCount = plain.count(in: collection), optimizedCount = optimized.count(in: collection)
+        if vm == expected, viaOptimizer == expected, vmCount == expected.count, optimizedCount == expected.count {
+            return nil
+        }
+        return """
+            interpreter \(expected)
+            vm          \(vm) (count \(vmCount))
+            optimized   \(viaOptimizer) (count \(optimizedCount))
+            optimized tree: \(CheckedDump.dump(optimized.optimized))
+            """
+    }
+}
+
+/// The replay mode of the fuzz targets in a normal (non-`FUZZING`) build: `FuzzParser FILE-OR-DIR...`
+/// runs every file (directories: every file in them, recursively, in name order) through the same
+/// harness as the fuzzer. Arguments starting with `-` (libFuzzer flags) are ignored, so a libFuzzer
+/// command line can be reused. A failing input stops the process (the harness calls `fatalError`).
+public enum FuzzReplay {
+    public static func main(_ arguments: [String], _ harness: (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt {
+        let name = arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "fuzzer"
+        let operands = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+        guard !operands.isEmpty else {
+            FileHandle.standardError.write(Data("""
+                usage: \(name) FILE-OR-DIRECTORY...
+                  replays inputs through the \(name) harness (this build has no libFuzzer;
+                  Tests/Fuzz/run.sh builds the fuzzing variant)
+
+                """.utf8))
+            return 2
+        }
+        var files: [String] = []
+        let fm = FileManager.default
+        for operand in operands {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: operand, isDirectory: &isDirectory) else {
+                FileHandle.standardError.write(Data("\(name): no such file or directory: \(operand)\n".utf8))
+                return 2
+            }
+            if isDirectory.boolValue {
+                let found = (fm.enumerator(atPath: operand)?.allObjects as? [String] ?? []).sorted()
+                for relative in found {
+                    let path = (operand as NSString).appendingPathComponent(relative)
+                    var dir: ObjCBool = false
+                    if fm.fileExists(atPath: path, isDirectory: &dir), !dir.boolValue { files.append(path) }
+                }
+            } else {
+                files.append(operand)
+            }
+        }
+        for path in files {
+            guard let data = fm.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("\(name): cannot read \(path)\n".utf8))
+                return 2
+            }
+            FileHandle.standardError.write(Data("Running: \(path)\n".utf8))
+            let bytes = [UInt8](data)
+            _ = bytes.withUnsafeBufferPointer { harness($0.baseAddress, $0.count) }
+        }
+        print("\(name): replayed \(files.count) inputs, no failure")
+        return 0
+    }
+}
