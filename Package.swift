@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
         .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
-        .target(name: "RQLCorpus", dependencies: ["RQL"]),
+        .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync"]),
         .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
         .target(name: "RQLShell", dependencies: ["RQL"]),

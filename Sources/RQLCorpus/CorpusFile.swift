@@ -40,6 +40,32 @@ public enum CorpusDirective: Sendable, Equatable {
     /// `query C` or `query C args: a, b`; `args` is the text after `args:`.
     case query(collection: String, args: String?)
     case subscribe(collection: String, args: String?)
+    // The sync extension (Corpus/README.md, "Sync server cases"):
+    /// `rules <Collection>`: a rules.json; `default_rule`: a default_rule.json.
+    case rules(collection: String)
+    case defaultRule
+    /// `user <client>`: the user a client logs in as (JSON).
+    case user(client: String)
+    /// `role <client> <Collection>`: expects the role name, or `denied`.
+    case role(client: String, collection: String)
+    /// `subscriptions <client>`: the client's new subscription set, one `Collection: query` (or
+    /// `Collection as NAME: query`) per line; expects `complete <wire form>` or `error <text>`.
+    case subscriptions(client: String)
+    /// `view <client> <Collection>`: expects the `_id`s in the client's view.
+    case view(client: String, collection: String)
+    /// `change <Collection>`: an insert/update/delete as JSON; expects `client kind, ...` or `(nobody)`.
+    case change(collection: String)
+    /// `write <client> <Collection>`: the client's write as JSON; expects `allowed` or
+    /// `compensating write: <reason>`.
+    case write(client: String, collection: String)
+
+    /// Directives whose expectation is one line of text compared as written.
+    var expectsText: Bool {
+        switch self {
+        case .role, .subscriptions, .change, .write: true
+        default: false
+        }
+    }
 }
 
 /// What a block expects.
@@ -50,6 +76,8 @@ public enum CorpusExpectation: Sendable, Equatable {
     case count(Int)
     /// `error <kind>` or `error <kind>: <text>`.
     case error(kind: String, text: String?)
+    /// The sync extension's free-text results (`role`, `subscriptions`, `change`, `write`).
+    case text(String)
 }
 
 extension CorpusFile {
@@ -71,7 +99,9 @@ extension CorpusFile {
                 return
             }
             var expectation: CorpusExpectation?
-            if separator != nil {
+            if separator != nil, directive.expectsText {
+                expectation = .text(expected.joined(separator: "\n").trimmingSpaces())
+            } else if separator != nil {
                 switch parseExpectation(expected) {
                 case .success(let e): expectation = e
                 case .failure(let error):
@@ -103,6 +133,18 @@ extension CorpusFile {
         let trimmed = line.trimmingSpaces()
         if trimmed == "schema" { return .schema }
         if trimmed == "sync" { return .sync }
+        if trimmed == "default_rule" { return .defaultRule }
+        let words = trimmed.split(separator: " ").map(String.init)
+        switch (words.first, words.count) {
+        case ("rules", 2): return .rules(collection: words[1])
+        case ("user", 2): return .user(client: words[1])
+        case ("role", 3): return .role(client: words[1], collection: words[2])
+        case ("subscriptions", 2): return .subscriptions(client: words[1])
+        case ("view", 3): return .view(client: words[1], collection: words[2])
+        case ("change", 2): return .change(collection: words[1])
+        case ("write", 3): return .write(client: words[1], collection: words[2])
+        default: break
+        }
         func split(_ rest: Substring) -> (String, String?) {
             let marker = Array(" args:")
             let chars = Array(rest)

@@ -1,4 +1,5 @@
 import RQL
+import RQLSync
 
 /// Runs corpus files: loads `schema` and `sync` blocks, checks each `query` and `subscribe`
 /// block, and compares with its expectation.
@@ -54,6 +55,7 @@ public struct CorpusRunner {
         var schema = Schema()
         var sync: SyncConfig?
         var stores: [String: CollectionStore] = [:]
+        var sessions = SyncSessions()
         for problem in file.problems {
             outcome.failed += 1
             outcome.failures.append(Failure(file: file.path, line: problem.line, directive: "(format)", expected: "a valid block", actual: problem.message))
@@ -78,7 +80,22 @@ public struct CorpusRunner {
                                                     expected: block.expectedLines.first ?? "success", actual: actual))
                 }
             }
+            if let actual = sessions.run(block, schema: schema, sync: sync, stores: stores, file: file.path) {
+                switch (block.expectation, actual) {
+                case (.text(let expected)?, .text(let text)):
+                    record(Self.textAgrees(text, expected), text)
+                case (let expectation, .diagnostics(let diagnostics)):
+                    record(judgeLoad(expectation, diagnostics), summary(diagnostics))
+                case (.some(let expectation), .text(let text)):
+                    record(Self.agrees(text, Self.normalize(expectation)), text)
+                case (nil, .text(let text)):
+                    record(!text.hasPrefix("error"), text)
+                }
+                continue
+            }
             switch block.directive {
+            case .rules, .defaultRule, .user, .role, .subscriptions, .view, .change, .write:
+                continue  // handled by the sync sessions above
             case .schema:
                 let diagnostics = schema.load(block.body, file: file.path)
                 record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
@@ -171,6 +188,7 @@ public struct CorpusRunner {
         case .none: return "(none)"
         case .count(let n): return "count \(n)"
         case .error(let kind, _): return "error \(kind)"
+        case .text(let text): return text
         case .ids(let ids):
             return ids.map { id in
                 let parsed = ArgumentList.parse(id)
@@ -178,6 +196,19 @@ public struct CorpusRunner {
                 return idLiteral(parsed.values[0])
             }.joined(separator: " ")
         }
+    }
+
+    /// The sync extension's text results: equal as written, except that `complete` alone accepts
+    /// any wire form, and `error ...` / `denied ...` need the same first word and the rest
+    /// contained in the actual message (case-insensitively), as `error <kind>: <text>` does.
+    static func textAgrees(_ actual: String, _ expected: String) -> Bool {
+        if expected == "complete" { return actual.hasPrefix("complete") }
+        for word in ["error", "denied"] where expected.hasPrefix(word) {
+            let rest = expected.dropFirst(word.count).trimmingCharacters(in: .whitespaces).lowercased()
+            let restWithoutColon = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmingCharacters(in: .whitespaces) : rest
+            return actual.hasPrefix(word) && (restWithoutColon.isEmpty || actual.lowercased().contains(restWithoutColon))
+        }
+        return actual == expected
     }
 
     static func agrees(_ actual: String, _ expected: String) -> Bool {

@@ -30,6 +30,21 @@ import RQL
         #expect(matcher.match(.delete(collection: "Task", before: done)).map(\.description) == ["bob leave"])
     }
 
+    @Test func clientsCanBeReplacedAndRemoved() {
+        let matcher = ChangeMatcher(schema: Self.schema)
+        matcher.register(Client(id: "a", subscriptions: [Subscription(collection: "Task", query: #"owner == "x""#)]))
+        matcher.register(Client(id: "b", subscriptions: [Subscription(collection: "Task", query: #"owner == "x""#)]))
+        let insert = Change.insert(collection: "Task", after: Self.doc(1, "x", "open", 1))
+        #expect(matcher.match(insert).map(\.client) == ["a", "b"])
+        matcher.register(Client(id: "a", subscriptions: [Subscription(collection: "Task", query: #"owner == "y""#)]))
+        #expect(matcher.match(insert).map(\.client) == ["b"])
+        matcher.unregister("b")
+        #expect(matcher.match(insert).isEmpty)
+        matcher.register(Client(id: "c", subscriptions: [Subscription(collection: "Task", query: "priority > 0")]))
+        #expect(matcher.match(insert).map(\.client) == ["c"])
+        #expect(matcher.clientCount == 2)
+    }
+
     @Test func readFiltersLimitTheView() {
         let matcher = ChangeMatcher(schema: Self.schema)
         matcher.register(Client(id: "c", subscriptions: [Subscription(collection: "Task", query: "priority > 1")],

@@ -77,17 +77,21 @@ public final class ChangeMatcher: Sendable {
     }
 
     /// Adds or replaces a client. Subscriptions that do not check against the schema are left out
-    /// (the subscription store has already rejected them).
+    /// (the subscription store has already rejected them). Work is proportional to the client's
+    /// own subscriptions, not to the number of clients.
     public func register(_ client: Client) {
         let compiled = compile(client)
-        state.withLock { $0 = $0.replacing(client.id, with: compiled) }
+        state.withLock { snapshot in
+            snapshot.remove(client.id)
+            snapshot.add(compiled)
+        }
     }
 
     public func unregister(_ id: String) {
-        state.withLock { $0 = $0.replacing(id, with: nil) }
+        state.withLock { $0.remove(id) }
     }
 
-    public var clientCount: Int { state.withLock { $0.clients.count } }
+    public var clientCount: Int { state.withLock { $0.slotByID.count } }
 
     /// The deliveries a change causes, sorted by client id.
     public func match(_ change: Change) -> [Delivery] {
@@ -110,14 +114,13 @@ public final class ChangeMatcher: Sendable {
     public func matchWithoutIndex(_ change: Change) -> [Delivery] {
         let snapshot = state.withLock { $0 }
         guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else { return [] }
-        return deliveries(change, collection.title, Set(snapshot.clients.indices), snapshot)
+        return deliveries(change, collection.title, Set(snapshot.slotByID.values), snapshot)
     }
 
     private func deliveries(_ change: Change, _ collection: String, _ candidates: Set<Int>, _ snapshot: Snapshot) -> [Delivery] {
         var out: [Delivery] = []
         for i in candidates {
-            let client = snapshot.clients[i]
-            guard let view = client.views[collection] else { continue }
+            guard let client = snapshot.clients[i], let view = client.views[collection] else { continue }
             let before = change.before.map { view.contains($0) } ?? false
             let after = change.after.map { view.contains($0) } ?? false
             switch (before, after) {
@@ -153,34 +156,46 @@ public final class ChangeMatcher: Sendable {
     }
 
     struct CollectionIndex: Sendable {
-        var byProperty: [Int: [IndexKey: [Int]]] = [:]
-        var unindexed: [Int] = []
+        var byProperty: [Int: [IndexKey: Set<Int>]] = [:]
+        var unindexed: Set<Int> = []
     }
 
+    /// Clients in slots (a removed client's slot is reused), and per collection the index from
+    /// property values to the slots of the clients whose subscriptions need that value.
     struct Snapshot: Sendable {
-        var clients: [CompiledClient] = []
+        var clients: [CompiledClient?] = []
+        var slotByID: [String: Int] = [:]
+        var freeSlots: [Int] = []
         var indexes: [String: CollectionIndex] = [:]
 
-        /// A new snapshot with the client replaced (or removed), indexes rebuilt.
-        func replacing(_ id: String, with client: CompiledClient?) -> Snapshot {
-            var clients = self.clients.filter { $0.id != id }
-            if let client { clients.append(client) }
-            var indexes: [String: CollectionIndex] = [:]
-            for (i, c) in clients.enumerated() {
-                for (collection, keys) in c.keys {
-                    var index = indexes[collection] ?? CollectionIndex()
-                    // One unindexable subscription makes the client a candidate for every change.
-                    if keys.contains(where: { $0 == nil }) {
-                        index.unindexed.append(i)
-                    } else {
-                        for key in keys.compactMap({ $0 }) {
-                            for value in key.values { index.byProperty[key.property, default: [:]][value, default: []].append(i) }
-                        }
+        mutating func add(_ client: CompiledClient) {
+            let slot = freeSlots.popLast() ?? clients.count
+            if slot == clients.count { clients.append(client) } else { clients[slot] = client }
+            slotByID[client.id] = slot
+            for (collection, keys) in client.keys {
+                // One unindexable subscription makes the client a candidate for every change.
+                if keys.contains(where: { $0 == nil }) {
+                    indexes[collection, default: CollectionIndex()].unindexed.insert(slot)
+                    continue
+                }
+                for key in keys.compactMap({ $0 }) {
+                    for value in key.values {
+                        indexes[collection, default: CollectionIndex()].byProperty[key.property, default: [:]][value, default: []].insert(slot)
                     }
-                    indexes[collection] = index
                 }
             }
-            return Snapshot(clients: clients, indexes: indexes)
+        }
+
+        mutating func remove(_ id: String) {
+            guard let slot = slotByID.removeValue(forKey: id), let client = clients[slot] else { return }
+            for (collection, keys) in client.keys {
+                indexes[collection]?.unindexed.remove(slot)
+                for key in keys.compactMap({ $0 }) {
+                    for value in key.values { indexes[collection]?.byProperty[key.property]?[value]?.remove(slot) }
+                }
+            }
+            clients[slot] = nil
+            freeSlots.append(slot)
         }
     }
 

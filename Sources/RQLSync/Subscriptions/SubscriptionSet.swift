@@ -64,6 +64,7 @@ public struct SubscriptionSet: Hashable, Sendable {
 /// An error in editing a subscription set (the SDKs' messages).
 public struct SubscriptionError: Error, Hashable, Sendable, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -1,0 +1,150 @@
+import RQL
+import RQLSync
+
+/// The sync extension of the corpus runner: rules, users, subscription sets, views, change
+/// fan-out and compensating writes (format: Corpus/README.md, "Sync server cases").
+struct SyncSessions {
+    var rules = RuleSet()
+    var users: [String: SyncUser] = [:]
+    var subscriptions: [String: SubscriptionStore] = [:]
+
+    /// What a sync block produced: load diagnostics, or a result line.
+    enum Result {
+        case diagnostics([Diagnostic])
+        case text(String)
+    }
+
+    /// Runs a block of the sync extension; nil for the other directives.
+    mutating func run(_ block: CorpusBlock, schema: Schema, sync: SyncConfig?, stores: [String: CollectionStore], file: String) -> Result? {
+        let config = sync ?? .developmentMode
+        switch block.directive {
+        case .rules:
+            let (loaded, diagnostics) = CollectionRules.load(block.body, file: file)
+            if let loaded, !diagnostics.hasErrors { rules.add(loaded) }
+            return .diagnostics(diagnostics)
+        case .defaultRule:
+            let (loaded, diagnostics) = DefaultRule.load(block.body, file: file)
+            if let loaded, !diagnostics.hasErrors { rules.defaultRule = loaded }
+            return .diagnostics(diagnostics)
+        case .user(let client):
+            let (user, diagnostics) = SyncUser.load(block.body, file: file)
+            if let user, !diagnostics.hasErrors { users[client] = user }
+            return .diagnostics(diagnostics)
+        case .role(let client, let collection):
+            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            guard let user = users[client] else { return .text("error no user for client '\(client)'") }
+            let permissions = PermissionResolver(rules: rules, schema: schema, config: config).resolve(user: user, collection: objectSchema)
+            if let denial = permissions.denial { return .text("denied: \(denial)") }
+            return .text(permissions.roleName ?? "denied")
+        case .subscriptions(let client):
+            var store = subscriptions[client] ?? SubscriptionStore(schema: schema, config: config)
+            do {
+                try store.update { set throws(SubscriptionError) in
+                    set.removeAll()
+                    for line in block.body.split(separator: "\n") {
+                        guard let colon = line.firstIndex(of: ":") else {
+                            throw SubscriptionError(message: "expected 'Collection: query' or 'Collection as NAME: query', found '\(line)'")
+                        }
+                        let head = line[..<colon].split(separator: " ").map(String.init)
+                        let query = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                        let name = head.count == 3 && head[1] == "as" ? head[2] : nil
+                        try set.append(query, on: head[0], name: name)
+                    }
+                }
+            } catch let error as SubscriptionError {
+                return .text("error \(error.message)")
+            } catch {
+                return .text("error \(error)")
+            }
+            let result = store.acknowledge()
+            subscriptions[client] = store
+            if case .error(let message) = result.state { return .text("error \(message)") }
+            return .text("complete \(result.wireForm)")
+        case .view(let client, let collection):
+            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            let documents = stores[objectSchema.title]?.documents ?? []
+            let inView = documents.filter { view(client, objectSchema, schema: schema, config: config)($0) }
+            guard !inView.isEmpty else { return .text("(none)") }
+            return .text(inView.map { $0.primaryKey(in: objectSchema).map(CorpusRunner.idLiteral) ?? "?" }.joined(separator: " "))
+        case .change(let collection):
+            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            let change: Change
+            switch Self.change(block.body, objectSchema, file: file) {
+            case .success(let c): change = c
+            case .failure(let message): return .text("error \(message)")
+            }
+            let matcher = ChangeMatcher(schema: schema)
+            for (client, store) in subscriptions.sorted(by: { $0.key < $1.key }) {
+                var filters: [String: CheckedPredicate?] = [:]
+                if let user = users[client] {
+                    let resolver = PermissionResolver(rules: rules, schema: schema, config: config)
+                    for c in schema.collections {
+                        let permissions = resolver.resolve(user: user, collection: c)
+                        filters[c.title] = permissions.isDenied ? .some(nil) : .some(permissions.readFilter)
+                    }
+                }
+                matcher.register(Client(id: client, subscriptions: store.active.subscriptions, readFilters: filters))
+            }
+            let deliveries = matcher.match(change)
+            return .text(deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", "))
+        case .write(let client, let collection):
+            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            guard let user = users[client] else { return .text("error no user for client '\(client)'") }
+            let change: Change
+            switch Self.change(block.body, objectSchema, file: file) {
+            case .success(let c): change = c
+            case .failure(let message): return .text("error \(message)")
+            }
+            let permissions = PermissionResolver(rules: rules, schema: schema, config: config).resolve(user: user, collection: objectSchema)
+            let subs = (subscriptions[client]?.active.subscriptions ?? [])
+                .filter { $0.collection == objectSchema.title }
+                .compactMap { Checker.check($0.query, collection: objectSchema).query }
+            return .text(WriteCheck.check(change, subscriptions: subs, permissions: permissions).description)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether a document is in a client's view: its active subscriptions ORed, AND its read filter.
+    func view(_ client: String, _ collection: ObjectSchema, schema: Schema, config: SyncConfig) -> (Document) -> Bool {
+        let subs = (subscriptions[client]?.active.subscriptions ?? [])
+            .filter { $0.collection == collection.title }
+            .compactMap { Checker.check($0.query, collection: collection).query }
+        var filter: CheckedQuery? = nil
+        var denied = false
+        if let user = users[client] {
+            let permissions = PermissionResolver(rules: rules, schema: schema, config: config).resolve(user: user, collection: collection)
+            denied = permissions.isDenied
+            filter = permissions.readQuery
+        }
+        return { d in
+            !denied && subs.contains { Interpreter.matches($0, d) } && (filter.map { Interpreter.matches($0, d) } ?? true)
+        }
+    }
+
+    /// `{"op": "insert"|"update"|"delete", "before": {...}, "after": {...}}` with Extended JSON documents.
+    static func change(_ text: String, _ collection: ObjectSchema, file: String) -> Swift.Result<Change, ChangeError> {
+        guard case .success(let root) = JSON.parseResult(text), let op = root["op"]?.stringValue else {
+            return .failure(ChangeError(message: "a change is {\"op\": \"insert\"|\"update\"|\"delete\", \"before\": {...}, \"after\": {...}}"))
+        }
+        func document(_ key: String) -> Swift.Result<Document, ChangeError> {
+            guard let node = root[key] else { return .failure(ChangeError(message: "the change has no '\(key)'")) }
+            let (document, diagnostics) = ExtendedJSON.convert(node, schema: collection, file: file)
+            guard let document, !diagnostics.hasErrors else {
+                return .failure(ChangeError(message: "'\(key)': " + (diagnostics.first?.message ?? "not a document")))
+            }
+            return .success(document)
+        }
+        switch op {
+        case "insert": return document("after").map { .insert(collection: collection.title, after: $0) }
+        case "delete": return document("before").map { .delete(collection: collection.title, before: $0) }
+        case "update":
+            return document("before").flatMap { b in document("after").map { .update(collection: collection.title, before: b, after: $0) } }
+        default: return .failure(ChangeError(message: "unknown op '\(op)'"))
+        }
+    }
+
+    struct ChangeError: Error {
+        let message: String
+    }
+}
