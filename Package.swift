@@ -38,7 +38,7 @@ let package = Package(
             dependencies: ["RQL", "RQLCorpus", "RQLShell", "CLibEdit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
-        .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync"]),
+        .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting"]),
         // Test support shared by the tests and the fuzz targets: the random document/query generator.
         .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING); a normal
@@ -46,10 +46,10 @@ let package = Package(
         .executableTarget(name: "FuzzParser", dependencies: ["RQLSyntax", "RQLTesting"]),
         .executableTarget(name: "FuzzChecker", dependencies: ["RQLSyntax", "RQLSemantics", "RQLTesting"]),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLTesting"]),
-        .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus"]),
+        .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
-        .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL"]),
+        .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
         .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
     ]
 )

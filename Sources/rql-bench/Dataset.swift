@@ -1,18 +1,8 @@
 import RQL
+import RQLTesting
 
-/// The standard benchmark dataset (shared/docs/BENCHMARK.md), generated exactly: SplitMix64 with
-/// seed 42 and the draws in the documented order.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: UInt64) -> UInt64 { next() % n }
-}
+// The standard benchmark dataset (shared/docs/BENCHMARK.md), generated exactly: SplitMix64 with
+// seed 42 and the draws in the documented order.
 
 /// One object as a plain Swift struct: what the hand-written closures and `#Predicate` read.
 struct Item: Sendable {
@@ -32,7 +22,7 @@ enum Dataset {
                        "east", "west", "x", "y", "z", "hot", "cold", "misc"]
 
     static func items(count: Int, seed: UInt64 = 42) -> [Item] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         var items: [Item] = []
         items.reserveCapacity(count)
         for i in 0..<count {

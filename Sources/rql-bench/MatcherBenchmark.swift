@@ -1,5 +1,6 @@
 import Foundation
 import RQL
+import RQLTesting
 import RQLSync
 
 /// `rql-bench --matcher`: the change matcher with 10,000 clients holding 1-3 Flexible Sync
@@ -17,7 +18,7 @@ enum MatcherBenchmark {
         var schema = Schema()
         let problems = schema.load(taskSchema)
         guard problems.isEmpty, let task = schema.collection(named: "Task") else { fatalError("\(problems)") }
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let statuses = ["open", "in_progress", "done", "late"], tags = ["urgent", "home", "work", "report"]
         let shapes = [#"owner == "%u""#, #"owner == "%u" AND status IN {"open", "late"}"#, #"owner == "%u" AND priority >= %p"#,
                       #"owner == "%u" AND "%t" IN tags"#, #"owner IN {"%u", "%v"} AND done == false"#]

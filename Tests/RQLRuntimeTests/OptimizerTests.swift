@@ -1,4 +1,5 @@
 import Testing
+import RQLTesting
 import RQLSyntax
 import RQLSemantics
 @testable import RQLRuntime
@@ -287,18 +288,6 @@ import RQLSemantics
 
 // MARK: - Random queries and documents
 
-/// SplitMix64: small, fast, deterministic.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension RandomNumberGenerator {
     mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+import RQLTesting
 import RQL
 @testable import RQLSync
 
@@ -58,7 +59,7 @@ import RQL
     /// Random clients, filters and changes: the index never changes the answer, and no document
     /// outside a client's read filter is ever reported to it.
     @Test func indexAgreesWithBruteForceAndReadFiltersHold() {
-        var rng = SplitMix(state: 11)
+        var rng = SplitMix64(seed: 11)
         let owners = ["a", "b", "c", "d"], statuses = ["open", "done", "late"], tagNames = ["x", "y", "urgent"]
         let matcher = ChangeMatcher(schema: Self.schema)
         var filters: [String: CheckedQuery?] = [:]
@@ -117,14 +118,3 @@ import RQL
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RQLTesting
 @testable import RQLSyntax
 
 /// Keeps `Grammar/rql.ebnf` honest. The test reads the grammar file at run time, parses its W3C
@@ -669,19 +670,6 @@ extension GrammarTests {
     }
 
     // MARK: - Sentence generation
-
-    /// SplitMix64: a small, fast, seedable generator (Steele, Lea, Flood 2014).
-    struct SplitMix64: RandomNumberGenerator, Sendable {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     struct GeneratedSentences: Sendable {
         var sentences: [String] = []

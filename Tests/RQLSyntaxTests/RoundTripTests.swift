@@ -1,4 +1,5 @@
 import Testing
+import RQLTesting
 @testable import RQLSyntax
 
 /// `parse(print(ast)) == ast` for random trees covering every node kind.
