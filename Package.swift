@@ -31,11 +31,11 @@ let package = Package(
         .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync"]),
         .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
-        .target(name: "RQLShell", dependencies: ["RQL"]),
+        .target(name: "RQLShell", dependencies: ["RQL", "RQLSync"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(
             name: "rql",
-            dependencies: ["RQL", "RQLCorpus", "RQLShell", "CLibEdit",
+            dependencies: ["RQL", "RQLCorpus", "RQLShell", "RQLSync", "CLibEdit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
         .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting"]),

@@ -6,6 +6,8 @@ public struct ShellCommand: Sendable {
     public let name: String
     public let arguments: String
     public let help: String
+    /// More lines shown by `.help NAME` (the exact name).
+    public var details: String = ""
     let run: @Sendable (Shell, String) -> Shell.Outcome
 
     /// Every command, in the order `.help` lists them.
@@ -16,7 +18,10 @@ public struct ShellCommand: Sendable {
         },
         ShellCommand(name: ".open", arguments: "DIR", help: "open an App Services export (schemas, sync/config.json, data/*.json)") { shell, args in
             guard !args.isEmpty else { shell.errors("usage: .open DIR"); return .proceed }
-            if shell.open(directory: args) { shell.summary() }
+            if shell.open(directory: args) {
+                shell.summary()
+                if let user = shell.user { shell.output("sync session as user '\(user.id)' (.user to change)") }
+            }
             return .proceed
         },
         ShellCommand(name: ".schema", arguments: "[collection]", help: "show the collections, or one collection's properties") { shell, args in
@@ -78,8 +83,41 @@ public struct ShellCommand: Sendable {
             shell.explain(args, .all)
             return .proceed
         },
-        ShellCommand(name: ".subscribe", arguments: "query", help: "validate the query as a Flexible Sync subscription on the current collection") { shell, args in
-            shell.validateSubscription(args)
+        ShellCommand(name: ".user", arguments: "[{json}]", help: "set the session's user, e.g. {\"id\": \"bob\", \"custom_data\": {\"isAdmin\": true}}; show its role per collection",
+                     details: """
+                       The user is a JSON object: "id" (required), "type" ("normal" or "server"), "custom_data", "data", "identities".
+                       The rules pick its role per collection (the first role whose apply_when is true); the role's read filter
+                       limits what .view shows. Opening an app with rules starts as {"id": "alice"}.
+                       """) { shell, args in
+            shell.setUser(args)
+            return .proceed
+        },
+        ShellCommand(name: ".subscribe", arguments: "[query] [as NAME]", help: "add a subscription on the current collection: a new version, acknowledged as the server would",
+                     details: """
+                       The query is checked as a Flexible Sync subscription (diagnostics with a caret), added to the session's latest
+                       set, and the new version is acknowledged: complete (it becomes the active set) or error with the server's
+                       message (the previous active set stays active). An unnamed query already in the set is not added twice; a
+                       name that exists with another query is updated. With no query, the last query run. A subscription is sent as
+                       text, so .args values are not bound: write the values in the query.
+                       """) { shell, args in
+            shell.subscribe(args)
+            return .proceed
+        },
+        ShellCommand(name: ".unsubscribe", arguments: "NAME|QUERY|all", help: "remove a subscription by name, by query (on the current collection), or all of them") { shell, args in
+            shell.unsubscribe(args)
+            return .proceed
+        },
+        ShellCommand(name: ".subscriptions", arguments: "", help: "the active and latest subscription sets: version, state, subscriptions, wire form") { shell, _ in
+            shell.listSubscriptions()
+            return .proceed
+        },
+        ShellCommand(name: ".view", arguments: "", help: "the current collection as the session's client has it: (its subscriptions, ORed) AND (its role's read filter)") { shell, _ in
+            shell.showView()
+            return .proceed
+        },
+        ShellCommand(name: ".changes", arguments: "FILE", help: "replay a change file (JSON lines: clients, then changes) and print who receives each change",
+                     details: ChangeScript.formatHelp) { shell, args in
+            shell.replayChanges(args)
             return .proceed
         },
         ShellCommand(name: ".read", arguments: "FILE", help: "run the statements in a file") { shell, args in
@@ -122,6 +160,7 @@ extension Shell {
         for c in ShellCommand.all where pattern.isEmpty || c.name.contains(pattern) || c.help.contains(pattern) {
             let usage = c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)
             output(usage.padding(toLength: width + 2, withPad: " ", startingAt: 0) + c.help)
+            if c.name == pattern, !c.details.isEmpty { output(c.details.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
         }
         if pattern.isEmpty { output("Anything else is a query on the current collection, e.g. owner == \"alice\" AND priority >= 4") }
     }
@@ -195,18 +234,6 @@ extension Shell {
         if part == .bytecode || part == .all {
             if part == .all { output("-- bytecode") }
             output(Disassembler.listing(compiled.program))
-        }
-    }
-
-    func validateSubscription(_ text: String) {
-        guard let query = text.isEmpty ? lastQuery : text, let collection = currentCollection else {
-            errors("usage: .subscribe QUERY (on the current collection)")
-            return
-        }
-        let result = FlexibleSyncValidator.validate(query, collection: collection, config: sync ?? .developmentMode, arguments: arguments)
-        if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: query)) }
-        if !result.diagnostics.hasErrors {
-            output("valid subscription on '\(collection.title)'" + (sync == nil ? " (no sync config: Development Mode rules)" : ""))
         }
     }
 }

@@ -1,7 +1,8 @@
 import RQL
 
 /// Tab completion: dot-commands at the start of a line, and in a query the current collection's
-/// properties and RQL's keywords; after `.use` and `.schema`, collection names.
+/// properties and RQL's keywords; after `.use` and `.schema`, collection names; after
+/// `.unsubscribe`, subscription names and `all`; after `.mode`, the modes.
 public enum Completer {
     /// Keywords offered in queries (the canonical spellings).
     public static let keywords = ["AND", "OR", "NOT", "IN", "ANY", "ALL", "NONE", "BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE",
@@ -16,7 +17,15 @@ public enum Completer {
         if before == ".use" || before == ".schema" {
             return shell.schema.titles.filter { $0.hasPrefix(prefix) }
         }
-        if before.hasPrefix(".open") || before.hasPrefix(".load") || before.hasPrefix(".read") { return [] }
+        if before == ".unsubscribe" {
+            let names = shell.subscriptions.latest.subscriptions.compactMap(\.name)
+            return (names + ["all"]).filter { $0.hasPrefix(prefix) }
+        }
+        if before == ".mode" { return Shell.Mode.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } }
+        if before == ".help" { return ShellCommand.all.map(\.name).filter { $0.hasPrefix(prefix) } }
+        for command in [".open", ".load", ".read", ".changes", ".user", ".subscriptions", ".view"] where before.hasPrefix(command) {
+            return []
+        }
         var words = shell.currentCollection?.properties.map { Printer.name($0.name) } ?? []
         if !prefix.isEmpty { words += keywords }
         return words.filter { $0.hasPrefix(prefix) }.sorted()

@@ -1,5 +1,6 @@
 import Foundation
 import RQL
+import RQLSync
 import Synchronization
 
 /// Set by the `rql` executable's SIGINT handler; a running evaluation stops when it sees it.
@@ -25,6 +26,16 @@ public final class Shell {
     public var useColor = false
     /// The last query run (the target of `.explain`, `.bytecode`... with no argument).
     public var lastQuery: String?
+
+    // The sync session: who is logged in, what the app's rules give them, and their subscriptions.
+
+    /// The app's rules (`rules.json`, `default_rule.json`); nil when it has none, and then every
+    /// collection is readable in full.
+    public var rules: RuleSet?
+    /// The session's user (`.user`): `{"id": "alice"}` after opening an app with rules.
+    public var user: SyncUser?
+    /// The session's subscription sets, made on first use for the current schema and sync config.
+    var subscriptionStore: SubscriptionStore?
 
     let output: (String) -> Void
     let errors: (String) -> Void
@@ -83,8 +94,14 @@ public final class Shell {
         let export = AppExport.load(directory: directory)
         report(export.diagnostics, texts: export.fileTexts)
         if export.diagnostics.hasErrors { return false }
+        let appRules = AppRules.load(directory: directory)
+        report(appRules.diagnostics, texts: appRules.fileTexts)
+        if appRules.diagnostics.hasErrors { return false }
         schema = export.schema
         sync = export.syncConfig
+        rules = appRules.hasRules ? appRules.rules : nil
+        user = appRules.hasRules ? SyncUser(id: "alice") : nil
+        subscriptionStore = nil
         stores = [:]
         columnarCache = [:]
         current = schema.collections.count == 1 ? schema.collections[0].title : nil
@@ -160,6 +177,11 @@ public final class Shell {
             return
         }
         if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: text)) }
+        show(checked, collection: collection, start: start)
+    }
+
+    /// Runs a checked query on the loaded documents and prints the matches with the current mode.
+    func show(_ checked: CheckedQuery, collection: ObjectSchema, start: UInt64) {
         let compiled = CompiledQuery(checked)
         let bound = VM.bind(compiled.program, to: columnar(collection))
         var rows: [Int] = []

@@ -10,7 +10,8 @@ struct RQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rql",
         abstract: "Check, explain and format Realm Query Language (Flexible Sync) queries.",
-        subcommands: [ReplCommand.self, CheckCommand.self, EvalCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self],
+        subcommands: [ReplCommand.self, CheckCommand.self, EvalCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self,
+                      ChangesCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 

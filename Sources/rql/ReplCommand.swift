@@ -51,6 +51,7 @@ struct ReplCommand: ParsableCommand {
         }
         if interactive {
             shell.execute(".schema")
+            if let user = shell.user { print("sync session as user '\(user.id)': .user, .subscribe, .view, .changes (.help)") }
             let history = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.rql_history"
             var source = EditLineSource(shell: shell, historyPath: history)
             shell.run(&source)
