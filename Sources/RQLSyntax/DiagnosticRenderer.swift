@@ -135,19 +135,22 @@ public struct DiagnosticRenderer: Sendable {
     /// and emoji, 1 otherwise.
     public static func displayWidth(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
+        if v >= 0x20 && v < 0x7F { return 1 }  // printable ASCII: no property lookups
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break
         }
         if (0xFE00...0xFE0F).contains(v) || v == 0x200D { return 0 }
         if scalar.properties.isEmojiPresentation { return 2 }
-        let wide: [ClosedRange<UInt32>] = [
-            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-            0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
-        ]
-        return wide.contains { $0.contains(v) } ? 2 : 1
+        return wideRanges.contains { $0.contains(v) } ? 2 : 1
     }
+
+    /// East Asian wide and fullwidth blocks: two terminal columns each.
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+        0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+        0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
 }
 
 /// A 1-based line and column (in display cells) for a byte offset.
