@@ -120,7 +120,8 @@ public struct CorpusRunner {
                 if let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
                 let isSubscription = if case .subscribe = block.directive { true } else { false }
                 let (checked, diagnostics) = check(block.body, collection: collection, args: args, schema: schema,
-                                                   sync: isSubscription ? (sync ?? .developmentMode) : nil)
+                                                   sync: isSubscription ? (sync ?? .developmentMode) : sync,
+                                                   isSubscription: isSubscription)
                 // What the block would say: its expectation line, computed.
                 let actual: String
                 var perEngine: String?
@@ -221,7 +222,7 @@ public struct CorpusRunner {
 
     /// Parses, binds arguments and checks (and, for subscriptions, validates) one query.
     func check(_ text: String, collection: String, args: String?, schema: Schema,
-               sync: SyncConfig?) -> (CheckedQuery?, [Diagnostic]) {
+               sync: SyncConfig?, isSubscription: Bool) -> (CheckedQuery?, [Diagnostic]) {
         guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
             return (nil, [Diagnostic(.unknownCollection, "no collection '\(collection)' in the schema", at: .none)])
         }
@@ -231,8 +232,9 @@ public struct CorpusRunner {
             if parsed.diagnostics.hasErrors { return (nil, parsed.diagnostics) }
             arguments = parsed.values
         }
-        let result = sync.map { FlexibleSyncValidator.validate(text, collection: objectSchema, config: $0, arguments: arguments) }
-            ?? Checker.check(text, collection: objectSchema, arguments: arguments)
+        let result = isSubscription
+            ? FlexibleSyncValidator.validate(text, collection: objectSchema, config: sync ?? .developmentMode, arguments: arguments)
+            : FlexibleSyncValidator.validateLocalQuery(text, collection: objectSchema, config: sync, arguments: arguments)
         return (result.query, result.diagnostics)
     }
 

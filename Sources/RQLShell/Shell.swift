@@ -171,7 +171,7 @@ public final class Shell {
         }
         lastQuery = text
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = Checker.check(text, collection: collection, arguments: arguments)
+        let result = FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: arguments)
         guard let checked = result.query else {
             errors(renderer.render(result.diagnostics, source: text))
             return

@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
         let arguments = try options.arguments()
         let result = subscription
             ? FlexibleSyncValidator.validate(text, collection: collection, config: sync ?? .developmentMode, arguments: arguments)
-            : Checker.check(text, collection: collection, arguments: arguments)
+            : FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: arguments)
         if !result.diagnostics.isEmpty {
             let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
             printError(renderer.render(result.diagnostics, source: text))

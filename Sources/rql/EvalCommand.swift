@@ -22,7 +22,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let text = try input.text()
-        let (schema, _) = try options.load()
+        let (schema, sync) = try options.load()
         let collection = try options.collection(in: schema)
         let documentsText: String
         if data == "-" {
@@ -44,7 +44,7 @@ struct EvalCommand: ParsableCommand {
         let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
         for d in problems { printError(renderer.render(d, source: Array(documentsText.utf8))) }
         if problems.hasErrors { throw ExitStatus.dataError }
-        let result = Checker.check(text, collection: collection, arguments: try options.arguments())
+        let result = FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: try options.arguments())
         if !result.diagnostics.isEmpty { printError(renderer.render(result.diagnostics, source: text)) }
         guard let checked = result.query else { throw ExitStatus.dataError }
         let query = CompiledQuery(checked)

@@ -8,6 +8,20 @@ public enum FlexibleSyncValidator {
     /// The largest subscription query the server accepts (its `LimitsExceeded` error).
     public static let maxQueryBytes = 256 * 1024
 
+    /// Checks `text` as a local query (not a subscription). The only sync rule that applies:
+    /// realm refuses any query on an asymmetric (Data Ingest) collection ("Query on ephemeral
+    /// objects not allowed"), whose objects never reach the device.
+    public static func validateLocalQuery(_ text: String, collection: ObjectSchema, config: SyncConfig?,
+                                          arguments: [Value] = []) -> CheckResult {
+        if let config, config.isAsymmetric(collection) {
+            return CheckResult(query: nil, diagnostics: [Diagnostic(
+                .asymmetricCollection,
+                "query on ephemeral objects not allowed: '\(collection.title)' is an asymmetric (Data Ingest) collection, whose objects are only written, never queried",
+                at: SourceRange(0, text.utf8.count))])
+        }
+        return Checker.check(text, collection: collection, arguments: arguments)
+    }
+
     /// Checks `text` as a subscription on `collection` under `config`.
     public static func validate(_ text: String, collection: ObjectSchema, config: SyncConfig,
                                 arguments: [Value] = []) -> CheckResult {
