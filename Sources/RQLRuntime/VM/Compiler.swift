@@ -23,6 +23,9 @@ public enum Compiler {
         var intSets: [IntSet] = []
         var byteSets: [ByteSet] = []
         var fallbacks: [CheckedComparison] = []
+        /// True when the last emitted instruction is a whole operand (not the end of a chain):
+        /// only then may NOT be folded into it.
+        var lastInstructionIsWholeOperand = true
 
         init(collection: ObjectSchema) { self.collection = collection }
 
@@ -34,7 +37,7 @@ public enum Compiler {
             case .not(let q):
                 emit(q)
                 // NOT of an int comparison on a column that cannot be null is the negated comparison.
-                if case .intCompare(let column, let op, let value)? = code.last, code.count >= 1,
+                if case .intCompare(let column, let op, let value)? = code.last,
                    !collection.properties[column].isNullable, lastInstructionIsWholeOperand {
                     code[code.count - 1] = .intCompare(column: column, op: op.negated, value: value)
                 } else {
@@ -53,9 +56,6 @@ public enum Compiler {
                 lastInstructionIsWholeOperand = true
             }
         }
-
-        /// True when the last emitted instruction is a whole operand (not the end of a chain).
-        var lastInstructionIsWholeOperand = true
 
         mutating func emitFallback(_ c: CheckedComparison) {
             fallbacks.append(c)
