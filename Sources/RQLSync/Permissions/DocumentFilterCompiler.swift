@@ -217,31 +217,26 @@ extension RuleSession {
 /// `{"%%user.custom_data.isAdmin": true}`) leaves a plain `TRUEPREDICATE`.
 public enum PredicateBuilder {
     /// AND of the parts: `true` parts dropped, any `false` makes it false, nested ANDs flattened.
-    public static func and(_ parts: [CheckedPredicate]) -> CheckedPredicate {
-        var result: [CheckedPredicate] = []
-        for part in parts {
-            switch part {
-            case .constant(true): continue
-            case .constant(false): return .constant(false)
-            case .and(let inner): result.append(contentsOf: inner)
-            default: result.append(part)
-            }
-        }
-        return result.isEmpty ? .constant(true) : result.count == 1 ? result[0] : .and(result)
-    }
+    public static func and(_ parts: [CheckedPredicate]) -> CheckedPredicate { chain(parts, isAnd: true) }
 
     /// OR of the parts: `false` parts dropped, any `true` makes it true, nested ORs flattened.
-    public static func or(_ parts: [CheckedPredicate]) -> CheckedPredicate {
+    public static func or(_ parts: [CheckedPredicate]) -> CheckedPredicate { chain(parts, isAnd: false) }
+
+    /// AND (`isAnd`) or OR: the neutral constant is dropped, the absorbing one decides, nested
+    /// chains of the same kind are flattened.
+    private static func chain(_ parts: [CheckedPredicate], isAnd: Bool) -> CheckedPredicate {
         var result: [CheckedPredicate] = []
         for part in parts {
             switch part {
-            case .constant(false): continue
-            case .constant(true): return .constant(true)
-            case .or(let inner): result.append(contentsOf: inner)
+            case .constant(let b) where b == isAnd: continue
+            case .constant: return .constant(!isAnd)
+            case .and(let inner) where isAnd: result.append(contentsOf: inner)
+            case .or(let inner) where !isAnd: result.append(contentsOf: inner)
             default: result.append(part)
             }
         }
-        return result.isEmpty ? .constant(false) : result.count == 1 ? result[0] : .or(result)
+        if result.isEmpty { return .constant(isAnd) }
+        return result.count == 1 ? result[0] : isAnd ? .and(result) : .or(result)
     }
 
     /// NOT, folding constants and double negation.
