@@ -51,10 +51,8 @@ struct SyncSessions {
                         try set.append(query, on: head[0], name: name)
                     }
                 }
-            } catch let error as SubscriptionError {
-                return .text("error \(error.message)")
             } catch {
-                return .text("error \(error)")
+                return .text("error \(error.message)")
             }
             let result = store.acknowledge()
             subscriptions[client] = store
@@ -124,24 +122,14 @@ struct SyncSessions {
 
     /// `{"op": "insert"|"update"|"delete", "before": {...}, "after": {...}}` with Extended JSON documents.
     static func change(_ text: String, _ collection: ObjectSchema, file: String) -> Swift.Result<Change, ChangeError> {
-        guard case .success(let root) = JSON.parseResult(text), let op = root["op"]?.stringValue else {
+        guard case .success(let root) = JSON.parseResult(text), let op = root["op"]?.stringValue, Change.operations.contains(op) else {
             return .failure(ChangeError(message: "a change is {\"op\": \"insert\"|\"update\"|\"delete\", \"before\": {...}, \"after\": {...}}"))
         }
-        func document(_ key: String) -> Swift.Result<Document, ChangeError> {
-            guard let node = root[key] else { return .failure(ChangeError(message: "the change has no '\(key)'")) }
-            let (document, diagnostics) = ExtendedJSON.convert(node, schema: collection, file: file)
-            guard let document, !diagnostics.hasErrors else {
-                return .failure(ChangeError(message: "'\(key)': " + (diagnostics.first?.message ?? "not a document")))
-            }
-            return .success(document)
+        let decoded = Change.decode(root, op: op, collection: collection, file: file, location: { "'\($0)'" })
+        guard let change = decoded.change else {
+            return .failure(ChangeError(message: (decoded.shape + decoded.documents).errors.first?.message ?? "not a change"))
         }
-        switch op {
-        case "insert": return document("after").map { .insert(collection: collection.title, after: $0) }
-        case "delete": return document("before").map { .delete(collection: collection.title, before: $0) }
-        case "update":
-            return document("before").flatMap { b in document("after").map { .update(collection: collection.title, before: b, after: $0) } }
-        default: return .failure(ChangeError(message: "unknown op '\(op)'"))
-        }
+        return .success(change)
     }
 
     struct ChangeError: Error {

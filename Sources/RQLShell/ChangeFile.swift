@@ -271,7 +271,7 @@ private struct ChangeFileReader {
         let errorsBefore = diagnostics.errors.count
         rejectUnknownKeys(members, allowed: ChangeScript.changeKeys, in: "a change")
         let op = string(root, "op")
-        let ops = ["insert", "update", "delete"]
+        let ops = Change.operations
         if let op, !ops.contains(op) {
             report(.documentInvalidValue, "'op' must be \"insert\", \"update\" or \"delete\", found \"\(op)\"", at: root["op"]!.range)
         }
@@ -284,36 +284,11 @@ private struct ChangeFileReader {
             }
         }
         guard let op, ops.contains(op), let collection else { return }
-        let needs = op == "insert" ? ["after"] : op == "delete" ? ["before"] : ["before", "after"]
-        var documents: [String: Document] = [:]
-        for key in ["before", "after"] {
-            guard let node = root[key] else {
-                if needs.contains(key) { report(.documentMissingField, "an \(op) needs '\(key)' (a document)", at: head(root)) }
-                continue
-            }
-            guard needs.contains(key) else {
-                report(.documentUnknownField, "an \(op) has no '\(key)'; it takes \(needs.map { "'\($0)'" }.joined(separator: " and "))",
-                       at: root.member(key)!.keyRange)
-                continue
-            }
-            let (document, problems) = ExtendedJSON.convert(node, schema: collection, file: file, location: "line \(number), '\(key)'")
-            for d in problems { add(d, prefixed: false) }
-            if let document { documents[key] = document }
-        }
-        guard diagnostics.errors.count == errorsBefore else { return }
-        let before = documents["before"], after = documents["after"]
-        if let b = before?.primaryKey(in: collection), let a = after?.primaryKey(in: collection), a != b {
-            report(.documentInvalidValue, "an update cannot change _id (\(ResultPrinter.text(b)) to \(ResultPrinter.text(a)))",
-                   at: root["after"]?["_id"]?.range ?? head(root))
-            return
-        }
-        let change: Change
-        switch (before, after) {
-        case (nil, let a?): change = .insert(collection: collection.title, after: a)
-        case (let b?, nil): change = .delete(collection: collection.title, before: b)
-        case (let b?, let a?): change = .update(collection: collection.title, before: b, after: a)
-        case (nil, nil): return
-        }
+        let decoded = Change.decode(root, op: op, collection: collection, file: file, location: { "line \(number), '\($0)'" })
+        for d in decoded.shape { add(d) }
+        for d in decoded.documents { add(d, prefixed: false) }
+        guard let change = decoded.change, diagnostics.errors.count == errorsBefore else { return }
+        let before = change.before, after = change.after
         steps.append(.change(ChangeScript.ChangeLine(change: change, op: op, id: (after ?? before)?.primaryKey(in: collection),
                                                      line: number)))
     }

@@ -12,13 +12,15 @@ public enum Change: Sendable {
         case .insert(let c, _), .update(let c, _, _), .delete(let c, _): c
         }
     }
-    var before: Document? {
+    /// The document before the change (nil for an insert).
+    public var before: Document? {
         switch self {
         case .insert: nil
         case .update(_, let b, _), .delete(_, let b): b
         }
     }
-    var after: Document? {
+    /// The document after the change (nil for a delete).
+    public var after: Document? {
         switch self {
         case .delete: nil
         case .insert(_, let a), .update(_, _, let a): a
