@@ -15,6 +15,7 @@ struct EditLineSource: LineSource {
         setlocale(LC_CTYPE, "")  // without it libedit drops non-ASCII input
         completionShell = shell
         Self.installInterruptHandler()
+        rl_getc_function = { _ in TerminalInput.nextCharacter() }  // read only once rl_initialize runs
         rl_initialize()
         rl_parse_and_bind("settc bl \r")  // no bell on every Tab
         rl_completion_append_character = 0
@@ -35,16 +36,20 @@ struct EditLineSource: LineSource {
 
     mutating func read(prompt: String) -> ReadResult {
         interruptRequested.store(false, ordering: .relaxed)
+        TerminalInput.forgetInterrupts()
         errno = 0
-        guard let line = readline(prompt) else {
-            if interruptRequested.exchange(false, ordering: .relaxed) || errno == EINTR {
-                fputs("^C\n", stdout)
-                return .interrupted
-            }
+        let line = readline(prompt)
+        defer { free(line) }
+        // After Ctrl-C libedit may return NULL or, seeing end of input mid-line, the partial line:
+        // either way the line is dropped.
+        if interruptRequested.exchange(false, ordering: .relaxed) || (line == nil && errno == EINTR) {
+            fputs("^C\n", stdout)
+            return .interrupted
+        }
+        guard let line else {
             fputs("\n", stdout)
             return .endOfInput
         }
-        defer { free(line) }
         return .line(String(cString: line))
     }
 
@@ -53,15 +58,99 @@ struct EditLineSource: LineSource {
         write_history(historyPath)  // after each statement, so a crash loses nothing
     }
 
-    /// SIGINT without SA_RESTART: readline returns NULL and a running query sees the flag.
+    /// SIGINT without SA_RESTART sets the flag a running query polls and wakes `TerminalInput`.
     static func installInterruptHandler() {
+        TerminalInput.open()
         var action = sigaction()
-        action.__sigaction_handler = .init(sa_handler: { _ in interruptRequested.store(true, ordering: .relaxed) })
+        action.__sigaction_handler = .init(sa_handler: { _ in
+            interruptRequested.store(true, ordering: .relaxed)
+            TerminalInput.wakeUp()
+        })
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
     }
 }
 
+/// libedit's input, one character at a time, for `rl_getc_function`.
+///
+/// libedit's own reader misses a Ctrl-C typed while it is busy echoing earlier keys: the terminal
+/// flushes the unread keys, the signal lands outside `read`, and `read` then blocks until the next
+/// key. This reader waits in `poll` on the terminal and on a pipe the SIGINT handler writes to, so
+/// an interrupt ends the line whenever it arrives. It reads the terminal through its own
+/// non-blocking descriptor: keys flushed between `poll` and `read` give EAGAIN, not a hang (stdin
+/// itself stays blocking, as stdout shares its file description).
+enum TerminalInput {
+    /// Returns the next Unicode scalar typed (libedit takes the code point), or -1 (end of input)
+    /// on an interrupt, a hang-up or a read error.
+    static func nextCharacter() -> Int32 {
+        guard let lead = nextByte() else { return -1 }
+        // UTF-8: the lead byte says how many continuation bytes follow.
+        let (count, bits): (Int, UInt32) = switch lead {
+        case 0x00..<0x80: (0, UInt32(lead))
+        case 0xC0..<0xE0: (1, UInt32(lead & 0x1F))
+        case 0xE0..<0xF0: (2, UInt32(lead & 0x0F))
+        case 0xF0..<0xF8: (3, UInt32(lead & 0x07))
+        default: (0, 0xFFFD)
+        }
+        var scalar = bits
+        for _ in 0..<count {
+            guard let byte = nextByte() else { return -1 }
+            guard byte & 0xC0 == 0x80 else { return 0xFFFD }
+            scalar = scalar << 6 | UInt32(byte & 0x3F)
+        }
+        return Int32(bitPattern: scalar)
+    }
+
+    private static func nextByte() -> UInt8? {
+        var fds = [pollfd(fd: terminal, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeUpPipe.read, events: Int16(POLLIN), revents: 0)]
+        while true {
+            if interruptRequested.load(ordering: .relaxed) { return nil }
+            if poll(&fds, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if fds[1].revents != 0 { return nil }
+            var byte: UInt8 = 0
+            switch Glibc.read(terminal, &byte, 1) {
+            case 1: return byte
+            case -1 where errno == EINTR || errno == EAGAIN: continue
+            default: return nil
+            }
+        }
+    }
+
+    /// Opens the terminal's non-blocking descriptor and the wake-up pipe; without them (no tty
+    /// name, no descriptors left) input falls back to blocking reads of stdin.
+    static func open() {
+        if let name = ttyname(STDIN_FILENO) {
+            let descriptor = Glibc.open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+            if descriptor >= 0 { terminal = descriptor }
+        }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return }
+        for end in ends {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        wakeUpPipe = (ends[0], ends[1])
+    }
+
+    /// Called from the signal handler: `write` is async-signal-safe.
+    static func wakeUp() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakeUpPipe.write, &byte, 1)
+    }
+
+    /// Empties the pipe of interrupts that were meant for an earlier line or query.
+    static func forgetInterrupts() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while Glibc.read(wakeUpPipe.read, &buffer, buffer.count) > 0 {}
+    }
+}
+
+nonisolated(unsafe) private var terminal = STDIN_FILENO
+nonisolated(unsafe) private var wakeUpPipe: (read: Int32, write: Int32) = (-1, -1)
 nonisolated(unsafe) private var completionShell: Shell?
 nonisolated(unsafe) private var completionMatches: [String] = []
