@@ -15,6 +15,7 @@ import pexpect
 RQL = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rql"
 PROMPT = "rql> "
 results = []
+spawns = []   # the REPL processes, for the report when one stops answering
 
 
 def check(name, ok, detail=""):
@@ -25,6 +26,7 @@ def check(name, ok, detail=""):
 def spawn(home):
     env = dict(os.environ, HOME=home, EDITRC="/dev/null", NO_COLOR="1", TERM="xterm", LANG="C.UTF-8")
     child = pexpect.spawn(RQL, env=env, encoding="utf-8", timeout=20, dimensions=(40, 160))
+    spawns.append(child)
     child.expect_exact(PROMPT)
     return child
 
@@ -37,76 +39,83 @@ def number_after(child, command):
     return value
 
 
-home = tempfile.mkdtemp(prefix="rql-e2e-")
-
-# Session 1: completion, Ctrl-C, diagnostics, bytecode, history.
-child = spawn(home)
-child.sendline(".mode count")
-child.expect_exact(PROMPT)
-total = number_after(child, "TRUEPREDICATE")
-check("the demo app is loaded", total >= 100, f"{total} objects")
-
-child.send("prio\t")                       # Tab completes the property name
-child.send(" >= 5\r")
-child.expect(r"\r\n(\d+)\r\n")
-high = int(child.match.group(1))
-child.expect_exact(PROMPT)
-check("Tab completes a property of the current collection", 0 < high < total, f"priority >= 5 gave {high}")
-
-# Half-typed, then Ctrl-C at once: the interrupt often lands while libedit is still echoing the
-# keys, which is when libedit's own reader used to miss it and hang. Several rounds to catch that.
-for _ in range(5):
-    child.send('owner == "ali')
-    child.sendintr()
-    child.expect_exact("^C")
+def run(home):
+    # Session 1: completion, Ctrl-C, diagnostics, bytecode, history.
+    child = spawn(home)
+    child.sendline(".mode count")
     child.expect_exact(PROMPT)
-after = number_after(child, "TRUEPREDICATE")
-check("Ctrl-C clears the half-typed query", after == total, f"{after} != {total}")
+    total = number_after(child, "TRUEPREDICATE")
+    check("the demo app is loaded", total >= 100, f"{total} objects")
 
-child.sendline("priorité > 1")             # typed UTF-8 reaches the parser intact
-child.expect_exact("has no property 'priorité'")
-child.expect_exact(PROMPT)
-check("non-ASCII keys are read as UTF-8", True)
+    child.send("prio\t")                       # Tab completes the property name
+    child.send(" >= 5\r")
+    child.expect(r"\r\n(\d+)\r\n")
+    high = int(child.match.group(1))
+    child.expect_exact(PROMPT)
+    check("Tab completes a property of the current collection", 0 < high < total, f"priority >= 5 gave {high}")
 
-child.sendline("agee > 1")
-child.expect_exact("has no property 'agee'")
-child.expect(r"\^\^\^\^")
-child.expect_exact(PROMPT)
-check("a bad query shows a caret under the offending token", True)
+    # Half-typed, then Ctrl-C at once: the interrupt often lands while libedit is still echoing the
+    # keys, which is when libedit's own reader used to miss it and hang. Several rounds to catch that.
+    for _ in range(5):
+        child.send('owner == "ali')
+        child.sendintr()
+        child.expect_exact("^C")
+        child.expect_exact(PROMPT)
+    after = number_after(child, "TRUEPREDICATE")
+    check("Ctrl-C clears the half-typed query", after == total, f"{after} != {total}")
 
-child.sendline(".bytecode priority > 3 AND 'urgent' IN tags")
-child.expect_exact("intCompare")
-child.expect_exact("anyBytesEqual")
-child.expect_exact(PROMPT)
-check(".bytecode shows the program", True)
+    child.sendline("priorité > 1")             # typed UTF-8 reaches the parser intact
+    child.expect_exact("has no property 'priorité'")
+    child.expect_exact(PROMPT)
+    check("non-ASCII keys are read as UTF-8", True)
 
-child.sendline("priority >= 5")
-child.expect(r"\r\n(\d+)\r\n")
-child.expect_exact(PROMPT)
-child.sendeof()
-child.expect(pexpect.EOF)
-child.close()
-check("Ctrl-D leaves with status 0", child.exitstatus == 0, f"status {child.exitstatus}")
-history = open(os.path.join(home, ".rql_history"), encoding="utf-8", errors="replace").read()
-check("history is written to ~/.rql_history", "priority" in history and "TRUEPREDICATE" in history, history[-200:])
+    child.sendline("agee > 1")
+    child.expect_exact("has no property 'agee'")
+    child.expect(r"\^\^\^\^")
+    child.expect_exact(PROMPT)
+    check("a bad query shows a caret under the offending token", True)
 
-# Session 2: Up recalls a query from the previous session.
-child = spawn(home)
-child.sendline(".mode count")
-child.expect_exact(PROMPT)
-child.send("\x1b[A\x1b[A\r")               # Up twice: past '.mode count' to 'priority >= 5'
-child.expect(r"\r\n(\d+)\r\n")
-recalled = int(child.match.group(1))
-child.expect_exact(PROMPT)
-check("Up recalls a query from the previous session", recalled == high, f"{recalled} != {high}")
-child.sendline(".quit")
-child.expect(pexpect.EOF)
+    child.sendline(".bytecode priority > 3 AND 'urgent' IN tags")
+    child.expect_exact("intCompare")
+    child.expect_exact("anyBytesEqual")
+    child.expect_exact(PROMPT)
+    check(".bytecode shows the program", True)
 
-# Through a pipe: no prompt, no escape codes, just the results.
-pipe = subprocess.run([RQL], input=".mode count\npriority >= 5\nowner == \"nobody\"\n", capture_output=True, text=True,
-                      env=dict(os.environ, HOME=home), timeout=30)
-check("a pipe gets plain output", pipe.returncode == 0 and pipe.stdout == f"{high}\n0\n" and "\x1b" not in pipe.stdout,
-      repr(pipe.stdout) + repr(pipe.stderr))
+    child.sendline("priority >= 5")
+    child.expect(r"\r\n(\d+)\r\n")
+    child.expect_exact(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    check("Ctrl-D leaves with status 0", child.exitstatus == 0, f"status {child.exitstatus}")
+    history = open(os.path.join(home, ".rql_history"), encoding="utf-8", errors="replace").read()
+    check("history is written to ~/.rql_history", "priority" in history and "TRUEPREDICATE" in history, history[-200:])
+
+    # Session 2: Up recalls a query from the previous session.
+    child = spawn(home)
+    child.sendline(".mode count")
+    child.expect_exact(PROMPT)
+    child.send("\x1b[A\x1b[A\r")               # Up twice: past '.mode count' to 'priority >= 5'
+    child.expect(r"\r\n(\d+)\r\n")
+    recalled = int(child.match.group(1))
+    child.expect_exact(PROMPT)
+    check("Up recalls a query from the previous session", recalled == high, f"{recalled} != {high}")
+    child.sendline(".quit")
+    child.expect(pexpect.EOF)
+
+    # Through a pipe: no prompt, no escape codes, just the results.
+    pipe = subprocess.run([RQL], input=".mode count\npriority >= 5\nowner == \"nobody\"\n", capture_output=True, text=True,
+                          env=dict(os.environ, HOME=home), timeout=30)
+    check("a pipe gets plain output", pipe.returncode == 0 and pipe.stdout == f"{high}\n0\n" and "\x1b" not in pipe.stdout,
+          repr(pipe.stdout) + repr(pipe.stderr))
+
+
+try:
+    run(tempfile.mkdtemp(prefix="rql-e2e-"))
+except (pexpect.TIMEOUT, pexpect.EOF) as error:
+    last = spawns[-1].before if spawns else ""
+    check(f"the check after {len(results)} passed ones", False,
+          f"{type(error).__name__} waiting for the REPL; its last output: {last[-300:]!r}")
 
 passed = sum(results)
 print(f"e2e: {passed} passed, {len(results) - passed} failed")
