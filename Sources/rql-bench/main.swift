@@ -2,18 +2,38 @@ import Foundation
 import RQL
 
 // rql-bench: the standard benchmark (shared/docs/BENCHMARK.md) on this machine.
-//   swift run -c release rql-bench [--objects N] [--json] [--front-end] [--matcher]
 // For each of the 12 queries: matches, compile time (parse + check + optimize + compile), and
 // ns/object for the VM, the reference interpreter, a hand-written Swift closure and Foundation's
-// #Predicate, with the ratios. --front-end prints only parse and parse+check times.
+// #Predicate, with the ratios.
 
+let usage = """
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--front-end] [--matcher]
+      --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
+      --json        one JSON object per query instead of the table
+      --vm-only     time only the VM (the other engines take most of a full run)
+      --only TEXT   only the queries whose text contains TEXT (for profiling one query)
+      --front-end   parse and parse+check times against realm-core's
+      --matcher     the change matcher: indexed against a full evaluation of every subscription
+    """
 let arguments = CommandLine.arguments
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usage)
+    exit(0)
+}
+let known: Set<String> = ["--objects", "--json", "--vm-only", "--only", "--front-end", "--matcher"]
+for (i, argument) in arguments.enumerated().dropFirst()
+where !known.contains(argument) && arguments[i - 1] != "--objects" && arguments[i - 1] != "--only" {
+    FileHandle.standardError.write(Data("rql-bench: unknown argument '\(argument)'\n\(usage)\n".utf8))
+    exit(64)
+}
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
 let objectCount = option("--objects").flatMap(Int.init) ?? 1_000_000
 let json = arguments.contains("--json")
 let frontEndOnly = arguments.contains("--front-end")
+let vmOnly = arguments.contains("--vm-only")
+let onlyText = option("--only")
 if arguments.contains("--matcher") {
     MatcherBenchmark.run()
     exit(0)
@@ -56,7 +76,10 @@ func scan(runs: Int, _ body: () -> Int) -> (nsPerObject: Double, matches: Int) {
 
 func geomean(_ xs: [Double]) -> Double { exp(xs.map(log).reduce(0, +) / Double(xs.count)) }
 
-func fixed(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+/// Two decimals; "-" for an engine that was not timed (--vm-only).
+func fixed(_ x: Double, _ digits: Int = 2) -> String { x.isNaN ? "-" : String(format: "%.\(digits)f", x) }
+func ratio(_ x: Double) -> String { x.isNaN ? "-" : fixed(x) + "x" }
+func jsonNumber(_ x: Double) -> String { x.isNaN ? "null" : fixed(x, 3) }
 func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
     s.count >= n ? s : (left ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
 }
@@ -107,18 +130,19 @@ struct Row {
 
 var rows: [Row] = []
 var disagreements: [String] = []
-for (index, q) in benchmarkQueries.enumerated() {
+for (index, q) in benchmarkQueries.enumerated() where onlyText.map(q.text.contains) ?? true {
     let compileMicros = measure(iterations: 5_000) {
         _ = try? CompiledQuery(q.text, collection: itemSchema)
     } / 1000
     guard let compiled = try? CompiledQuery(q.text, collection: itemSchema) else { fatalError("\(q.text) does not compile") }
     let bound = VM.bind(compiled.program, to: columnar)
     let vm = scan(runs: 5) { bound.count() }
-    let interpreter = scan(runs: 2) { documents.reduce(0) { $0 + (Interpreter.matches(compiled.checked, $1) ? 1 : 0) } }
+    let skipped = (nsPerObject: Double.nan, matches: vm.matches)
+    let interpreter = vmOnly ? skipped : scan(runs: 2) { documents.reduce(0) { $0 + (Interpreter.matches(compiled.checked, $1) ? 1 : 0) } }
     let closure = closures[index]
-    let hand = scan(runs: 5) { items.reduce(0) { $0 + (closure($1) ? 1 : 0) } }
+    let hand = vmOnly ? skipped : scan(runs: 5) { items.reduce(0) { $0 + (closure($1) ? 1 : 0) } }
     var predicate: (nsPerObject: Double, matches: Int)?
-    if let p = predicates[index] {
+    if let p = predicates[index], !vmOnly {
         predicate = scan(runs: 1) { items.reduce(0) { $0 + ((try? p.evaluate($1)) == true ? 1 : 0) } }
     }
     for (engine, n) in [("interpreter", interpreter.matches), ("closure", hand.matches), ("#Predicate", predicate?.matches ?? vm.matches)]
@@ -136,7 +160,7 @@ for (index, q) in benchmarkQueries.enumerated() {
 if json {
     let objects = rows.map { r in
         "{\"query\": \(StringLiteral.encode(r.query)), \"matches\": \(r.matches), \"compile_us\": \(fixed(r.compileMicros, 3)), "
-            + "\"vm_ns\": \(fixed(r.vm, 3)), \"interpreter_ns\": \(fixed(r.interpreter, 3)), \"closure_ns\": \(fixed(r.closure, 3)), "
+            + "\"vm_ns\": \(fixed(r.vm, 3)), \"interpreter_ns\": \(jsonNumber(r.interpreter)), \"closure_ns\": \(jsonNumber(r.closure)), "
             + "\"predicate_ns\": \(r.predicate.map { fixed($0, 3) } ?? "null")}"
     }
     print("[" + objects.joined(separator: ",\n ") + "]")
@@ -149,16 +173,20 @@ if json {
         print(pad(r.query, 50) + pad("\(r.matches)", 9, left: true) + pad(fixed(r.compileMicros), 11, left: true)
               + pad(fixed(r.vm), 8, left: true) + pad(fixed(r.interpreter), 8, left: true) + pad(fixed(r.closure), 9, left: true)
               + pad(r.predicate.map { fixed($0) } ?? "n/a", 11, left: true) + pad(fixed(r.realm), 8, left: true)
-              + pad(fixed(r.vm / r.closure) + "x", 11, left: true) + pad(r.predicate.map { fixed($0 / r.vm) + "x" } ?? "n/a", 9, left: true))
+              + pad(ratio(r.vm / r.closure), 11, left: true) + pad(r.predicate.map { ratio($0 / r.vm) } ?? "n/a", 9, left: true))
     }
     let vm = geomean(rows.map(\.vm)), interp = geomean(rows.map(\.interpreter)), closure = geomean(rows.map(\.closure))
     let realm = geomean(rows.map(\.realm)), compile = geomean(rows.map(\.compileMicros))
     let withPredicate = rows.filter { $0.predicate != nil }
-    let predicateRatio = geomean(withPredicate.map { $0.predicate! / $0.vm })
+    let predicateRatio = withPredicate.isEmpty ? Double.nan : geomean(withPredicate.map { $0.predicate! / $0.vm })
     print(pad("geomean", 50) + pad("", 9) + pad(fixed(compile), 11, left: true) + pad(fixed(vm), 8, left: true)
           + pad(fixed(interp), 8, left: true) + pad(fixed(closure), 9, left: true) + pad("", 11) + pad(fixed(realm), 8, left: true)
-          + pad(fixed(vm / closure) + "x", 11, left: true) + pad(fixed(predicateRatio) + "x", 9, left: true))
-    print("VM: \(fixed(vm)) ns/object geomean; \(fixed(vm / closure))x the hand-written closure; #Predicate \(fixed(predicateRatio))x slower than the VM (\(withPredicate.count) queries); realm-core \(fixed(realm)) ns/object (\(fixed(realm / vm))x)")
+          + pad(ratio(vm / closure), 11, left: true) + pad(ratio(predicateRatio), 9, left: true))
+    if vmOnly {
+        print("VM: \(fixed(vm)) ns/object geomean; realm-core \(fixed(realm)) ns/object (\(ratio(realm / vm)))")
+    } else {
+        print("VM: \(fixed(vm)) ns/object geomean; \(ratio(vm / closure)) the hand-written closure; #Predicate \(ratio(predicateRatio)) slower than the VM (\(withPredicate.count) queries); realm-core \(fixed(realm)) ns/object (\(ratio(realm / vm)))")
+    }
 }
 if !disagreements.isEmpty {
     FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))

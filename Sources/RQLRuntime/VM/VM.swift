@@ -17,11 +17,12 @@ public struct VM {
         let code: [Bound]
         let program: Program
         public let collection: ColumnarCollection
+        let arena = OperandArena()
 
         init(_ program: Program, _ collection: ColumnarCollection) {
             self.program = program
             self.collection = collection
-            self.code = program.instructions.map { VM.bind($0, program, collection) }
+            self.code = program.instructions.map { [arena] in VM.bind($0, program, collection, arena) }
         }
 
         /// Runs the program on one row.
@@ -69,35 +70,62 @@ public struct VM {
         let count: Int
     }
 
+    /// A bound instruction: the opcode and a pointer to its operands, which live in the
+    /// `BoundProgram`'s arena. 16 bytes, so fetching one is two aligned loads; with the operands
+    /// inline the enum grew to 80 bytes and every dispatch copied all of them, byte-assembled,
+    /// before the jump (measured in `perf annotate`).
     enum Bound {
         case constant(Bool)
         case not
         case jumpIfFalse(Int)
         case jumpIfTrue(Int)
         case isNull(UnsafePointer<Bool>?)
-        case int(UnsafePointer<Int64>, UnsafePointer<Bool>?, OrderOperator, Int64)
-        case intRange(UnsafePointer<Int64>, UnsafePointer<Bool>?, Int64, Int64)
-        case doubleRange(UnsafePointer<Double>, UnsafePointer<Bool>?, Double, Bool, Double, Bool)
-        case intVersusDouble(UnsafePointer<Int64>, UnsafePointer<Bool>?, OrderOperator, Double)
-        case double(UnsafePointer<Double>, UnsafePointer<Bool>?, OrderOperator, Double)
-        case doubleVersusInt(UnsafePointer<Double>, UnsafePointer<Bool>?, OrderOperator, Int64)
-        case bool(UnsafePointer<Bool>, UnsafePointer<Bool>?, Bool)
-        case bytesEqual(Bytes, Constant, Bool)
-        case bytesOrder(Bytes, OrderOperator, Constant)
-        case bytesMatch(Bytes, MatchKind, Constant, Bool)
-        case timestamp(UnsafePointer<Int64>, UnsafePointer<Int32>, UnsafePointer<Bool>?, OrderOperator, Timestamp)
-        case objectId(UnsafePointer<ObjectId>, UnsafePointer<Bool>?, OrderOperator, ObjectId)
-        case uuid(UnsafePointer<UUIDValue>, UnsafePointer<Bool>?, OrderOperator, UUIDValue)
-        case intInSmallSet(UnsafePointer<Int64>, UnsafePointer<Bool>?, UnsafePointer<Int64>, Int, Bool)
-        case intInLargeSet(UnsafePointer<Int64>, UnsafePointer<Bool>?, Unmanaged<IntSet>, Bool)
-        case bytesInSet(Bytes, Unmanaged<ByteSet>, Bool)
-        case anyBytesEqual(UnsafePointer<Int>, Bytes, Constant, Bool)
-        case anyBytesMatch(UnsafePointer<Int>, Bytes, MatchKind, Constant, Bool)
-        case anyInt(UnsafePointer<Int>, UnsafePointer<Int64>, UnsafePointer<Bool>?, OrderOperator, Int64)
+        case int(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Int64)>)
+        case intRange(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, lower: Int64, upper: Int64)>)
+        case doubleRange(UnsafePointer<(values: UnsafePointer<Double>, nulls: UnsafePointer<Bool>?, lower: Double,
+                                        lowerInclusive: Bool, upper: Double, upperInclusive: Bool)>)
+        case intVersusDouble(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Double)>)
+        case double(UnsafePointer<(values: UnsafePointer<Double>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Double)>)
+        case doubleVersusInt(UnsafePointer<(values: UnsafePointer<Double>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Int64)>)
+        case bool(UnsafePointer<(values: UnsafePointer<Bool>, nulls: UnsafePointer<Bool>?, value: Bool)>)
+        case bytesEqual(UnsafePointer<(column: Bytes, constant: Constant, caseInsensitive: Bool)>)
+        case bytesOrder(UnsafePointer<(column: Bytes, op: OrderOperator, constant: Constant)>)
+        case bytesMatch(UnsafePointer<(column: Bytes, kind: MatchKind, constant: Constant, caseInsensitive: Bool)>)
+        case timestamp(UnsafePointer<(seconds: UnsafePointer<Int64>, nanoseconds: UnsafePointer<Int32>, nulls: UnsafePointer<Bool>?,
+                                      op: OrderOperator, value: Timestamp)>)
+        case objectId(UnsafePointer<(values: UnsafePointer<ObjectId>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: ObjectId)>)
+        case uuid(UnsafePointer<(values: UnsafePointer<UUIDValue>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: UUIDValue)>)
+        case intInSmallSet(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, set: UnsafePointer<Int64>,
+                                          count: Int, matchesNull: Bool)>)
+        case intInLargeSet(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, set: Unmanaged<IntSet>, matchesNull: Bool)>)
+        case bytesInSet(UnsafePointer<(column: Bytes, set: Unmanaged<ByteSet>, matchesNull: Bool)>)
+        case anyBytesEqual(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, constant: Constant, caseInsensitive: Bool)>)
+        case anyBytesMatch(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, kind: MatchKind, constant: Constant,
+                                          caseInsensitive: Bool)>)
+        case anyInt(UnsafePointer<(rows: UnsafePointer<Int>, values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?,
+                                   op: OrderOperator, value: Int64)>)
         case fallback(Int)
     }
 
-    static func bind(_ instruction: Instruction, _ program: Program, _ collection: ColumnarCollection) -> Bound {
+    /// Where a bound program's operands live: trivial values (pointers, numbers), freed together.
+    final class OperandArena {
+        private var blocks: [UnsafeMutableRawPointer] = []
+
+        func store<T>(_ operands: T) -> UnsafePointer<T> {
+            precondition(_isPOD(T.self), "operands must be trivial values")
+            let p = UnsafeMutablePointer<T>.allocate(capacity: 1)
+            p.initialize(to: operands)
+            blocks.append(UnsafeMutableRawPointer(p))
+            return UnsafePointer(p)
+        }
+
+        deinit {
+            for block in blocks { block.deallocate() }
+        }
+    }
+
+    static func bind(_ instruction: Instruction, _ program: Program, _ collection: ColumnarCollection,
+                     _ arena: OperandArena) -> Bound {
         func constant(_ i: Int) -> Constant {
             let c = program.byteConstants[i]
             return Constant(bytes: c.bytes.pointer, lower: c.lower.pointer, upper: c.upper.pointer, count: c.count)
@@ -119,47 +147,47 @@ public struct VM {
             default: break
             }
         case .intCompare(let column, let op, let value):
-            if case .int(let v, let n) = columns[column] { return .int(v.pointer, n?.pointer, op, value) }
+            if case .int(let v, let n) = columns[column] { return .int(arena.store((v.pointer, n?.pointer, op, value))) }
         case .intRange(let column, let lower, let upper):
-            if case .int(let v, let n) = columns[column] { return .intRange(v.pointer, n?.pointer, lower, upper) }
+            if case .int(let v, let n) = columns[column] { return .intRange(arena.store((v.pointer, n?.pointer, lower, upper))) }
         case .doubleRange(let column, let lower, let lowerInclusive, let upper, let upperInclusive):
             if case .double(let v, let n) = columns[column] {
-                return .doubleRange(v.pointer, n?.pointer, lower, lowerInclusive, upper, upperInclusive)
+                return .doubleRange(arena.store((v.pointer, n?.pointer, lower, lowerInclusive, upper, upperInclusive)))
             }
         case .intVersusDouble(let column, let op, let value):
-            if case .int(let v, let n) = columns[column] { return .intVersusDouble(v.pointer, n?.pointer, op, value) }
+            if case .int(let v, let n) = columns[column] { return .intVersusDouble(arena.store((v.pointer, n?.pointer, op, value))) }
         case .doubleCompare(let column, let op, let value):
-            if case .double(let v, let n) = columns[column] { return .double(v.pointer, n?.pointer, op, value) }
+            if case .double(let v, let n) = columns[column] { return .double(arena.store((v.pointer, n?.pointer, op, value))) }
         case .doubleVersusInt(let column, let op, let value):
-            if case .double(let v, let n) = columns[column] { return .doubleVersusInt(v.pointer, n?.pointer, op, value) }
+            if case .double(let v, let n) = columns[column] { return .doubleVersusInt(arena.store((v.pointer, n?.pointer, op, value))) }
         case .boolEqual(let column, let value):
-            if case .bool(let v, let n) = columns[column] { return .bool(v.pointer, n?.pointer, value) }
+            if case .bool(let v, let n) = columns[column] { return .bool(arena.store((v.pointer, n?.pointer, value))) }
         case .bytesEqual(let column, let c, let ci):
-            if case .bytes(let b) = columns[column] { return .bytesEqual(bytes(b), constant(c), ci) }
+            if case .bytes(let b) = columns[column] { return .bytesEqual(arena.store((bytes(b), constant(c), ci))) }
         case .bytesOrder(let column, let op, let c):
-            if case .bytes(let b) = columns[column] { return .bytesOrder(bytes(b), op, constant(c)) }
+            if case .bytes(let b) = columns[column] { return .bytesOrder(arena.store((bytes(b), op, constant(c)))) }
         case .bytesMatch(let column, let kind, let c, let ci):
-            if case .bytes(let b) = columns[column] { return .bytesMatch(bytes(b), kind, constant(c), ci) }
+            if case .bytes(let b) = columns[column] { return .bytesMatch(arena.store((bytes(b), kind, constant(c), ci))) }
         case .timestampCompare(let column, let op, let value):
-            if case .timestamp(let s, let ns, let n) = columns[column] { return .timestamp(s.pointer, ns.pointer, n?.pointer, op, value) }
+            if case .timestamp(let s, let ns, let n) = columns[column] { return .timestamp(arena.store((s.pointer, ns.pointer, n?.pointer, op, value))) }
         case .objectIdCompare(let column, let op, let value):
-            if case .objectId(let v, let n) = columns[column] { return .objectId(v.pointer, n?.pointer, op, value) }
+            if case .objectId(let v, let n) = columns[column] { return .objectId(arena.store((v.pointer, n?.pointer, op, value))) }
         case .uuidCompare(let column, let op, let value):
-            if case .uuid(let v, let n) = columns[column] { return .uuid(v.pointer, n?.pointer, op, value) }
+            if case .uuid(let v, let n) = columns[column] { return .uuid(arena.store((v.pointer, n?.pointer, op, value))) }
         case .intInSet(let column, let set, let matchesNull):
             if case .int(let v, let n) = columns[column] {
                 let s = program.intSets[set]
-                if s.large == nil { return .intInSmallSet(v.pointer, n?.pointer, s.small.pointer, s.small.count, matchesNull) }
-                return .intInLargeSet(v.pointer, n?.pointer, Unmanaged.passUnretained(s), matchesNull)
+                if s.large == nil { return .intInSmallSet(arena.store((v.pointer, n?.pointer, s.small.pointer, s.small.count, matchesNull))) }
+                return .intInLargeSet(arena.store((v.pointer, n?.pointer, Unmanaged.passUnretained(s), matchesNull)))
             }
         case .bytesInSet(let column, let set, let matchesNull):
-            if case .bytes(let b) = columns[column] { return .bytesInSet(bytes(b), Unmanaged.passUnretained(program.byteSets[set]), matchesNull) }
+            if case .bytes(let b) = columns[column] { return .bytesInSet(arena.store((bytes(b), Unmanaged.passUnretained(program.byteSets[set]), matchesNull))) }
         case .anyBytesEqual(let column, let c, let ci):
-            if case .bytesList(let rows, let e) = columns[column] { return .anyBytesEqual(rows.pointer, bytes(e), constant(c), ci) }
+            if case .bytesList(let rows, let e) = columns[column] { return .anyBytesEqual(arena.store((rows.pointer, bytes(e), constant(c), ci))) }
         case .anyBytesMatch(let column, let kind, let c, let ci):
-            if case .bytesList(let rows, let e) = columns[column] { return .anyBytesMatch(rows.pointer, bytes(e), kind, constant(c), ci) }
+            if case .bytesList(let rows, let e) = columns[column] { return .anyBytesMatch(arena.store((rows.pointer, bytes(e), kind, constant(c), ci))) }
         case .anyIntCompare(let column, let op, let value):
-            if case .intList(let rows, let v, let n) = columns[column] { return .anyInt(rows.pointer, v.pointer, n?.pointer, op, value) }
+            if case .intList(let rows, let v, let n) = columns[column] { return .anyInt(arena.store((rows.pointer, v.pointer, n?.pointer, op, value))) }
         case .fallback(let index): return .fallback(index)
         }
         preconditionFailure("instruction \(instruction) does not fit the column layout it was compiled for")
@@ -181,66 +209,83 @@ public struct VM {
             case .jumpIfTrue(let target):
                 if flag { pc = target; continue }
             case .isNull(let nulls): flag = nulls?[row] ?? false
-            case .int(let values, let nulls, let op, let c):
+            case .int(let operands):
+                let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(order(values[row], c)) }
-            case .intRange(let values, let nulls, let lower, let upper):
+            case .intRange(let operands):
+                let (values, nulls, lower, upper) = operands.pointee
                 if let nulls, nulls[row] { flag = false } else { let v = values[row]; flag = v >= lower && v <= upper }
-            case .doubleRange(let values, let nulls, let lower, let lowerInclusive, let upper, let upperInclusive):
+            case .doubleRange(let operands):
+                let (values, nulls, lower, lowerInclusive, upper, upperInclusive) = operands.pointee
                 if let nulls, nulls[row] { flag = false } else {
                     let v = values[row]
                     flag = (lowerInclusive ? v >= lower : v > lower) && (upperInclusive ? v <= upper : v < upper)
                 }
-            case .intVersusDouble(let values, let nulls, let op, let c):
+            case .intVersusDouble(let operands):
+                let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(ValueSemantics.compareIntDouble(values[row], c) ?? 1) }
-            case .double(let values, let nulls, let op, let c):
+            case .double(let operands):
+                let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { flag = compareDoubles(values[row], op, c) }
-            case .doubleVersusInt(let values, let nulls, let op, let c):
+            case .doubleVersusInt(let operands):
+                let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(-(ValueSemantics.compareIntDouble(c, values[row]) ?? 1)) }
-            case .bool(let values, let nulls, let c):
+            case .bool(let operands):
+                let (values, nulls, c) = operands.pointee
                 if let nulls, nulls[row] { flag = false } else { flag = values[row] == c }
-            case .bytesEqual(let b, let c, let ci):
+            case .bytesEqual(let operands):
+                let (b, c, ci) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = false } else {
                     let start = b.offsets[row], count = b.offsets[row + 1] - start
                     flag = count == c.count && (ci ? equalFolded(b.bytes + start, c, count) : memoryEqual(b.bytes + start, c.bytes, count))
                 }
-            case .bytesOrder(let b, let op, let c):
+            case .bytesOrder(let operands):
+                let (b, op, c) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = op.holds(-1) } else {
                     let start = b.offsets[row]
                     flag = op.holds(compareBytes(b.bytes + start, b.offsets[row + 1] - start, c.bytes, c.count))
                 }
-            case .bytesMatch(let b, let kind, let c, let ci):
+            case .bytesMatch(let operands):
+                let (b, kind, c, ci) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = false } else {
                     let start = b.offsets[row]
                     flag = match(kind, b.bytes + start, b.offsets[row + 1] - start, c, ci)
                 }
-            case .timestamp(let seconds, let nanos, let nulls, let op, let c):
+            case .timestamp(let operands):
+                let (seconds, nanos, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else {
                     let s = seconds[row], n = nanos[row]
                     flag = op.holds(s < c.seconds ? -1 : s > c.seconds ? 1 : (n < c.nanoseconds ? -1 : n > c.nanoseconds ? 1 : 0))
                 }
-            case .objectId(let values, let nulls, let op, let c):
+            case .objectId(let operands):
+                let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { let v = values[row]; flag = op.holds(v < c ? -1 : v == c ? 0 : 1) }
-            case .uuid(let values, let nulls, let op, let c):
+            case .uuid(let operands):
+                let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { let v = values[row]; flag = op.holds(v < c ? -1 : v == c ? 0 : 1) }
-            case .intInSmallSet(let values, let nulls, let set, let count, let matchesNull):
+            case .intInSmallSet(let operands):
+                let (values, nulls, set, count, matchesNull) = operands.pointee
                 if let nulls, nulls[row] { flag = matchesNull } else {
                     let v = values[row]
                     flag = false
                     var i = 0
                     while i < count { if set[i] == v { flag = true; break }; i += 1 }
                 }
-            case .intInLargeSet(let values, let nulls, let set, let matchesNull):
+            case .intInLargeSet(let operands):
+                let (values, nulls, set, matchesNull) = operands.pointee
                 if let nulls, nulls[row] { flag = matchesNull } else {
                     let v = values[row]
                     flag = set._withUnsafeGuaranteedRef { $0.large!.contains(v) }
                 }
-            case .bytesInSet(let b, let set, let matchesNull):
+            case .bytesInSet(let operands):
+                let (b, set, matchesNull) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = matchesNull } else {
                     let start = b.offsets[row]
                     let slice = UnsafeBufferPointer(start: b.bytes + start, count: b.offsets[row + 1] - start)
                     flag = set._withUnsafeGuaranteedRef { $0.contains(slice) }
                 }
-            case .anyBytesEqual(let rows, let e, let c, let ci):
+            case .anyBytesEqual(let operands):
+                let (rows, e, c, ci) = operands.pointee
                 flag = false
                 var i = rows[row]
                 let last = rows[row + 1]
@@ -254,7 +299,8 @@ public struct VM {
                     }
                     i += 1
                 }
-            case .anyBytesMatch(let rows, let e, let kind, let c, let ci):
+            case .anyBytesMatch(let operands):
+                let (rows, e, kind, c, ci) = operands.pointee
                 flag = false
                 var i = rows[row]
                 let last = rows[row + 1]
@@ -265,7 +311,8 @@ public struct VM {
                     }
                     i += 1
                 }
-            case .anyInt(let rows, let values, let nulls, let op, let c):
+            case .anyInt(let operands):
+                let (rows, values, nulls, op, c) = operands.pointee
                 flag = false
                 var i = rows[row]
                 let last = rows[row + 1]
@@ -292,7 +339,8 @@ public struct VM {
             return n
         }
         switch instruction {
-        case .int(let v, nil, let op, let c):
+        case .int(let operands) where operands.pointee.nulls == nil:
+            let (v, _, op, c) = operands.pointee
             switch op {
             case .equal: return scan { v[$0] == c }
             case .notEqual: return scan { v[$0] != c }
@@ -301,18 +349,21 @@ public struct VM {
             case .greater: return scan { v[$0] > c }
             case .greaterEqual: return scan { v[$0] >= c }
             }
-        case .intRange(let v, nil, let lower, let upper):
+        case .intRange(let operands) where operands.pointee.nulls == nil:
+            let (v, _, lower, upper) = operands.pointee
             // One unsigned comparison: lower <= x <= upper.
             let width = UInt64(bitPattern: upper &- lower)
             guard lower <= upper else { return 0 }
             return scan { UInt64(bitPattern: v[$0] &- lower) <= width }
-        case .doubleRange(let v, let nulls, let lower, true, let upper, true):
+        case .doubleRange(let operands) where operands.pointee.lowerInclusive && operands.pointee.upperInclusive:
+            let (v, nulls, lower, _, upper, _) = operands.pointee
             if let nulls { return scan { !nulls[$0] && v[$0] >= lower && v[$0] <= upper } }
             return scan { v[$0] >= lower && v[$0] <= upper }
         case .isNull(let nulls):
             guard let nulls else { return 0 }
             return scan { nulls[$0] }
-        case .intInSmallSet(let v, nil, let set, let count, _):
+        case .intInSmallSet(let operands) where operands.pointee.nulls == nil:
+            let (v, _, set, count, _) = operands.pointee
             return scan { row in
                 let x = v[row]
                 var hit = false
