@@ -335,7 +335,8 @@ public struct VM {
         // Branch-free counting: a data-dependent branch per row costs more than the comparison.
         @inline(__always) func scan(_ test: (Int) -> Bool) -> Int {
             var n = 0
-            for row in 0..<rows { n &+= test(row) ? 1 : 0 }
+            // The Bool's byte (0 or 1) added directly: `test(row) ? 1 : 0` sometimes became a branch.
+            for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
             return n
         }
         switch instruction {
