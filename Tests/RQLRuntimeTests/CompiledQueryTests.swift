@@ -91,6 +91,22 @@ import RQLSemantics
         #expect(query.filter(collection) == [0])  // priorities 3, 1, 5: only 3 is a multiple of 3
     }
 
+    /// String sets up to `ByteSet.linearLimit` members are scanned, larger ones hashed: both must
+    /// agree with the interpreter, for members of every length (the length test comes first).
+    @Test func stringSetsSmallAndLargeAgreeWithTheInterpreter() throws {
+        let owners = ["", "u", "u1", "u12", "u1x", "U1", "u2", "u1\u{0}", "é", "u10"]
+        let documents = owners.enumerated().map { Self.document(Int64($0.offset), $0.element, 1, nil, []) }
+        let collection = ColumnarCollection(schema: Self.task, documents: documents)
+        for size in [1, 2, ByteSet.linearLimit, ByteSet.linearLimit + 1, 20] {
+            let members = (0..<size).map { ["u1", "", "é", "u12", "x"][$0 % 5] + String(repeating: "1", count: $0 / 5) }
+            let text = "owner IN {" + members.map { "'\($0)'" }.joined(separator: ", ") + "}"
+            let query = try CompiledQuery(text, collection: Self.task)
+            let expected = documents.indices.filter { Interpreter.matches(query.checked, documents[$0]) }
+            #expect(!expected.isEmpty, "\(text)")
+            #expect(query.filter(collection) == expected, "\(text)")
+        }
+    }
+
     @Test func pathologicalLikePatternsStayPolynomial() throws {
         // Exponential backtracking would not finish; the greedy matcher is O(text × pattern).
         let long = String(repeating: "a", count: 10_000)

@@ -51,6 +51,10 @@ final class IntSet: @unchecked Sendable {
 final class ByteSet: @unchecked Sendable {
     let members: [ByteConstant]
     let buckets: [UInt64: [Int32]]
+    /// The members end to end, member `i` at `flatOffsets[i]..<flatOffsets[i + 1]`: the VM scans
+    /// small sets here with raw pointers (no class references, so no retain per member).
+    let flatBytes: Buffer<UInt8>
+    let flatOffsets: Buffer<Int>
 
     init(_ values: [[UInt8]]) {
         var seen = Set<[UInt8]>()
@@ -60,6 +64,8 @@ final class ByteSet: @unchecked Sendable {
             m.text.withUnsafeBufferPointer { buckets[Self.hash($0), default: []].append(Int32(i)) }
         }
         self.buckets = buckets
+        flatBytes = Buffer(members.flatMap(\.text))
+        flatOffsets = Buffer(members.reduce(into: [0]) { offsets, m in offsets.append(offsets.last! + m.count) })
     }
 
     @inline(__always)
@@ -69,16 +75,11 @@ final class ByteSet: @unchecked Sendable {
         return h
     }
 
-    /// Up to this many members are compared directly (cheaper than hashing).
+    /// Up to this many members the VM compares them one by one (cheaper than hashing).
     static let linearLimit = 8
 
+    /// Membership by hash, for sets larger than `linearLimit`.
     func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if members.count <= Self.linearLimit {
-            for m in members where m.count == bytes.count && memcmpEqual(m.bytes.pointer, bytes.baseAddress, m.count) {
-                return true
-            }
-            return false
-        }
         guard let candidates = buckets[Self.hash(bytes)] else { return false }
         for i in candidates {
             let m = members[Int(i)]

@@ -98,6 +98,8 @@ public struct VM {
         case intInSmallSet(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, set: UnsafePointer<Int64>,
                                           count: Int, matchesNull: Bool)>)
         case intInLargeSet(UnsafePointer<(values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?, set: Unmanaged<IntSet>, matchesNull: Bool)>)
+        case bytesInSmallSet(UnsafePointer<(column: Bytes, members: UnsafePointer<UInt8>, offsets: UnsafePointer<Int>, count: Int,
+                                            matchesNull: Bool)>)
         case bytesInSet(UnsafePointer<(column: Bytes, set: Unmanaged<ByteSet>, matchesNull: Bool)>)
         case anyBytesEqual(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, constant: Constant, caseInsensitive: Bool)>)
         case anyBytesMatch(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, kind: MatchKind, constant: Constant,
@@ -181,7 +183,13 @@ public struct VM {
                 return .intInLargeSet(arena.store((v.pointer, n?.pointer, Unmanaged.passUnretained(s), matchesNull)))
             }
         case .bytesInSet(let column, let set, let matchesNull):
-            if case .bytes(let b) = columns[column] { return .bytesInSet(arena.store((bytes(b), Unmanaged.passUnretained(program.byteSets[set]), matchesNull))) }
+            if case .bytes(let b) = columns[column] {
+                let s = program.byteSets[set]
+                if s.members.count <= ByteSet.linearLimit {
+                    return .bytesInSmallSet(arena.store((bytes(b), s.flatBytes.pointer, s.flatOffsets.pointer, s.members.count, matchesNull)))
+                }
+                return .bytesInSet(arena.store((bytes(b), Unmanaged.passUnretained(s), matchesNull)))
+            }
         case .anyBytesEqual(let column, let c, let ci):
             if case .bytesList(let rows, let e) = columns[column] { return .anyBytesEqual(arena.store((rows.pointer, bytes(e), constant(c), ci))) }
         case .anyBytesMatch(let column, let kind, let c, let ci):
@@ -276,6 +284,21 @@ public struct VM {
                 if let nulls, nulls[row] { flag = matchesNull } else {
                     let v = values[row]
                     flag = set._withUnsafeGuaranteedRef { $0.large!.contains(v) }
+                }
+            case .bytesInSmallSet(let operands):
+                let (b, members, offsets, count, matchesNull) = operands.pointee
+                if let nulls = b.nulls, nulls[row] { flag = matchesNull } else {
+                    let start = b.offsets[row], length = b.offsets[row + 1] - start
+                    flag = false
+                    var i = 0
+                    while i < count {
+                        let memberStart = offsets[i]
+                        if offsets[i + 1] - memberStart == length, memoryEqual(b.bytes + start, members + memberStart, length) {
+                            flag = true
+                            break
+                        }
+                        i += 1
+                    }
                 }
             case .bytesInSet(let operands):
                 let (b, set, matchesNull) = operands.pointee
