@@ -12,7 +12,8 @@ public enum Compiler {
     public static func compile(_ query: CheckedQuery) -> Program {
         var builder = Builder(collection: query.collection)
         builder.emit(query.predicate)
-        return Program(instructions: builder.code, byteConstants: builder.byteConstants, intSets: builder.intSets,
+        let combine = builder.code.indices.map { builder.combine[$0] ?? .replace }
+        return Program(instructions: builder.code, combine: combine, byteConstants: builder.byteConstants, intSets: builder.intSets,
                        byteSets: builder.byteSets, fallbacks: builder.fallbacks, collection: query.collection)
     }
 
@@ -23,6 +24,8 @@ public enum Compiler {
         var intSets: [IntSet] = []
         var byteSets: [ByteSet] = []
         var fallbacks: [CheckedComparison] = []
+        /// The instructions that AND or OR into the flag (branch-free runs), by address.
+        var combine: [Int: Combine] = [:]
         /// True when the last emitted instruction is a whole operand (not the end of a chain):
         /// only then may NOT be folded into it.
         var lastInstructionIsWholeOperand = true
@@ -70,20 +73,49 @@ public enum Compiler {
             }
             let operands = isAnd ? fuseRanges(ps) : ps.map(ChainOperand.predicate)
             var jumps: [Int] = []
-            for (i, operand) in operands.enumerated() {
-                switch operand {
-                case .predicate(let p): emit(p)
-                case .range(let instruction):
-                    code.append(instruction)
-                    lastInstructionIsWholeOperand = true
+            var i = 0
+            while i < operands.count {
+                // Two or more adjacent cheap comparisons: no jumps between them.
+                var run: [Instruction] = []
+                while i + run.count < operands.count, let instruction = branchFree(operands[i + run.count]) { run.append(instruction) }
+                if run.count >= 2 {
+                    for (k, instruction) in run.enumerated() {
+                        if k > 0 { combine[code.count] = isAnd ? .and : .or }
+                        code.append(instruction)
+                    }
+                    i += run.count
+                } else {
+                    switch operands[i] {
+                    case .predicate(let p): emit(p)
+                    case .range(let instruction):
+                        code.append(instruction)
+                        lastInstructionIsWholeOperand = true
+                    }
+                    i += 1
                 }
-                if i < operands.count - 1 {
+                if i < operands.count {
                     jumps.append(code.count)
                     code.append(isAnd ? .jumpIfFalse(0) : .jumpIfTrue(0))
                 }
             }
             for j in jumps { code[j] = isAnd ? .jumpIfFalse(code.count) : .jumpIfTrue(code.count) }
+            // A run needs two operands, so a single operand is never combined.
             lastInstructionIsWholeOperand = operands.count == 1 && lastInstructionIsWholeOperand
+        }
+
+        /// The one branch-free instruction an operand compiles to, if it is that simple.
+        func branchFree(_ operand: ChainOperand) -> Instruction? {
+            switch operand {
+            case .range(let instruction):
+                return instruction.isBranchFree ? instruction : nil
+            case .predicate(.comparison(let c)) where c.op != .between:
+                // Lowering cheap comparisons adds no constants, so a scratch copy is enough to see.
+                var scratch = self
+                guard let lowered = scratch.lower(c), lowered.count == 1, lowered[0].isBranchFree else { return nil }
+                return lowered[0]
+            default:
+                return nil
+            }
         }
 
         enum ChainOperand {

@@ -12,7 +12,11 @@ public enum Disassembler {
     public static func listing(_ program: Program) -> String {
         var rows: [(String, String, String, String)] = [("addr", "opcode", "operands", "comment")]
         for (address, instruction) in program.instructions.enumerated() {
-            rows.append((String(address), instruction.opcode.rawValue, operands(instruction, program), instruction.opcode.synopsis))
+            // In a branch-free run the result meets the flag: AND / OR before the operands says how.
+            let combine = switch program.combine[address] { case .replace: ""; case .and: "AND "; case .or: "OR " }
+            var comment = instruction.opcode.synopsis
+            if !combine.isEmpty, comment.hasPrefix("flag = ") { comment = "flag = flag " + combine + "(" + comment.dropFirst(7) + ")" }
+            rows.append((String(address), instruction.opcode.rawValue, combine + operands(instruction, program), comment))
         }
         let widths = [6, 18, max(10, min(40, rows.map(\.2.count).max() ?? 10) + 2)]
         return rows.map { row in

@@ -60,6 +60,27 @@ public enum Instruction: Hashable, Sendable {
     }
 }
 
+/// How an instruction's result meets the flag. A run of cheap comparisons in an AND or OR is
+/// evaluated without jumps: the first replaces the flag, the others AND or OR into it. A jump per
+/// operand costs more than the comparisons when the data makes it unpredictable.
+public enum Combine: UInt8, Hashable, Sendable {
+    case replace, and, or
+}
+
+extension Instruction {
+    /// A comparison of fixed, small cost that cannot fail: worth evaluating unconditionally rather
+    /// than branching around it.
+    var isBranchFree: Bool {
+        switch self {
+        case .isNull, .intCompare, .intRange, .intVersusDouble, .doubleCompare, .doubleRange, .doubleVersusInt, .boolEqual,
+             .timestampCompare, .objectIdCompare, .uuidCompare:
+            true
+        default:
+            false
+        }
+    }
+}
+
 /// `==`, `!=`, `<`, `<=`, `>`, `>=` on values of one type.
 public enum OrderOperator: String, Hashable, Sendable {
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="

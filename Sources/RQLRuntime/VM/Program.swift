@@ -5,6 +5,8 @@ import RQLSyntax
 /// run on many threads at once.
 public struct Program: Sendable {
     public let instructions: [Instruction]
+    /// For each instruction, how its result meets the flag (`replace` but in branch-free runs).
+    public let combine: [Combine]
     /// String and binary constants, and the needles of string operators (pre-folded for `[c]`).
     let byteConstants: [ByteConstant]
     let intSets: [IntSet]
