@@ -78,7 +78,7 @@ func geomean(_ xs: [Double]) -> Double { exp(xs.map(log).reduce(0, +) / Double(x
 
 /// Two decimals; "-" for an engine that was not timed (--vm-only).
 func fixed(_ x: Double, _ digits: Int = 2) -> String { x.isNaN ? "-" : String(format: "%.\(digits)f", x) }
-func ratio(_ x: Double) -> String { x.isNaN ? "-" : fixed(x) + "x" }
+func ratio(_ x: Double) -> String { x.isNaN ? "-" : fixed(x, x < 0.1 ? 3 : 2) + "x" }
 func jsonNumber(_ x: Double) -> String { x.isNaN ? "null" : fixed(x, 3) }
 func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
     s.count >= n ? s : (left ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
