@@ -79,6 +79,12 @@ import RQLSemantics
         #expect(results.values == Array(repeating: expected, count: 8))
     }
 
+    /// The VM fetches one 16-byte step per instruction; an operand stored inline in `VM.Bound`
+    /// would widen every step (at 80 bytes, dispatch cost up to 2x on the benchmark queries).
+    @Test func boundInstructionsStaySixteenBytes() {
+        #expect(MemoryLayout<VM.Step>.stride == 16)
+    }
+
     @Test func aHundredThousandInValuesBecomeOneSet() throws {
         let values = (0..<100_000).map { "\($0 * 3)" }.joined(separator: ", ")
         let query = try CompiledQuery("priority IN {\(values)}", collection: Self.task)

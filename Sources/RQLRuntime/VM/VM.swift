@@ -8,9 +8,9 @@ import RQLSemantics
 /// The virtual machine: runs a `Program` over the rows of a `ColumnarCollection`.
 ///
 /// Before a scan the program is bound to the collection: every column and constant becomes a raw
-/// pointer in the instruction itself, so the loop below reads memory directly. Per row it
-/// allocates nothing, retains nothing and calls nothing dynamically; the state is two local
-/// variables (pc and the flag).
+/// pointer in the instruction's operands, so the loop below reads memory directly. Per row it
+/// allocates nothing, retains nothing and calls nothing dynamically; the state is local variables
+/// (pc, the flag, and the flag before the instruction, for branch-free runs).
 public struct VM {
     /// A program bound to one collection. Keeps both alive while it exists.
     public final class BoundProgram: @unchecked Sendable {
