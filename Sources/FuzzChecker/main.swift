@@ -4,20 +4,9 @@
 // dictionaries, mixed). Property: no crash, no hang; a checked query also dumps.
 //
 // Fuzzing build: see Tests/Fuzz/run.sh. Normal build: `FuzzChecker FILE-OR-DIR...` replays files.
-#if canImport(Glibc)
-import Glibc
-#endif
 import RQLSemantics
 import RQLSyntax
 import RQLTesting
-
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ cb: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
 
 enum Fixture {
     /// Short property names (also in Tests/Fuzz/dictionary/rql.dict) so mutations find them.
@@ -91,10 +80,4 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOne(data, size) })
-#else
-exit(FuzzReplay.main(CommandLine.arguments) { fuzzOne($0, $1) })
-#endif
+FuzzEntry.main { data, size in fuzzOne(data, size) }

@@ -4,19 +4,8 @@
 // reference interpreter, the VM and the optimized VM return the same matches (and counts).
 //
 // Fuzzing build: see Tests/Fuzz/run.sh. Normal build: `FuzzEvaluator FILE-OR-DIR...` replays files.
-#if canImport(Glibc)
-import Glibc
-#endif
 import RQLSemantics
 import RQLTesting
-
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ cb: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
 
 let documentCount = 20
 
@@ -40,10 +29,4 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOne(data, size) })
-#else
-exit(FuzzReplay.main(CommandLine.arguments) { fuzzOne($0, $1) })
-#endif
+FuzzEntry.main { data, size in fuzzOne(data, size) }

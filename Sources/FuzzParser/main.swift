@@ -3,25 +3,11 @@
 // Property: a query that parses without errors prints (`Printer.print`) to a canonical form that
 // parses without errors to the same tree (source ranges aside). Anything else is a crash.
 //
-// Fuzzing build (see Tests/Fuzz/run.sh): `-sanitize=fuzzer -DFUZZING`, `main` hands control to
-// libFuzzer's `LLVMFuzzerRunDriver`. Normal build: a replay tool, `FuzzParser FILE-OR-DIR...`
+// Fuzzing build (see Tests/Fuzz/run.sh): `-sanitize=fuzzer -DFUZZING`, `FuzzEntry.main` hands control
+// to libFuzzer's `LLVMFuzzerRunDriver`. Normal build: a replay tool, `FuzzParser FILE-OR-DIR...`
 // runs each file through the same harness (CI, reproducing a crash without libFuzzer).
-#if canImport(Glibc)
-import Glibc
-#endif
 import RQLSyntax
 import RQLTesting
-#if !FUZZING
-import Foundation
-#endif
-
-#if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ cb: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
 
 /// Keeps the renderer's output observable so the call cannot be optimised away.
 nonisolated(unsafe) var sink = 0
@@ -64,10 +50,4 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOne(data, size) })
-#else
-exit(FuzzReplay.main(CommandLine.arguments) { fuzzOne($0, $1) })
-#endif
+FuzzEntry.main { data, size in fuzzOne(data, size) }
