@@ -59,7 +59,7 @@ public enum Disassembler {
         case .bytesInSet(let c, let s, let n):
             let set = p.byteSets[s]
             let members = set.members.count > 6 ? "\(set.members.count) values"
-                : set.members.map { StringLiteral.encode(String(decoding: $0.text, as: UTF8.self)) }.joined(separator: ", ")
+                : set.members.map { StringLiteral.encode(String(decoding: $0, as: UTF8.self)) }.joined(separator: ", ")
             return "\(column(c)) IN {\(members)\(n ? ", null" : "")}"
         case .anyBytesEqual(let c, let k, let f): return "ANY \(column(c)) ==\(ci(f)) \(bytes(k))"
         case .anyBytesMatch(let c, let kind, let k, let f): return "ANY \(column(c)) \(kind.rawValue)\(ci(f)) \(bytes(k))"

@@ -49,25 +49,33 @@ final class IntSet: @unchecked Sendable {
     }
 }
 
-/// A set of byte strings, looked up by an FNV-1a hash of the bytes (no allocation per probe).
+/// A set of byte strings. The VM scans small sets member by member and looks larger ones up by an
+/// FNV-1a hash of the bytes (no allocation per probe).
 final class ByteSet: @unchecked Sendable {
-    let members: [ByteConstant]
-    let buckets: [UInt64: [Int32]]
-    /// The members end to end, member `i` at `flatOffsets[i]..<flatOffsets[i + 1]`: the VM scans
-    /// small sets here with raw pointers (no class references, so no retain per member).
+    /// Up to this many members the VM compares them one by one (cheaper than hashing).
+    static let linearLimit = 8
+
+    /// The distinct members in order of first appearance (for listings).
+    let members: [[UInt8]]
+    /// The members end to end, member `i` at `flatOffsets[i]..<flatOffsets[i + 1]`: the VM reads
+    /// them through raw pointers (no class references, so no retain per member).
     let flatBytes: Buffer<UInt8>
     let flatOffsets: Buffer<Int>
+    /// Member indexes by hash; empty for sets of up to `linearLimit` members.
+    let buckets: [UInt64: [Int32]]
 
     init(_ values: [[UInt8]]) {
         var seen = Set<[UInt8]>()
-        members = values.filter { seen.insert($0).inserted }.map(ByteConstant.init)
+        members = values.filter { seen.insert($0).inserted }
+        flatBytes = Buffer(members.flatMap { $0 })
+        flatOffsets = Buffer(members.reduce(into: [0]) { offsets, m in offsets.append(offsets.last! + m.count) })
         var buckets: [UInt64: [Int32]] = [:]
-        for (i, m) in members.enumerated() {
-            m.text.withUnsafeBufferPointer { buckets[Self.hash($0), default: []].append(Int32(i)) }
+        if members.count > Self.linearLimit {
+            for (i, m) in members.enumerated() {
+                m.withUnsafeBufferPointer { buckets[Self.hash($0), default: []].append(Int32(i)) }
+            }
         }
         self.buckets = buckets
-        flatBytes = Buffer(members.flatMap(\.text))
-        flatOffsets = Buffer(members.reduce(into: [0]) { offsets, m in offsets.append(offsets.last! + m.count) })
     }
 
     @inline(__always)
@@ -77,15 +85,12 @@ final class ByteSet: @unchecked Sendable {
         return h
     }
 
-    /// Up to this many members the VM compares them one by one (cheaper than hashing).
-    static let linearLimit = 8
-
     /// Membership by hash, for sets larger than `linearLimit`.
     func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let candidates = buckets[Self.hash(bytes)] else { return false }
         for i in candidates {
-            let m = members[Int(i)]
-            if m.count == bytes.count, memcmpEqual(m.bytes.pointer, bytes.baseAddress, m.count) { return true }
+            let start = flatOffsets.base[Int(i)], count = flatOffsets.base[Int(i) + 1] - start
+            if count == bytes.count, memcmpEqual(flatBytes.pointer + start, bytes.baseAddress, count) { return true }
         }
         return false
     }
