@@ -2,7 +2,8 @@ import RQLSemantics
 
 /// The VM's instruction set. Each comparison instruction is fused and typed: it reads one column of
 /// the current row, compares it with a constant chosen at compile time, and sets the single flag
-/// register; AND, OR and NOT are jumps and a flip. `Opcode.table` documents every instruction
+/// register; AND, OR and NOT are jumps and a flip, except in runs of cheap comparisons, which
+/// combine into the flag without jumps (`Program.combine`). `Opcode` documents every instruction
 /// once; the disassembler prints from it.
 public enum Instruction: Hashable, Sendable {
     case constant(Bool)
