@@ -15,26 +15,52 @@ let usage = """
       --front-end   parse and parse+check times against realm-core's
       --matcher     the change matcher: indexed against a full evaluation of every subscription
     """
-let arguments = CommandLine.arguments
-if arguments.contains("--help") || arguments.contains("-h") {
-    print(usage)
-    exit(0)
-}
-let known: Set<String> = ["--objects", "--json", "--vm-only", "--only", "--front-end", "--matcher"]
-for (i, argument) in arguments.enumerated().dropFirst()
-where !known.contains(argument) && arguments[i - 1] != "--objects" && arguments[i - 1] != "--only" {
-    FileHandle.standardError.write(Data("rql-bench: unknown argument '\(argument)'\n\(usage)\n".utf8))
+/// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
+let maxObjects = 10_000_000
+
+func usageError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("rql-bench: \(message)\n\(usage)\n".utf8))
     exit(64)
 }
-func option(_ name: String) -> String? {
-    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+
+struct Options {
+    var objectCount = 1_000_000
+    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false
+    var onlyText: String?
+
+    static func parse(_ arguments: [String]) -> Options {
+        var options = Options()
+        var arguments = arguments[...]
+        while let argument = arguments.popFirst() {
+            switch argument {
+            case "--help", "-h":
+                print(usage)
+                exit(0)
+            case "--objects":
+                guard let value = arguments.popFirst(), let n = Int(value), (1...maxObjects).contains(n) else {
+                    usageError("--objects needs a whole number from 1 to \(maxObjects)")
+                }
+                options.objectCount = n
+            case "--only":
+                guard let value = arguments.popFirst() else { usageError("--only needs the text to look for") }
+                options.onlyText = value
+            case "--json": options.json = true
+            case "--vm-only": options.vmOnly = true
+            case "--front-end": options.frontEndOnly = true
+            case "--matcher": options.matcherOnly = true
+            default: usageError("unknown argument '\(argument)'")
+            }
+        }
+        return options
+    }
 }
-let objectCount = option("--objects").flatMap(Int.init) ?? 1_000_000
-let json = arguments.contains("--json")
-let frontEndOnly = arguments.contains("--front-end")
-let vmOnly = arguments.contains("--vm-only")
-let onlyText = option("--only")
-if arguments.contains("--matcher") {
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+let objectCount = options.objectCount, json = options.json, frontEndOnly = options.frontEndOnly
+let vmOnly = options.vmOnly, onlyText = options.onlyText
+if let onlyText, !benchmarkQueries.contains(where: { $0.text.contains(onlyText) }) {
+    usageError("no benchmark query contains '\(onlyText)'")
+}
+if options.matcherOnly {
     MatcherBenchmark.run()
     exit(0)
 }
