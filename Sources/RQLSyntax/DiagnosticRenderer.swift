@@ -42,7 +42,7 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ d: Diagnostic, source: [UInt8], fileName: String? = nil) -> String {
         let severityColor = d.severity == .error ? "31" : d.severity == .warning ? "33" : "36"
         var out = paint("\(d.severity.rawValue)[\(d.code.rawValue)]", "1;\(severityColor)") + paint(": \(d.message)", "1") + "\n"
-        let location = SourceLocation(of: d.range.start, in: source)
+        let location = DisplayLocation(of: d.range.start, in: source)
         let name = d.file ?? fileName
         let gutter = String(repeating: " ", count: String(location.line).count)
         out += gutter + paint("--> ", "34") + (name.map { $0 + ":" } ?? "") + "\(location.line):\(location.column)\n"
@@ -67,7 +67,7 @@ public struct DiagnosticRenderer: Sendable {
 
     /// The source line holding `range.start`, with the range marked underneath.
     private func snippet(_ range: SourceRange, source: [UInt8], marker: Character, color: String, gutter: String) -> String {
-        let location = SourceLocation(of: range.start, in: source)
+        let location = DisplayLocation(of: range.start, in: source)
         var lineEnd = location.lineStart
         while lineEnd < source.count, source[lineEnd] != 0x0A { lineEnd += 1 }
         let markEnd = max(min(range.end, lineEnd), range.start)
@@ -153,8 +153,9 @@ public struct DiagnosticRenderer: Sendable {
     ]
 }
 
-/// A 1-based line and column (in display cells) for a byte offset.
-public struct SourceLocation: Hashable, Sendable {
+/// A 1-based line and column (in terminal cells, for carets) for a byte offset. `LineColumn` counts
+/// columns in Unicode scalars instead, for messages.
+public struct DisplayLocation: Hashable, Sendable {
     public var line: Int
     public var column: Int
     /// Byte offset where the line starts.

@@ -27,7 +27,7 @@ import RQLSemantics
     }
 
     /// The checked predicate of `text`, recording an issue when it does not check.
-    static func predicate(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> CheckedPredicate {
+    static func predicate(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> CheckedPredicate {
         guard let q = query(text) else {
             Issue.record("'\(text)' does not check", sourceLocation: sourceLocation)
             return .constant(false)
@@ -60,18 +60,18 @@ import RQLSemantics
 
     /// Expects `pass(input)` to have the shape of `expected` (query text, checked and erased).
     static func expectPass(_ pass: (CheckedPredicate) -> CheckedPredicate, _ input: String, _ expected: String,
-                           sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+                           sourceLocation: SourceLocation = #_sourceLocation) {
         expectPass(pass, predicate(input, sourceLocation: sourceLocation), shape(predicate(expected, sourceLocation: sourceLocation)),
                    input, sourceLocation: sourceLocation)
     }
 
     static func expectPass(_ pass: (CheckedPredicate) -> CheckedPredicate, _ input: String, _ expected: CheckedPredicate,
-                           sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+                           sourceLocation: SourceLocation = #_sourceLocation) {
         expectPass(pass, predicate(input, sourceLocation: sourceLocation), shape(expected), input, sourceLocation: sourceLocation)
     }
 
     static func expectPass(_ pass: (CheckedPredicate) -> CheckedPredicate, _ input: CheckedPredicate, _ expected: CheckedPredicate,
-                           _ text: String, sourceLocation: Testing.SourceLocation) {
+                           _ text: String, sourceLocation: SourceLocation) {
         let output = pass(input)
         let got = shape(output)
         #expect(Optimizer.identical(got, expected), "\(text)\ngot:\n\(dump(got))\nexpected:\n\(dump(expected))", sourceLocation: sourceLocation)

@@ -1,4 +1,5 @@
-/// A 1-based line and column in a text, for messages about files ("line 3, column 14").
+/// A 1-based line and column in a text, for messages about files ("line 3, column 14"). The
+/// diagnostic renderer uses `DisplayLocation`, whose columns are terminal cells.
 ///
 /// Lines end at `\n` (so `\r\n` works too). The column counts Unicode scalars, not bytes, so it
 /// matches what an editor shows for text without combining characters or wide glyphs.
