@@ -7,11 +7,13 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--front-end] [--matcher]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
       --only TEXT   only the queries whose text contains TEXT (for profiling one query)
+      --query RQL   time your own query on the dataset instead (VM, checked against the interpreter);
+                    properties: _id, name, age, score, active, owner, tags, created
       --front-end   parse and parse+check times against realm-core's
       --matcher     the change matcher: indexed against a full evaluation of every subscription
     """
@@ -27,6 +29,7 @@ struct Options {
     var objectCount = 1_000_000
     var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false
     var onlyText: String?
+    var customQuery: String?
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
@@ -44,6 +47,9 @@ struct Options {
             case "--only":
                 guard let value = arguments.popFirst() else { usageError("--only needs the text to look for") }
                 options.onlyText = value
+            case "--query":
+                guard let value = arguments.popFirst() else { usageError("--query needs a query") }
+                options.customQuery = value
             case "--json": options.json = true
             case "--vm-only": options.vmOnly = true
             case "--front-end": options.frontEndOnly = true
@@ -134,12 +140,38 @@ if frontEndOnly {
 
 // MARK: Full benchmark
 
+let compiledCustomQuery: CompiledQuery?
+if let text = options.customQuery {
+    do {
+        compiledCustomQuery = try CompiledQuery(text, collection: itemSchema)
+    } catch {
+        FileHandle.standardError.write(Data("rql-bench: \(error)\n".utf8))
+        exit(65)
+    }
+} else {
+    compiledCustomQuery = nil
+}
+
 let generationStart = DispatchTime.now().uptimeNanoseconds
 let items = Dataset.items(count: objectCount)
 let documents = Dataset.documents(items)
 let columnar = ColumnarCollection(schema: itemSchema, documents: documents)
 if !json {
     print("dataset: \(objectCount) objects (seed 42) in \(fixed(Double(DispatchTime.now().uptimeNanoseconds - generationStart) / 1e9)) s")
+}
+
+if let query = compiledCustomQuery, let text = options.customQuery {
+    let compileMicros = measure(iterations: 5_000) { _ = try? CompiledQuery(text, collection: itemSchema) } / 1000
+    let bound = VM.bind(query.program, to: columnar)
+    let vm = scan(runs: 5) { bound.count() }
+    let expected = documents.reduce(0) { $0 + (Interpreter.matches(query.checked, $1) ? 1 : 0) }
+    print("\(text)\n  \(vm.matches) matches, compile \(fixed(compileMicros)) us, VM \(fixed(vm.nsPerObject)) ns/object (best of 5)")
+    print(Disassembler.listing(query.program).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    guard expected == vm.matches else {
+        FileHandle.standardError.write(Data("rql-bench: the interpreter finds \(expected) matches, the VM \(vm.matches)\n".utf8))
+        exit(1)
+    }
+    exit(0)
 }
 
 struct Row {
