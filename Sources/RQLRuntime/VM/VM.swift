@@ -396,17 +396,37 @@ public struct VM {
             for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
             return n
         }
+        /// A column compared with a constant; a null row gives `nullResult`.
+        @inline(__always) func scan<T>(_ v: UnsafePointer<T>, _ nulls: UnsafePointer<Bool>?, nullResult: Bool,
+                                       _ test: (T) -> Bool) -> Int {
+            guard let nulls else { return scan { test(v[$0]) } }
+            return scan { nulls[$0] ? nullResult : test(v[$0]) }
+        }
         switch instruction {
-        case .int(let operands) where operands.pointee.nulls == nil:
-            let (v, _, op, c) = operands.pointee
+        case .int(let operands):
+            let (v, nulls, op, c) = operands.pointee
             switch op {
-            case .equal: return scan { v[$0] == c }
-            case .notEqual: return scan { v[$0] != c }
-            case .less: return scan { v[$0] < c }
-            case .lessEqual: return scan { v[$0] <= c }
-            case .greater: return scan { v[$0] > c }
-            case .greaterEqual: return scan { v[$0] >= c }
+            case .equal: return scan(v, nulls, nullResult: op.nullResult) { $0 == c }
+            case .notEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 != c }
+            case .less: return scan(v, nulls, nullResult: op.nullResult) { $0 < c }
+            case .lessEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 <= c }
+            case .greater: return scan(v, nulls, nullResult: op.nullResult) { $0 > c }
+            case .greaterEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 >= c }
             }
+        case .double(let operands):
+            // IEEE comparisons: NaN satisfies only `!=`, as in `compareDoubles`.
+            let (v, nulls, op, c) = operands.pointee
+            switch op {
+            case .equal: return scan(v, nulls, nullResult: op.nullResult) { $0 == c }
+            case .notEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 != c }
+            case .less: return scan(v, nulls, nullResult: op.nullResult) { $0 < c }
+            case .lessEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 <= c }
+            case .greater: return scan(v, nulls, nullResult: op.nullResult) { $0 > c }
+            case .greaterEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 >= c }
+            }
+        case .bool(let operands):
+            let (v, nulls, c) = operands.pointee
+            return scan(v, nulls, nullResult: false) { $0 == c }
         case .intRange(let operands) where operands.pointee.nulls == nil:
             let (v, _, lower, upper) = operands.pointee
             // One unsigned comparison: lower <= x <= upper.
