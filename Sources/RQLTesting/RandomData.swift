@@ -204,8 +204,10 @@ public enum FuzzSupport {
 
     /// The interpreter, the VM and the optimized VM on the same documents: nil when they agree
     /// (on the matching rows and on the count), otherwise a report naming what each returned.
-    public static func differentialDisagreement(_ checked: CheckedQuery, documents: [Document]) -> String? {
-        let collection = ColumnarCollection(schema: checked.collection, documents: documents)
+    public static func differentialDisagreement(_ checked: CheckedQuery, documents: [Document],
+                                                collection: ColumnarCollection? = nil) -> String? {
+        // Callers running many queries over the same documents pass their columns once.
+        let collection = collection ?? ColumnarCollection(schema: checked.collection, documents: documents)
         let expected = documents.indices.filter { Interpreter.matches(checked, documents[$0]) }
         let plain = CompiledQuery(checked, optimize: false)
         let optimized = CompiledQuery(checked, optimize: true)
