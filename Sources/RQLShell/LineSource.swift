@@ -41,3 +41,33 @@ public struct PlainSource: LineSource {
     }
     public mutating func remember(_ statement: String) {}
 }
+
+/// Characters from a terminal's bytes, for a line editor that takes one Unicode scalar at a time
+/// (the `rql` executable feeds libedit this way).
+public enum TerminalDecoding {
+    /// The scalar that starts with `lead`, reading its continuation bytes from `next`: nil when
+    /// `next` runs out (end of input, an interrupt), U+FFFD for a sequence that is not UTF-8
+    /// (a stray continuation byte, an overlong form, a surrogate, a bad continuation).
+    public static func scalar(lead: UInt8, next: () -> UInt8?) -> UInt32? {
+        let length = switch lead {
+        case 0x00..<0x80: 1
+        case 0xC0..<0xE0: 2
+        case 0xE0..<0xF0: 3
+        case 0xF0..<0xF8: 4
+        default: 0
+        }
+        guard length > 0 else { return replacement }
+        var bytes = [lead]
+        for _ in 1..<length {
+            guard let byte = next() else { return nil }
+            bytes.append(byte)
+            if byte & 0xC0 != 0x80 { return replacement }
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar.value }
+        return replacement
+    }
+
+    static let replacement: UInt32 = 0xFFFD
+}

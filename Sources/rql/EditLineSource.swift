@@ -84,21 +84,7 @@ enum TerminalInput {
     /// Returns the next Unicode scalar typed (libedit takes the code point), or -1 (end of input)
     /// on an interrupt, a hang-up or a read error.
     static func nextCharacter() -> Int32 {
-        guard let lead = nextByte() else { return -1 }
-        // UTF-8: the lead byte says how many continuation bytes follow.
-        let (count, bits): (Int, UInt32) = switch lead {
-        case 0x00..<0x80: (0, UInt32(lead))
-        case 0xC0..<0xE0: (1, UInt32(lead & 0x1F))
-        case 0xE0..<0xF0: (2, UInt32(lead & 0x0F))
-        case 0xF0..<0xF8: (3, UInt32(lead & 0x07))
-        default: (0, 0xFFFD)
-        }
-        var scalar = bits
-        for _ in 0..<count {
-            guard let byte = nextByte() else { return -1 }
-            guard byte & 0xC0 == 0x80 else { return 0xFFFD }
-            scalar = scalar << 6 | UInt32(byte & 0x3F)
-        }
+        guard let lead = nextByte(), let scalar = TerminalDecoding.scalar(lead: lead, next: nextByte) else { return -1 }
         return Int32(bitPattern: scalar)
     }
 
