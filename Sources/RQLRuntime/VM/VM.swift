@@ -402,28 +402,26 @@ public struct VM {
             guard let nulls else { return scan { test(v[$0]) } }
             return scan { nulls[$0] ? nullResult : test(v[$0]) }
         }
+        /// `op` against a constant. For doubles these are the IEEE comparisons (NaN satisfies only
+        /// `!=`), as in `compareDoubles`.
+        @inline(__always) func scan<T: Comparable>(_ v: UnsafePointer<T>, _ nulls: UnsafePointer<Bool>?,
+                                                   _ op: OrderOperator, _ c: T) -> Int {
+            switch op {
+            case .equal: scan(v, nulls, nullResult: op.nullResult) { $0 == c }
+            case .notEqual: scan(v, nulls, nullResult: op.nullResult) { $0 != c }
+            case .less: scan(v, nulls, nullResult: op.nullResult) { $0 < c }
+            case .lessEqual: scan(v, nulls, nullResult: op.nullResult) { $0 <= c }
+            case .greater: scan(v, nulls, nullResult: op.nullResult) { $0 > c }
+            case .greaterEqual: scan(v, nulls, nullResult: op.nullResult) { $0 >= c }
+            }
+        }
         switch instruction {
         case .int(let operands):
             let (v, nulls, op, c) = operands.pointee
-            switch op {
-            case .equal: return scan(v, nulls, nullResult: op.nullResult) { $0 == c }
-            case .notEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 != c }
-            case .less: return scan(v, nulls, nullResult: op.nullResult) { $0 < c }
-            case .lessEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 <= c }
-            case .greater: return scan(v, nulls, nullResult: op.nullResult) { $0 > c }
-            case .greaterEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 >= c }
-            }
+            return scan(v, nulls, op, c)
         case .double(let operands):
-            // IEEE comparisons: NaN satisfies only `!=`, as in `compareDoubles`.
             let (v, nulls, op, c) = operands.pointee
-            switch op {
-            case .equal: return scan(v, nulls, nullResult: op.nullResult) { $0 == c }
-            case .notEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 != c }
-            case .less: return scan(v, nulls, nullResult: op.nullResult) { $0 < c }
-            case .lessEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 <= c }
-            case .greater: return scan(v, nulls, nullResult: op.nullResult) { $0 > c }
-            case .greaterEqual: return scan(v, nulls, nullResult: op.nullResult) { $0 >= c }
-            }
+            return scan(v, nulls, op, c)
         case .bool(let operands):
             let (v, nulls, c) = operands.pointee
             return scan(v, nulls, nullResult: false) { $0 == c }
