@@ -45,7 +45,7 @@ public struct VM {
         private func count<Mode: CombineMode>(_ mode: Mode.Type) -> Int {
             code.withUnsafeBufferPointer { code in
                 var n = 0
-                for row in 0..<collection.count { n &+= VM.run(code, row: row, self, mode) ? 1 : 0 }
+                for row in 0..<collection.count { n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
                 return n
             }
         }
