@@ -271,8 +271,8 @@ public struct VM {
             case .bytesEqual(let operands):
                 let (b, c, ci) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = false } else {
-                    let start = b.offsets[row], count = b.offsets[row + 1] - start
-                    flag = count == c.count && (ci ? equalFolded(b.bytes + start, c, count) : memoryEqual(b.bytes + start, c.bytes, count))
+                    let start = b.offsets[row]
+                    flag = b.offsets[row + 1] - start == c.count && equalAt(b.bytes + start, c, ci)
                 }
             case .bytesOrder(let operands):
                 let (b, op, c) = operands.pointee
@@ -336,40 +336,23 @@ public struct VM {
                 }
             case .anyBytesEqual(let operands):
                 let (rows, e, c, ci) = operands.pointee
-                flag = false
-                var i = rows[row]
-                let last = rows[row + 1]
-                while i < last {
-                    if !(e.nulls?[i] ?? false) {
-                        let start = e.offsets[i], count = e.offsets[i + 1] - start
-                        if count == c.count && (ci ? equalFolded(e.bytes + start, c, count) : memoryEqual(e.bytes + start, c.bytes, count)) {
-                            flag = true
-                            break
-                        }
-                    }
-                    i += 1
+                flag = anyElement(rows, row) { i in
+                    if let nulls = e.nulls, nulls[i] { return false }
+                    let start = e.offsets[i]
+                    return e.offsets[i + 1] - start == c.count && equalAt(e.bytes + start, c, ci)
                 }
             case .anyBytesMatch(let operands):
                 let (rows, e, kind, c, ci) = operands.pointee
-                flag = false
-                var i = rows[row]
-                let last = rows[row + 1]
-                while i < last {
-                    if !(e.nulls?[i] ?? false) {
-                        let start = e.offsets[i]
-                        if match(kind, e.bytes + start, e.offsets[i + 1] - start, c, ci) { flag = true; break }
-                    }
-                    i += 1
+                flag = anyElement(rows, row) { i in
+                    if let nulls = e.nulls, nulls[i] { return false }
+                    let start = e.offsets[i]
+                    return match(kind, e.bytes + start, e.offsets[i + 1] - start, c, ci)
                 }
             case .anyInt(let operands):
                 let (rows, values, nulls, op, c) = operands.pointee
-                flag = false
-                var i = rows[row]
-                let last = rows[row + 1]
-                while i < last {
-                    let holds = (nulls?[i] ?? false) ? op.nullResult : op.holds(order(values[i], c))
-                    if holds { flag = true; break }
-                    i += 1
+                flag = anyElement(rows, row) { i in
+                    if let nulls, nulls[i] { return op.nullResult }
+                    return op.holds(order(values[i], c))
                 }
             case .fallback(let index):
                 flag = Interpreter.evaluate(bound.program.fallbacks[index], bound.collection.documents[row])
@@ -449,6 +432,19 @@ public struct VM {
         default:
             return nil
         }
+    }
+
+    /// ANY: whether some element of the row's list (`rows[row]..<rows[row + 1]`) passes `test`;
+    /// an empty list never does.
+    @inline(__always)
+    static func anyElement(_ rows: UnsafePointer<Int>, _ row: Int, _ test: (Int) -> Bool) -> Bool {
+        var i = rows[row]
+        let last = rows[row + 1]
+        while i < last {
+            if test(i) { return true }
+            i += 1
+        }
+        return false
     }
 
     @inline(__always)
