@@ -10,6 +10,14 @@ public struct ShellCommand: Sendable {
     public var details: String = ""
     let run: @Sendable (Shell, String) -> Shell.Outcome
 
+    /// A command that shows one stage of the pipeline for the given query or the last one.
+    static func explain(_ name: String, _ part: Shell.ExplainPart, help: String) -> ShellCommand {
+        ShellCommand(name: name, arguments: "[query]", help: help) { shell, args in
+            shell.explain(args, part)
+            return .proceed
+        }
+    }
+
     /// Every command, in the order `.help` lists them.
     public static let all: [ShellCommand] = [
         ShellCommand(name: ".help", arguments: "[pattern]", help: "list the commands (those matching the pattern)") { shell, args in
@@ -63,26 +71,11 @@ public struct ShellCommand: Sendable {
             }
             return .proceed
         },
-        ShellCommand(name: ".tokens", arguments: "[query]", help: "the tokens of the query (or of the last one)") { shell, args in
-            shell.explain(args, .tokens)
-            return .proceed
-        },
-        ShellCommand(name: ".ast", arguments: "[query]", help: "the syntax tree") { shell, args in
-            shell.explain(args, .ast)
-            return .proceed
-        },
-        ShellCommand(name: ".optimized", arguments: "[query]", help: "the checked query after the optimizer") { shell, args in
-            shell.explain(args, .optimized)
-            return .proceed
-        },
-        ShellCommand(name: ".bytecode", arguments: "[query]", help: "the VM program, EXPLAIN-style") { shell, args in
-            shell.explain(args, .bytecode)
-            return .proceed
-        },
-        ShellCommand(name: ".explain", arguments: "[query]", help: "all of it: tokens, tree, checked and optimized query, bytecode") { shell, args in
-            shell.explain(args, .all)
-            return .proceed
-        },
+        explain(".tokens", .tokens, help: "the tokens of the query (or of the last one)"),
+        explain(".ast", .ast, help: "the syntax tree"),
+        explain(".optimized", .optimized, help: "the checked query after the optimizer"),
+        explain(".bytecode", .bytecode, help: "the VM program, EXPLAIN-style"),
+        explain(".explain", .all, help: "all of it: tokens, tree, checked and optimized query, bytecode"),
         ShellCommand(name: ".user", arguments: "[{json}]", help: "set the session's user, e.g. {\"id\": \"bob\", \"custom_data\": {\"isAdmin\": true}}; show its role per collection",
                      details: """
                        The user is a JSON object: "id" (required), "type" ("normal" or "server"), "custom_data", "data", "identities".
