@@ -129,15 +129,8 @@ extension RuleSession {
         case .in, .nin:
             let isIn = test.op == .in
             guard let items = try resolveList(test) else { return .constant(!isIn) }
-            var values: [Value] = []
-            for item in items {
-                if item.isNull {
-                    values.append(.null)
-                } else if let v = Self.fit(item, to: p.type) {
-                    values.append(v)
-                }
-                // Elements of another type (or arrays, for a list field) can never match here.
-            }
+            // Elements of another type (or arrays, for a list field) can never match here.
+            let values = items.compactMap { Self.fit($0, to: p.type) }
             guard !values.isEmpty else { return .constant(!isIn) }
             let membership = CheckedPredicate.comparison(CheckedComparison(
                 CheckedOperand(.property(p), quantifier: p.isList ? .any : nil, range: keyRange), .equal,
@@ -161,16 +154,8 @@ extension RuleSession {
             // A whole array equals a list field with the same elements in the same order; a
             // single value can never equal an array.
             guard p.isList else { return .constant(false) }
-            var values: [Value] = []
-            for item in items {
-                if item.isNull {
-                    values.append(.null)
-                } else if let v = Self.fit(item, to: p.type) {
-                    values.append(v)
-                } else {
-                    return .constant(false)
-                }
-            }
+            let values = items.compactMap { Self.fit($0, to: p.type) }
+            guard values.count == items.count else { return .constant(false) }
             return .comparison(CheckedComparison(field, .equal, CheckedOperand(.list(values), range: range), range: field.range))
         }
         guard let constant = Self.fit(value, to: p.type) else { return .constant(false) }
@@ -179,7 +164,7 @@ extension RuleSession {
 
     /// A JSON value as a constant for a property of `type`, or nil when MongoDB would never find
     /// them equal (another type bracket). Numbers take the property's numeric type when exact,
-    /// as the checker does for RQL literals.
+    /// as the checker does for RQL literals. Null stays null.
     static func fit(_ node: JSONNode, to type: ScalarType) -> Value? {
         switch node.value {
         case .null: return .null
