@@ -64,39 +64,29 @@ public struct Role: Hashable, Sendable {
     }
 }
 
-/// `document_filters`: `read` and `write` expressions over document fields.
-public struct DocumentFilters: Hashable, Sendable {
-    /// `document_filters.read`.
-    public var read: RuleExpression?
-    /// `document_filters.write`.
-    public var write: RuleExpression?
-    /// The byte range of the `document_filters` object.
-    public var range: SourceRange
-
-    /// Filters built in code or read from a file.
-    public init(read: RuleExpression?, write: RuleExpression?, range: SourceRange = .none) {
-        self.read = read
-        self.write = write
-        self.range = range
-    }
-}
-
-/// `additional_fields` (and the read/write pair of a field rule): unset means false.
-public struct FieldPermissions: Hashable, Sendable {
+/// A `read` / `write` pair of rule expressions, as `document_filters`, `additional_fields` and
+/// each field rule write it. The two uses differ in meaning, not in shape, so they share it.
+public struct ReadWriteRules: Hashable, Sendable {
     /// `read`.
     public var read: RuleExpression?
     /// `write`.
     public var write: RuleExpression?
-    /// The byte range of the object.
+    /// The byte range of the object in its file.
     public var range: SourceRange
 
-    /// Permissions built in code or read from a file.
+    /// Rules built in code or read from a file.
     public init(read: RuleExpression?, write: RuleExpression?, range: SourceRange = .none) {
         self.read = read
         self.write = write
         self.range = range
     }
 }
+
+/// `document_filters`: `read` and `write` expressions over document fields.
+public typealias DocumentFilters = ReadWriteRules
+
+/// `additional_fields` (and the read/write pair of a field rule): unset means false.
+public typealias FieldPermissions = ReadWriteRules
 
 /// One entry of `fields`: permissions of a field, and of its embedded fields.
 public struct FieldRule: Hashable, Sendable {
