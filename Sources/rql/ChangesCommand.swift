@@ -36,15 +36,7 @@ struct ChangesCommand: ParsableCommand {
         report(appRules.diagnostics, appRules.fileTexts)
         if export.diagnostics.hasErrors || appRules.diagnostics.hasErrors { throw ExitStatus.dataError }
 
-        guard FileManager.default.fileExists(atPath: file) else {
-            printError("rql: no such file '\(file)'")
-            throw ExitStatus.noInput
-        }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            printError("rql: cannot read '\(file)'")
-            throw ExitStatus.ioError
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try readTextFile(file)
         let replay = ChangeReplay(schema: export.schema, sync: export.syncConfig, rules: appRules.hasRules ? appRules.rules : nil)
         let (lines, notes, diagnostics) = replay.replay(text, file: file)
         report(diagnostics, [file: text])

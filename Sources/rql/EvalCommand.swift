@@ -32,12 +32,7 @@ struct EvalCommand: ParsableCommand {
             }
             documentsText = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
-            guard FileManager.default.fileExists(atPath: data) else {
-                printError("rql eval: no such file '\(data)'")
-                throw ExitStatus.noInput
-            }
-            guard let bytes = FileManager.default.contents(atPath: data) else { throw ExitStatus.ioError }
-            documentsText = String(decoding: bytes, as: UTF8.self)
+            documentsText = try readTextFile(data, command: "rql eval")
         }
         var store = CollectionStore(schema: collection)
         let problems = store.load(documentsText, file: data == "-" ? "<stdin>" : data)

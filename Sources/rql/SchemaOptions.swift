@@ -36,11 +36,11 @@ struct SchemaOptions: ParsableArguments {
             diagnostics += export.diagnostics.map { ($0, export.fileTexts[$0.file ?? ""] ?? "") }
         }
         for path in schema_paths {
-            let text = try read(path)
+            let text = try readTextFile(path)
             diagnostics += schema.load(text, file: path).map { ($0, text) }
         }
         if let path = self.sync {
-            let text = try read(path)
+            let text = try readTextFile(path)
             let (config, loadDiagnostics) = SyncConfig.load(text, file: path)
             diagnostics += loadDiagnostics.map { ($0, text) }
             if let config {
@@ -85,16 +85,19 @@ struct SchemaOptions: ParsableArguments {
         }
         return parsed.values
     }
+}
 
-    private func read(_ path: String) throws -> String {
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("rql: no such file '\(path)'")
-            throw ExitStatus.noInput
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            printError("rql: cannot read '\(path)'")
-            throw ExitStatus.ioError
-        }
-        return String(decoding: data, as: UTF8.self)
+/// A text file named on the command line: a missing file is "no input" (66), an unreadable one an
+/// I/O error (74), each with a message. Invalid UTF-8 is repaired, not refused: the loaders report
+/// what does not parse, with positions.
+func readTextFile(_ path: String, command: String = "rql") throws -> String {
+    guard FileManager.default.fileExists(atPath: path) else {
+        printError("\(command): no such file '\(path)'")
+        throw ExitStatus.noInput
     }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("\(command): cannot read '\(path)'")
+        throw ExitStatus.ioError
+    }
+    return String(decoding: data, as: UTF8.self)
 }
