@@ -2,8 +2,9 @@
 public enum Limits {
     /// Deepest nesting of parentheses, NOT and arithmetic the parser accepts. realm-core's bison
     /// parser accepts about 5,000 before its stack runs out; every stage after ours recurses over
-    /// the tree, so we stop well before any thread's stack could.
-    public static let maxNestingDepth = 1_000
+    /// the tree (destroying it too), and all of them must fit a 512 KiB server thread's stack in
+    /// a debug build (`HostileQueryTests`). cel-go stops at 250 and SQLite at 1,000.
+    public static let maxNestingDepth = 128
     /// Diagnostics reported for one query before the rest are summarised in one line.
     public static let maxDiagnostics = 20
 }

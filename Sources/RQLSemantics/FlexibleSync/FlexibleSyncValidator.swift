@@ -45,8 +45,7 @@ public enum FlexibleSyncValidator {
         var rules = Rules(collection: collection, config: config, table: table, source: parsed.source)
         rules.visit(query.predicate, topLevel: true)
         rules.checkIndexedField(query.predicate, wholeQuery: SourceRange(0, size))
-        result.diagnostics = (result.diagnostics + rules.diagnostics).enumerated()
-            .sorted { ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset) }.map(\.element)
+        result.diagnostics = (result.diagnostics + rules.diagnostics).sortedAndCapped()
         if result.diagnostics.hasErrors { result.query = nil }
         return result
     }
