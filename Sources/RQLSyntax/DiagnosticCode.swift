@@ -83,6 +83,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidArgument = "RQL2304"
     case octalLiteral = "RQL2401"
     case integerOutOfRange = "RQL2402"
+    case nonexistentDate = "RQL2403"
     // Schema files, sync config, app exports
     case invalidJSON = "RQL3001"
     case unreadableFile = "RQL3002"
@@ -195,6 +196,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .invalidArgument: Info(kind: .args, severity: .error, summary: "an argument that is not a literal RQL value")
         case .octalLiteral: Info(kind: .warning, severity: .warning, summary: "an integer with a leading zero, which realm reads as octal")
         case .integerOutOfRange: Info(kind: .warning, severity: .warning, summary: "an integer beyond 64 bits, which realm caps")
+        case .nonexistentDate: Info(kind: .warning, severity: .warning, summary: "a date or time that does not exist (2024-02-30), which realm normalises as timegm does")
         case .invalidJSON: Info(kind: .schema, severity: .error, summary: "a schema or config file that is not valid JSON")
         case .unreadableFile: Info(kind: .schema, severity: .error, summary: "a file or folder that is missing, unreadable or not UTF-8")
         case .invalidSchema: Info(kind: .schema, severity: .error, summary: "a schema.json field with the wrong shape (title, properties, required, items...)")
