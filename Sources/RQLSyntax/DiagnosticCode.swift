@@ -32,6 +32,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidEscape = "RQL1004"
     case invalidTimestamp = "RQL1005"
     case invalidInteger = "RQL1006"
+    case loneSurrogate = "RQL1007"
     // Parser
     case emptyQuery = "RQL1101"
     case expectedValue = "RQL1102"
@@ -148,6 +149,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .invalidEscape: Info(kind: .syntax, severity: .error, summary: "an escape other than \\\" \\' \\\\ \\/ \\b \\f \\n \\r \\t \\0 \\uXXXX")
         case .invalidTimestamp: Info(kind: .syntax, severity: .error, summary: "a timestamp literal whose parts do not fit together")
         case .invalidInteger: Info(kind: .syntax, severity: .error, summary: "an integer literal that is malformed")
+        case .loneSurrogate: Info(kind: .warning, severity: .warning, summary: "a \\u escape of half a UTF-16 surrogate pair, kept as written as realm-core keeps every escape")
         case .emptyQuery: Info(kind: .syntax, severity: .error, summary: "a query with no predicate")
         case .expectedValue: Info(kind: .syntax, severity: .error, summary: "a value (property, literal, argument or list) is missing")
         case .expectedPredicate: Info(kind: .syntax, severity: .error, summary: "a predicate (comparison, TRUEPREDICATE, FALSEPREDICATE) is missing")

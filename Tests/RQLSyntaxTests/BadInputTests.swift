@@ -97,6 +97,40 @@ import RQLTesting
         }
     }
 
+    /// The right-hand string of `s == <literal>` and the diagnostics of parsing it.
+    private static func stringOperand(_ literal: String) -> (value: String?, diagnostics: [Diagnostic]) {
+        let parsed = Parser.parse("s == " + literal)
+        guard case .comparison(let c) = parsed.query.predicate, case .literal(let l) = c.rhs,
+              case .string(let value) = l.value else { return (nil, parsed.diagnostics) }
+        return (value, parsed.diagnostics)
+    }
+
+    @Test func loneSurrogateEscapesAreKeptAsWrittenWithAWarning() {
+        // realm-core accepts any \uXXXX and keeps every escape verbatim; a lone surrogate names no
+        // character, so we keep it verbatim too (it used to become U+FFFD in silence).
+        let high = Self.stringOperand(#""\uD800""#)
+        #expect(high.value == #"\uD800"#)
+        #expect(high.diagnostics.map(\.code) == [.loneSurrogate])
+        #expect(high.diagnostics.map(\.severity) == [.warning])
+        #expect(high.diagnostics.first?.kind == .warning)
+        #expect(high.diagnostics.first?.range == SourceRange(6, 12))
+        // A high surrogate before something other than a low one; a low one alone.
+        let beforeA = Self.stringOperand(#"'\uD800\u0041'"#)
+        #expect(beforeA.value == #"\uD800A"#)
+        #expect(beforeA.diagnostics.map(\.range) == [SourceRange(6, 12)])
+        let low = Self.stringOperand(#""x\uDE00""#)
+        #expect(low.value == #"x\uDE00"#)
+        #expect(low.diagnostics.map(\.range) == [SourceRange(7, 13)])
+        // Two highs then a low: the first is lone, the second pairs.
+        let twoHighs = Self.stringOperand(#""\uD800\uD83D\uDE00""#)
+        #expect(twoHighs.value == #"\uD800"# + "😀")
+        #expect(twoHighs.diagnostics.map(\.range) == [SourceRange(6, 12)])
+        // A valid pair is one character, without a word.
+        let pair = Self.stringOperand(#""\uD83D\uDE00""#)
+        #expect(pair.value == "😀")
+        #expect(pair.diagnostics.isEmpty)
+    }
+
     /// The diagnostics of `t == <literal>`.
     private static func dateDiagnostics(_ literal: String) -> [Diagnostic] {
         Parser.parse("t == " + literal).diagnostics
