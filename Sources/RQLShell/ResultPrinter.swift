@@ -70,20 +70,8 @@ public enum ResultPrinter {
         var seconds = t.seconds
         var nanos = Int64(t.nanoseconds)
         if nanos < 0 { seconds -= 1; nanos += 1_000_000_000 }
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil from days (Howard Hinnant).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        var s = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", year, month, day,
-                       secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        let c = TimestampLiteral.civil(seconds: seconds)
+        var s = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", c.year, c.month, c.day, c.hour, c.minute, c.second)
         if nanos != 0 {
             var fraction = String(format: "%09lld", nanos)
             while fraction.hasSuffix("0") { fraction.removeLast() }

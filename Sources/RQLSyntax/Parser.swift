@@ -871,7 +871,7 @@ public struct Parser {
 
     // MARK: - Literals
 
-    private func literal(_ token: Token) -> Literal {
+    private mutating func literal(_ token: Token) -> Literal {
         let spelling = text(token)
         let value: LiteralValue
         switch token.kind {
@@ -898,9 +898,16 @@ public struct Parser {
     }
 
     /// The value of a string token with its escapes decoded (bad escapes were reported by the
-    /// lexer and are kept as written).
-    private func decodeString(_ token: Token) -> String {
-        StringLiteral.decode(source, token.range)
+    /// lexer and are kept as written; lone surrogates are kept as written with a warning).
+    private mutating func decodeString(_ token: Token) -> String {
+        let (value, loneSurrogates) = StringLiteral.decode(source, token.range)
+        for range in loneSurrogates {
+            let escape = text(range)
+            // A warning, so not `report`: it must not put the parser into error recovery.
+            diagnostics.append(Diagnostic(.loneSurrogate, "'\(escape)' is half of a UTF-16 surrogate pair and names no character; it is kept as written (6 characters), as realm-core keeps every escape", at: range,
+                                          notes: [DiagnosticNote("write the character itself, or both halves of the pair (\\uD83D\\uDE00 is one emoji)")]))
+        }
+        return value
     }
 
     private mutating func argumentIndex(_ token: Token) -> Int {

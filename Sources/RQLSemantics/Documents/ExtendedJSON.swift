@@ -597,7 +597,7 @@ extension ExtendedJSON {
         guard hour <= 23 else { return .failure("hour \(hour) is out of range") }
         guard minute <= 59 else { return .failure("minute \(minute) is out of range") }
         guard second <= 59 else { return .failure("second \(second) is out of range") }
-        let days = LiteralValues.daysFromCivil(year: year, month: month, day: day)
+        let days = TimestampLiteral.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
         return .success(timestamp(floorSeconds: seconds, nanoseconds: nanos))
     }
