@@ -114,9 +114,7 @@ public struct ShellCommand: Sendable {
             return .proceed
         },
         ShellCommand(name: ".read", arguments: "FILE", help: "run the statements in a file") { shell, args in
-            guard let data = FileManager.default.contents(atPath: args) else { shell.errors("cannot read '\(args)'"); return .proceed }
-            var source = ScriptedSource(lines: String(decoding: data, as: UTF8.self).components(separatedBy: "\n"))
-            shell.run(&source)
+            shell.read(file: args)
             return .proceed
         },
         ShellCommand(name: ".timer", arguments: "on|off", help: "print the match count and the time of each query") { shell, args in

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import RQL
+@testable import RQLShell
+
+/// Input built to hurt the shell: files that read themselves, endless continuation lines, input
+/// that ends inside a statement. Minimised inputs are in Tests/fixtures/hostile-input/.
+@Suite struct HostileInputTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures/hostile-input")
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rql-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    // MARK: .read
+
+    @Test func aFileThatReadsItselfIsRefusedWithTheChain() throws {
+        let folder = try Self.temporaryFolder()
+        let path = folder.appendingPathComponent("self.rql").path
+        try ".mode count\n.read \(path)\npriority > 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (shell, capture) = ShellTests.shell()
+        shell.execute(".read \(path)")
+        #expect(capture.errors == [".read '\(path)' is refused: it is already being read ('\(path)' -> '\(path)')"])
+        #expect(capture.output == ["2"], "the rest of the file still runs")
+        #expect(shell.readChain.isEmpty)
+    }
+
+    @Test func twoFilesReadingEachOtherAreRefusedWithTheChain() throws {
+        let folder = try Self.temporaryFolder()
+        let a = folder.appendingPathComponent("a.rql").path, b = folder.appendingPathComponent("b.rql").path
+        try ".read \(b)\n".write(toFile: a, atomically: true, encoding: .utf8)
+        try ".read \(a)\n".write(toFile: b, atomically: true, encoding: .utf8)
+        let (shell, capture) = ShellTests.shell()
+        shell.execute(".read \(a)")
+        #expect(capture.errors == [".read '\(a)' is refused: it is already being read ('\(a)' -> '\(b)' -> '\(a)')"])
+    }
+
+    @Test func aChainOfDistinctFilesStopsAtTheDepthLimit() throws {
+        let folder = try Self.temporaryFolder()
+        let count = Shell.maxReadDepth + 4
+        let paths = (0..<count).map { folder.appendingPathComponent("f\($0).rql").path }
+        for (i, path) in paths.enumerated() {
+            try (i + 1 < count ? ".read \(paths[i + 1])\n" : ".mode count\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let (shell, capture) = ShellTests.shell()
+        shell.execute(".read \(paths[0])")
+        #expect(capture.errors.count == 1)
+        #expect(capture.errors.first?.hasPrefix(".read '\(paths[Shell.maxReadDepth])' is refused: .read is nested more than 16 deep ('\(paths[0])' -> ") == true)
+        #expect(shell.mode == .table, "the files past the limit never ran")
+    }
+
+    // MARK: End of input inside a statement
+
+    @Test func anUnterminatedLastStatementIsReportedWithItsLine() throws {
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("unterminated-last-statement.rql"), encoding: .utf8)
+        let (shell, capture) = ShellTests.shell()
+        var source = ScriptedSource(lines: [".mode count", "", "priority > 1"] + text.components(separatedBy: "\n"))
+        #expect(shell.run(&source) == .incompleteStatement)
+        #expect(capture.output == ["2"])
+        #expect(capture.errors.first == "line 4: the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        #expect(capture.errors.last?.contains("error[RQL1003]: unterminated string") == true)
+    }
+
+    @Test func aReadFileEndingInsideAStatementNamesTheFile() throws {
+        let path = Self.fixtures.appendingPathComponent("unterminated-last-statement.rql").path
+        let (shell, capture) = ShellTests.shell()
+        var source = ScriptedSource(lines: [".read \(path)", ".mode count", "priority > 4"])
+        #expect(shell.run(&source) == .endOfInput, "the file's statement is its own; the outer input is complete")
+        #expect(capture.errors.first == "'\(path)' line 1: the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        #expect(capture.output == ["1"])
+    }
+
+    @Test func completeInputEndsNormally() {
+        let (shell, _) = ShellTests.shell()
+        var source = ScriptedSource(lines: ["priority > 1", ""])
+        #expect(shell.run(&source) == .endOfInput)
+        var quitting = ScriptedSource(lines: [".quit", "owner == 'x"])
+        #expect(shell.run(&quitting) == .quit)
+    }
+
+    // MARK: Continuation lines
+
+    /// 40,000 continuation lines took more than a minute when each line re-joined and re-scanned
+    /// the pending ones; scanned once each, they take a fraction of a second.
+    @Test func continuationLinesAreScannedOnce() {
+        let (shell, capture) = ShellTests.shell()
+        shell.mode = .count
+        let lines = ["owner == \"alice"] + Array(repeating: "x", count: 40_000) + ["\""]
+        var source = ScriptedSource(lines: lines)
+        let start = ContinuousClock.now
+        #expect(shell.run(&source) == .endOfInput)
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(capture.errors.isEmpty)
+        #expect(capture.output == ["0"])
+        #expect(source.prompts.count == lines.count + 1)
+        #expect(source.prompts.dropFirst().prefix(lines.count - 1).allSatisfy { $0 == Shell.continuationPrompt })
+    }
+
+    @Test func scanningLineByLineMatchesScanningTheWhole() {
+        let statements = [["a == 'x\\", "' AND (", "b > 1)"], ["a IN {1,", "2}"], ["a == \"(\\\"\"", ")"], ["(", "(", "))"]]
+        for lines in statements {
+            var scanner = InputCompleteness()
+            for (i, line) in lines.enumerated() {
+                scanner.scan(line, continuing: i > 0)
+                #expect(scanner.isComplete == InputCompleteness.isComplete(lines[...i].joined(separator: "\n")), "\(lines[...i])")
+            }
+        }
+    }
+}
