@@ -225,17 +225,21 @@ public enum PredicateText {
         }
     }
 
-    /// A read filter is `read OR write`, often the same expression twice: it is shown once.
+    /// A read filter is `read OR write`, often the same expression twice: it is shown once. Each
+    /// part is rendered once (rendering it again to group it doubled the work per nesting level).
     private static func join(_ parts: [CheckedPredicate], _ separator: String) -> String {
         var seen: Set<String> = []
-        let unique = parts.filter { seen.insert(rql($0)).inserted }
-        return unique.count == 1 ? rql(unique[0]) : unique.map(grouped).joined(separator: separator)
+        let unique = parts.map { (text: rql($0), predicate: $0) }.filter { seen.insert($0.text).inserted }
+        return unique.count == 1 ? unique[0].text : unique.map { grouped($0.predicate, text: $0.text) }.joined(separator: separator)
     }
 
-    private static func grouped(_ p: CheckedPredicate) -> String {
+    private static func grouped(_ p: CheckedPredicate) -> String { grouped(p, text: rql(p)) }
+
+    /// `text`, the rendering of `p`, in parentheses when `p` is an AND or an OR.
+    private static func grouped(_ p: CheckedPredicate, text: String) -> String {
         switch p {
-        case .and, .or: "(" + rql(p) + ")"
-        default: rql(p)
+        case .and, .or: "(" + text + ")"
+        default: text
         }
     }
 

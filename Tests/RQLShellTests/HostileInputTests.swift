@@ -109,4 +109,22 @@ import RQL
             }
         }
     }
+
+    // MARK: Deep rules
+
+    /// A read filter alternating $and and $or 60 levels deep (inside the 64-level limit): showing
+    /// it with `.user` rendered each part twice per level (2^60 renderings); now once.
+    @Test func aDeeplyAlternatingReadFilterIsShownInLinearTime() throws {
+        let rules = try String(contentsOf: Self.fixtures.appendingPathComponent("rules-alternating-60-levels.json"), encoding: .utf8)
+        let capture = SyncShellTests.Capture()
+        let shell = Shell(output: { capture.output.append($0) }, errors: { capture.errors.append($0) })
+        #expect(shell.open(directory: try SyncShellTests.makeApp(taskRules: rules)))
+        shell.execute(#".user {"id": "bob"}"#)
+        #expect(capture.errors.isEmpty)
+        let task = try #require(capture.output.first { $0.hasPrefix("  Task:") })
+        let filter = try #require(task.components(separatedBy: "role 'deep', reads ").last)
+        #expect(filter.hasPrefix(#"(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((owner == "bob" OR status == "s59") AND priority > 58)"#))
+        #expect(filter.hasSuffix(#" OR status == "s1") AND priority > 0"#))
+        #expect(filter.filter { $0 == "(" }.count == 59)
+    }
 }
