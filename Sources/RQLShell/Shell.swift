@@ -100,7 +100,7 @@ public final class Shell {
     /// The input ended inside `statement`, which started on `line`: say so, with the parser's view
     /// of what is open.
     private func reportIncomplete(_ statement: String, line: Int, name: String?) {
-        let place = name.map { "'\(ControlCharacters.escaped($0))' line \(line)" } ?? "line \(line)"
+        let place = name.map { "'\(escaped: $0)' line \(line)" } ?? "line \(line)"
         errors("\(place): the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
         let diagnostics = Parser.parse(statement).diagnostics
         if !diagnostics.isEmpty { errors(renderer.render(diagnostics, source: statement)) }
@@ -130,7 +130,7 @@ public final class Shell {
     /// Runs the statements in a file. A file already being read, or a chain deeper than
     /// `maxReadDepth`, is refused with the chain named.
     func read(file path: String) {
-        let shown = { (p: String) in "'" + ControlCharacters.escaped(p) + "'" }
+        let shown = { (p: String) in "'\(escaped: p)'" }
         let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         if readChain.contains(resolved) || readChain.count >= Self.maxReadDepth {
             let chain = (readChain + [resolved]).map(shown).joined(separator: " -> ")
@@ -182,11 +182,11 @@ public final class Shell {
     /// Loads Extended JSON documents into a collection (all or nothing).
     public func load(file path: String, into collection: String) -> Bool {
         guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
-            errors("no collection '\(collection)' in the schema")
+            errors("no collection '\(escaped: collection)' in the schema")
             return false
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            errors("cannot read '\(path)'")
+            errors("cannot read '\(escaped: path)'")
             return false
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -202,7 +202,7 @@ public final class Shell {
     /// Loads one collection schema.json.
     public func loadSchema(file path: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: path) else {
-            errors("cannot read '\(path)'")
+            errors("cannot read '\(escaped: path)'")
             return false
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -228,7 +228,7 @@ public final class Shell {
     func runQuery(_ text: String) {
         guard let collection = currentCollection else {
             errors(schema.isEmpty ? "no schema: .open DIR (an App Services export) or .load a schema first"
-                   : "no collection chosen: .use " + schema.titles.joined(separator: "|"))
+                   : "no collection chosen: .use \(escaped: schema.titles.joined(separator: "|"))")
             return
         }
         lastQuery = text

@@ -50,3 +50,10 @@ public enum ControlCharacters {
         return out + "\""
     }
 }
+
+extension String.StringInterpolation {
+    /// `"no collection '\(escaped: name)'"`: a name from input, its control characters escaped.
+    public mutating func appendInterpolation(escaped text: String) {
+        appendLiteral(ControlCharacters.escaped(text))
+    }
+}

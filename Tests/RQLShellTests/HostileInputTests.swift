@@ -127,4 +127,77 @@ import RQL
         #expect(filter.hasSuffix(#" OR status == "s1") AND priority > 0"#))
         #expect(filter.filter { $0 == "(" }.count == 59)
     }
+
+    // MARK: Control characters
+
+    /// No output may hold a control character other than the newlines between lines.
+    static func isClean(_ texts: [String]) -> Bool {
+        !texts.joined(separator: "\n").unicodeScalars.contains { ControlCharacters.isControl($0) && $0 != "\n" }
+    }
+
+    @Test func controlCharactersInDocumentsAreEscapedInEveryMode() throws {
+        let (shell, capture) = ShellTests.shell()
+        #expect(shell.load(file: Self.fixtures.appendingPathComponent("control-characters.json").path, into: "Task"))
+        shell.execute("priority == 7")
+        shell.execute(".mode list")
+        shell.execute("priority == 7")
+        shell.execute(".mode json")
+        shell.execute("priority == 7")
+        #expect(capture.errors.isEmpty)
+        #expect(Self.isClean(capture.output))
+        #expect(capture.output[0].contains(#"9    \u001B]0;pwned\u0007\u0000\…  7         [\u001B[31m]"#), "cut to the cell width")
+        #expect(capture.output[1].contains(#"owner    = \u001B]0;pwned\u0007\u0000\u009B2J\n"x\"#))
+        #expect(capture.output[2] == #"{"_id": 9, "owner": "\u001B]0;pwned\u0007\u0000\u009B2J\n\"x\\", "priority": 7, "tags": ["\u001B[31m"]}"#)
+        // The JSON mode reads back as the same document.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(capture.output[2].utf8)) as? [String: Any])
+        #expect(object["owner"] as? String == "\u{1B}]0;pwned\u{07}\u{0}\u{9B}2J\n\"x\\")
+    }
+
+    @Test func namesFromInputAreEscapedInMessages() {
+        let (shell, capture) = ShellTests.shell()
+        shell.execute(".use Ta\u{1B}[2Jsk")
+        shell.execute(".nope\u{0}")
+        shell.execute(".subscribe ownr\u{9B} == 'x'")
+        shell.execute(#".user {"id": "\u001b[31mmallory"}"#)
+        shell.execute("owner == 'a\u{1B}b' AND nothere\u{7}x == 1")
+        #expect(capture.errors.count == 4)
+        #expect(capture.errors[0] == #"no collection 'Ta\u001B[2Jsk'; there are: Task"#)
+        #expect(capture.errors[1].hasPrefix(#"unknown command '.nope\u0000'"#))
+        #expect(capture.output.contains(#"user '\u001B[31mmallory'"#))
+        #expect(capture.errors[2].contains(#"'Task' has no property 'ownr\u009B'"#))
+        #expect(capture.errors[3].contains(#"invalid character '\u0007'"#))
+        #expect(capture.errors[3].contains(#"owner == 'a\u001Bb' AND nothere\u0007x == 1"#))
+        #expect(Self.isClean(capture.errors + capture.output))
+    }
+
+    // MARK: Change files
+
+    @Test func aChangeFileKeepsAtMostTheErrorLimitAndCountsTheRest() {
+        let text = String(repeating: "not json\n", count: 1_000)
+        let (script, diagnostics) = ChangeScript.parse(text, file: "bad.jsonl", schema: ShellTests.shell().0.schema, usersRequired: false)
+        #expect(script == nil)
+        #expect(diagnostics.count == DocumentLoader.maxReportedErrors + 1)
+        #expect(diagnostics.last?.code == .documentTooManyErrors)
+        #expect(diagnostics.last?.severity == .error)
+        #expect(diagnostics.last?.message == "980 more problems (980 of them errors) after the first 20 are not reported")
+    }
+
+    @Test func aChangeFileWithFewErrorsReportsThemAll() {
+        let text = String(repeating: "not json\n", count: 3)
+        let (script, diagnostics) = ChangeScript.parse(text, file: "bad.jsonl", schema: ShellTests.shell().0.schema, usersRequired: false)
+        #expect(script == nil)
+        #expect(diagnostics.map(\.code) == Array(repeating: .documentInvalidJSON, count: 3))
+    }
+
+    @Test func replayedChangesEscapeIdsFromTheFile() throws {
+        let (shell, capture) = ShellTests.shell()
+        let path = try Self.temporaryFolder().appendingPathComponent("changes.jsonl").path
+        try #"""
+            {"client": "c\u001b[2J", "subscriptions": {"Task": ["owner == \"x\u001b\""]}}
+            {"op": "insert", "collection": "Task", "after": {"_id": 7, "owner": "x\u001b", "priority": 1}}
+            """#.write(toFile: path, atomically: true, encoding: .utf8)
+        shell.execute(".changes \(path)")
+        #expect(capture.errors.isEmpty)
+        #expect(capture.output == [#"#1 insert Task 7: c\u001B[2J enter"#])
+    }
 }
