@@ -161,6 +161,7 @@ public final class Shell {
         if appRules.diagnostics.hasErrors { return false }
         schema = export.schema
         sync = export.syncConfig
+        if sync == nil { errors(renderer.headline(FlexibleSyncValidator.noConfigNote)) }
         rules = appRules.hasRules ? appRules.rules : nil
         user = appRules.hasRules ? SyncUser(id: "alice") : nil
         subscriptionStore = nil

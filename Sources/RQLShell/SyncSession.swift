@@ -80,6 +80,7 @@ extension Shell {
             errors("usage: .subscribe QUERY [as NAME] (on the current collection)")
             return
         }
+        if sync == nil { errors(renderer.headline(FlexibleSyncValidator.noConfigNote)) }
         // The caret diagnostics: what the server would say about this query.
         let result = FlexibleSyncValidator.validate(query, collection: collection, config: sync ?? .developmentMode)
         if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: query)) }

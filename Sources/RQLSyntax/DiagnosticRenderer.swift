@@ -41,9 +41,8 @@ public struct DiagnosticRenderer: Sendable {
     /// Renders one diagnostic. Text from the input (the message's names, the source line, fix-its)
     /// is printed with its control characters escaped.
     public func render(_ d: Diagnostic, source: [UInt8], fileName: String? = nil) -> String {
-        let severityColor = d.severity == .error ? "31" : d.severity == .warning ? "33" : "36"
-        var out = paint("\(d.severity.rawValue)[\(d.code.rawValue)]", "1;\(severityColor)")
-            + paint(": \(ControlCharacters.escaped(d.message))", "1") + "\n"
+        var out = headline(d) + "\n"
+        let severityColor = Self.severityColor(d)
         let location = DisplayLocation(of: d.range.start, in: source)
         let name = (d.file ?? fileName).map(ControlCharacters.escaped)
         let gutter = String(repeating: " ", count: String(location.line).count)
@@ -91,6 +90,15 @@ public struct DiagnosticRenderer: Sendable {
             i += length
         }
         return (cells, true)
+    }
+
+    /// The first line of a diagnostic alone (`note[RQL3018]: ...`), for one about no text.
+    public func headline(_ d: Diagnostic) -> String {
+        paint("\(d.severity.rawValue)[\(d.code.rawValue)]", "1;\(Self.severityColor(d))") + paint(": \(ControlCharacters.escaped(d.message))", "1")
+    }
+
+    private static func severityColor(_ d: Diagnostic) -> String {
+        d.severity == .error ? "31" : d.severity == .warning ? "33" : "36"
     }
 
     /// The source line holding `range.start` (at `location`), with the range marked underneath.

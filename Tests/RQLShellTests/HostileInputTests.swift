@@ -155,6 +155,7 @@ import RQL
 
     @Test func namesFromInputAreEscapedInMessages() {
         let (shell, capture) = ShellTests.shell()
+        shell.sync = SyncConfig(developmentModeEnabled: true)
         shell.execute(".use Ta\u{1B}[2Jsk")
         shell.execute(".nope\u{0}")
         shell.execute(".subscribe ownr\u{9B} == 'x'")
@@ -199,5 +200,28 @@ import RQL
         shell.execute(".changes \(path)")
         #expect(capture.errors.isEmpty)
         #expect(capture.output == [#"#1 insert Task 7: c\u001B[2J enter"#])
+    }
+
+    // MARK: No sync config
+
+    static let noConfigNote = "note[RQL3018]: no Flexible Sync config (sync/config.json) found: assuming development mode, where every field is queryable and no collection is asymmetric"
+
+    @Test func openingAnAppWithoutASyncConfigSaysWhatIsAssumed() throws {
+        let app = try SyncShellTests.makeApp()
+        try FileManager.default.removeItem(atPath: app + "/sync/config.json")
+        let capture = SyncShellTests.Capture()
+        let shell = Shell(output: { capture.output.append($0) }, errors: { capture.errors.append($0) })
+        #expect(shell.open(directory: app))
+        #expect(capture.errors == [Self.noConfigNote])
+        shell.execute(".use Task")
+        shell.execute(".subscribe title == 'x'")
+        #expect(capture.errors == [Self.noConfigNote, Self.noConfigNote], "a subscription on a field no config makes queryable is judged valid, and says why")
+        #expect(capture.output.last == "version 1: complete (1 subscription)")
+    }
+
+    @Test func withASyncConfigNothingIsAssumed() throws {
+        let (shell, capture) = try SyncShellTests.shell()
+        shell.execute(#".subscribe owner == "alice""#)
+        #expect(capture.errors.isEmpty)
     }
 }
