@@ -103,6 +103,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case tooManyQueryableFields = "RQL3015"
     case unknownConfigCollection = "RQL3016"
     case queryableFieldNotInSchema = "RQL3017"
+    case noSyncConfig = "RQL3018"
     // Documents (`objects` blocks, Extended JSON document files)
     case documentInvalidJSON = "RQL5001"
     case documentNotObject = "RQL5002"
@@ -216,6 +217,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .tooManyQueryableFields: Info(kind: .warning, severity: .warning, summary: "more than 10 queryable fields apply to one collection")
         case .unknownConfigCollection: Info(kind: .warning, severity: .warning, summary: "a collection named in the sync config that is not in the schema")
         case .queryableFieldNotInSchema: Info(kind: .warning, severity: .warning, summary: "a collection queryable field that the collection does not have")
+        case .noSyncConfig: Info(kind: .warning, severity: .note, summary: "no sync config: subscriptions are judged as in development mode")
         case .documentInvalidJSON: Info(kind: .schema, severity: .error, summary: "a document (or document file) that is not valid JSON")
         case .documentNotObject: Info(kind: .schema, severity: .error, summary: "a document that is not a JSON object")
         case .documentUnknownField: Info(kind: .schema, severity: .error, summary: "a document field the collection's schema does not have")

@@ -467,8 +467,7 @@ public struct Lexer: Sendable {
         }
         let length = source[p] >= 0x80 ? (utf8Length(at: p) ?? 1) : 1
         let range = SourceRange(p, p + length)
-        let shown = source[p] < 0x20 || source[p] == 0x7F
-            ? "\\u{\(String(source[p], radix: 16, uppercase: true))}" : text(range)
+        let shown = ControlCharacters.escaped(text(range))
         var notes: [DiagnosticNote] = []
         switch source[p] {
         case UInt8(ascii: "&"): notes.append(DiagnosticNote("use '&&' or 'AND'"))

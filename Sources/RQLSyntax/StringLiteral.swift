@@ -95,9 +95,7 @@ public enum StringLiteral {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             case "\u{00}": out += "\\0"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where ControlCharacters.isControl(scalar): out += ControlCharacters.escape(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }

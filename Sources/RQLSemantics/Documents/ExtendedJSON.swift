@@ -633,27 +633,10 @@ extension ExtendedJSON {
 
     /// `s` in double quotes with JSON escapes, cut after `maxQuotedLength` characters.
     static func quoted(_ s: String) -> String {
-        var out = "\""
-        for (i, c) in s.enumerated() {
-            if i == maxQuotedLength {
-                out += "…"
-                break
-            }
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if let v = c.unicodeScalars.first?.value, c.unicodeScalars.count == 1, v < 0x20 || v == 0x7F {
-                    out += "\\u" + HexDigits.format(UInt64(v), digits: 4)
-                } else {
-                    out.append(c)
-                }
-            }
+        guard let cut = s.index(s.startIndex, offsetBy: maxQuotedLength, limitedBy: s.endIndex), cut < s.endIndex else {
+            return ControlCharacters.jsonQuoted(s)
         }
-        return out + "\""
+        return ControlCharacters.jsonQuoted(String(s[..<cut])).dropLast() + "…\""
     }
 
     /// Number text cut after `maxQuotedLength` characters.

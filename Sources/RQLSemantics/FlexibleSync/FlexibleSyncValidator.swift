@@ -22,6 +22,14 @@ public enum FlexibleSyncValidator {
         return Checker.check(text, collection: collection, arguments: arguments)
     }
 
+    /// Said wherever a subscription is judged without a sync config: every verdict then rests on
+    /// development mode's assumptions, so a subscription on what the real app makes asymmetric, or
+    /// on a field it does not make queryable, is "valid".
+    public static let noConfigNote = Diagnostic(
+        .noSyncConfig,
+        "no Flexible Sync config (\(AppExport.syncConfigPath)) found: assuming development mode, where every field is queryable and no collection is asymmetric",
+        at: .none)
+
     /// Checks `text` as a subscription on `collection` under `config`.
     public static func validate(_ text: String, collection: ObjectSchema, config: SyncConfig,
                                 arguments: [Value] = []) -> CheckResult {
