@@ -7,7 +7,7 @@ import RQLSyntax
 /// Queries an attacker would send, up to Flexible Sync's 256 kB limit, through every stage on a
 /// 512 KiB stack (an ordinary server thread): nothing may overflow the stack or blow up.
 @Suite struct HostileQueryTests {
-    static let limit = FlexibleSyncValidator.maxQueryBytes
+    static let limit = Limits.maxSubscriptionBytes
 
     static func repeated(_ prefix: String, _ unit: String, _ suffix: String = "") -> [UInt8] {
         let room = limit - prefix.utf8.count - suffix.utf8.count

@@ -5,9 +5,6 @@ import RQLSyntax
 /// (`invalid match expression for table "Task": key "notes" is not a queryable field`) so users
 /// recognise them, and point at the offending text.
 public enum FlexibleSyncValidator {
-    /// The largest subscription query the server accepts (its `LimitsExceeded` error).
-    public static let maxQueryBytes = 256 * 1024
-
     /// Checks `text` as a local query (not a subscription). The only sync rule that applies:
     /// realm refuses any query on an asymmetric (Data Ingest) collection ("Query on ephemeral
     /// objects not allowed"), whose objects never reach the device.
@@ -35,10 +32,10 @@ public enum FlexibleSyncValidator {
                                 arguments: [Value] = []) -> CheckResult {
         let table = "table \"\(collection.title)\""
         let size = text.utf8.count
-        if size > maxQueryBytes {
+        if size > Limits.maxSubscriptionBytes {
             return CheckResult(query: nil, diagnostics: [Diagnostic(
                 .subscriptionTooLarge,
-                "the subscription query is \(size) bytes; Flexible Sync accepts at most 256 kB (\(maxQueryBytes) bytes) per query (LimitsExceeded)",
+                "the subscription query is \(size) bytes; Flexible Sync accepts at most 256 kB (\(Limits.maxSubscriptionBytes) bytes) per query (LimitsExceeded)",
                 at: SourceRange(0, size))])
         }
         if config.isAsymmetric(collection) {
