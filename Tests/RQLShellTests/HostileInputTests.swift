@@ -84,15 +84,13 @@ import RQL
     // MARK: Continuation lines
 
     /// 40,000 continuation lines took more than a minute when each line re-joined and re-scanned
-    /// the pending ones; scanned once each, they take a fraction of a second.
+    /// the pending ones (no clock here: the old code shows as a test that runs for minutes).
     @Test func continuationLinesAreScannedOnce() {
         let (shell, capture) = ShellTests.shell()
         shell.mode = .count
         let lines = ["owner == \"alice"] + Array(repeating: "x", count: 40_000) + ["\""]
         var source = ScriptedSource(lines: lines)
-        let start = ContinuousClock.now
         #expect(shell.run(&source) == .endOfInput)
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(capture.errors.isEmpty)
         #expect(capture.output == ["0"])
         #expect(source.prompts.count == lines.count + 1)
