@@ -61,7 +61,8 @@ struct SyncSessions {
         case .view(let client, let collection):
             guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
             let documents = stores[objectSchema.title]?.documents ?? []
-            let inView = documents.filter { view(client, objectSchema, schema: schema, config: config)($0) }
+            let view = self.client(client, schema: schema, config: config).view(of: objectSchema)
+            let inView = documents.filter(view.contains)
             guard !inView.isEmpty else { return .text("(none)") }
             return .text(inView.map { $0.primaryKey(in: objectSchema).map(CorpusRunner.idLiteral) ?? "?" }.joined(separator: " "))
         case .change(let collection):
@@ -72,17 +73,7 @@ struct SyncSessions {
             case .failure(let message): return .text("error \(message)")
             }
             let matcher = ChangeMatcher(schema: schema)
-            for (client, store) in subscriptions.sorted(by: { $0.key < $1.key }) {
-                var filters: [String: CheckedPredicate?] = [:]
-                if let user = users[client] {
-                    let resolver = PermissionResolver(rules: rules, schema: schema, config: config)
-                    for c in schema.collections {
-                        let permissions = resolver.resolve(user: user, collection: c)
-                        filters[c.title] = permissions.isDenied ? .some(nil) : .some(permissions.readFilter)
-                    }
-                }
-                matcher.register(Client(id: client, subscriptions: store.active.subscriptions, readFilters: filters))
-            }
+            for id in subscriptions.keys.sorted() { matcher.register(client(id, schema: schema, config: config)) }
             let deliveries = matcher.match(change)
             return .text(deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", "))
         case .write(let client, let collection):
@@ -94,30 +85,20 @@ struct SyncSessions {
             case .failure(let message): return .text("error \(message)")
             }
             let permissions = PermissionResolver(rules: rules, schema: schema, config: config).resolve(user: user, collection: objectSchema)
-            let subs = (subscriptions[client]?.active.subscriptions ?? [])
-                .filter { $0.collection == objectSchema.title }
-                .compactMap { Checker.check($0.query, collection: objectSchema).query }
+            let subs = subscriptions[client]?.activeQueries ?? []
             return .text(WriteCheck.check(change, subscriptions: subs, permissions: permissions).description)
         default:
             return nil
         }
     }
 
-    /// Whether a document is in a client's view: its active subscriptions ORed, AND its read filter.
-    func view(_ client: String, _ collection: ObjectSchema, schema: Schema, config: SyncConfig) -> (Document) -> Bool {
-        let subs = (subscriptions[client]?.active.subscriptions ?? [])
-            .filter { $0.collection == collection.title }
-            .compactMap { Checker.check($0.query, collection: collection).query }
-        var filter: CheckedQuery? = nil
-        var denied = false
-        if let user = users[client] {
-            let permissions = PermissionResolver(rules: rules, schema: schema, config: config).resolve(user: user, collection: collection)
-            denied = permissions.isDenied
-            filter = permissions.readQuery
-        }
-        return { d in
-            !denied && subs.contains { Interpreter.matches($0, d) } && (filter.map { Interpreter.matches($0, d) } ?? true)
-        }
+    /// A client as the matcher knows it: its active subscriptions and, with a user, the read
+    /// filters of that user's roles.
+    func client(_ id: String, schema: Schema, config: SyncConfig) -> Client {
+        let queries = subscriptions[id]?.activeQueries ?? []
+        guard let user = users[id] else { return Client(id: id, subscriptions: queries) }
+        let resolver = PermissionResolver(rules: rules, schema: schema, config: config)
+        return Client(id: id, subscriptions: queries, permissions: schema.collections.map { resolver.resolve(user: user, collection: $0) })
     }
 
     /// `{"op": "insert"|"update"|"delete", "before": {...}, "after": {...}}` with Extended JSON documents.

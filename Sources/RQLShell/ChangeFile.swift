@@ -131,17 +131,16 @@ public struct ChangeReplay: Sendable {
                 if case .error(let message) = set.state {
                     notes.append("line \(declared.line): client '\(declared.id)': the server rejects its subscriptions (\(message)); it receives nothing")
                 }
-                var filters: [String: CheckedPredicate?] = [:]
+                var permissions: [ResolvedPermissions] = []
                 if let resolver, let user = declared.user {
-                    for collection in schema.collections {
-                        let permissions = resolver.resolve(user: user, collection: collection)
-                        filters[collection.title] = permissions.isDenied ? .some(nil) : .some(permissions.readFilter)
-                        if let denial = permissions.denial, store.active.subscriptions.contains(where: { Self.names($0.collection, collection) }) {
-                            notes.append("line \(declared.line): client '\(declared.id)' (user '\(user.id)') receives nothing from '\(collection.title)': \(denial)")
+                    permissions = schema.collections.map { resolver.resolve(user: user, collection: $0) }
+                    for p in permissions {
+                        if let denial = p.denial, store.activeQueries.contains(where: { $0.collection.title == p.collection.title }) {
+                            notes.append("line \(declared.line): client '\(declared.id)' (user '\(user.id)') receives nothing from '\(p.collection.title)': \(denial)")
                         }
                     }
                 }
-                matcher.register(Client(id: declared.id, subscriptions: store.active.subscriptions, readFilters: filters))
+                matcher.register(Client(id: declared.id, subscriptions: store.activeQueries, permissions: permissions))
             case .change(let change):
                 number += 1
                 let deliveries = matcher.match(change.change)
@@ -151,10 +150,6 @@ public struct ChangeReplay: Sendable {
             }
         }
         return (lines.map(ControlCharacters.escaped), notes.map(ControlCharacters.escaped))
-    }
-
-    static func names(_ name: String, _ collection: ObjectSchema) -> Bool {
-        name == collection.title || name == collection.collectionName
     }
 
     /// Parses and replays `text` (the contents of `file`).

@@ -240,12 +240,11 @@ public final class Shell {
             return
         }
         if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: text)) }
-        show(checked, collection: collection, start: start)
+        show(CompiledQuery(checked), collection: collection, start: start)
     }
 
     /// Runs a checked query on the loaded documents and prints the matches with the current mode.
-    func show(_ checked: CheckedQuery, collection: ObjectSchema, start: UInt64) {
-        let compiled = CompiledQuery(checked)
+    func show(_ compiled: CompiledQuery, collection: ObjectSchema, start: UInt64) {
         let bound = VM.bind(compiled.program, to: columnar(collection))
         var rows: [Int] = []
         interruptRequested.store(false, ordering: .relaxed)

@@ -166,8 +166,7 @@ extension Shell {
         }
         let start = DispatchTime.now().uptimeNanoseconds
         let store = subscriptions
-        let queries = store.active.subscriptions.filter { ChangeReplay.names($0.collection, collection) }
-        guard !queries.isEmpty else {
+        guard store.activeQueries.contains(where: { $0.collection.title == collection.title }) else {
             errors("no active subscription on '\(escaped: collection.title)' (active set: version \(store.active.version)): .subscribe QUERY")
             return
         }
@@ -184,9 +183,8 @@ extension Shell {
             }
             readFilter = permissions.readFilter
         }
-        let subscribed = queries.compactMap { Checker.check($0.query, collection: collection).query?.predicate }
-        let view = CheckedQuery(collection: collection, predicate: PredicateBuilder.and([PredicateBuilder.or(subscribed), readFilter]))
-        show(view, collection: collection, start: start)
+        let view = ClientView(collection: collection, subscriptions: store.activeQueries, readFilter: readFilter)
+        show(view.compiled, collection: collection, start: start)
     }
 
     // MARK: - .changes

@@ -27,14 +27,16 @@ enum MatcherBenchmark {
         let setup = DispatchTime.now().uptimeNanoseconds
         for c in 0..<clientCount {
             let user = "u\(rng.below(UInt64(users)))"
-            var subscriptions: [Subscription] = []
+            var subscriptions: [CheckedQuery] = []
             for _ in 0..<(1 + rng.below(3)) {
                 let query = shapes[Int(rng.below(UInt64(shapes.count)))]
                     .replacingOccurrences(of: "%u", with: user).replacingOccurrences(of: "%v", with: "u\(rng.below(UInt64(users)))")
                     .replacingOccurrences(of: "%p", with: String(1 + rng.below(5)))
                     .replacingOccurrences(of: "%t", with: tags[Int(rng.below(4))])
-                precondition(!FlexibleSyncValidator.validate(query, collection: task, config: config).diagnostics.hasErrors, query)
-                subscriptions.append(Subscription(collection: "Task", query: query))
+                guard let checked = FlexibleSyncValidator.validate(query, collection: task, config: config).query else {
+                    preconditionFailure(query)
+                }
+                subscriptions.append(checked)
             }
             // The owner-read-write role: read what you own.
             let filter = Checker.check(#"owner == "\#(user)""#, collection: task).query?.predicate

@@ -46,18 +46,31 @@ public struct Delivery: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(client) \(kind.rawValue)" }
 }
 
-/// One connected client: its active subscriptions and, per collection, its read filter (from its
-/// role; nil: the role gives no read access).
+/// One connected client: its accepted subscriptions (`SubscriptionStore.activeQueries`, checked
+/// once) and, per collection, its role's read filter.
 public struct Client: Sendable {
     public let id: String
-    public let subscriptions: [Subscription]
+    public let subscriptions: [CheckedQuery]
+    /// By collection title; nil inside: the role gives no read access; no entry: readable in full.
     public let readFilters: [String: CheckedPredicate?]
 
-    /// `readFilters` by collection; a collection missing from it is readable in full.
-    public init(id: String, subscriptions: [Subscription], readFilters: [String: CheckedPredicate?] = [:]) {
+    public init(id: String, subscriptions: [CheckedQuery], readFilters: [String: CheckedPredicate?] = [:]) {
         self.id = id
         self.subscriptions = subscriptions
         self.readFilters = readFilters
+    }
+
+    /// A client whose read filters come from its resolved permissions (one per collection).
+    public init(id: String, subscriptions: [CheckedQuery], permissions: [ResolvedPermissions]) {
+        var filters: [String: CheckedPredicate?] = [:]
+        for p in permissions { filters[p.collection.title] = p.isDenied ? .some(nil) : .some(p.readFilter) }
+        self.init(id: id, subscriptions: subscriptions, readFilters: filters)
+    }
+
+    /// The client's view of a collection.
+    public func view(of collection: ObjectSchema) -> ClientView {
+        ClientView(collection: collection, subscriptions: subscriptions,
+                   readFilter: readFilters[collection.title] ?? .some(.constant(true)))
     }
 }
 
@@ -78,9 +91,8 @@ public final class ChangeMatcher: Sendable {
         self.state = Mutex(Snapshot())
     }
 
-    /// Adds or replaces a client. Subscriptions that do not check against the schema are left out
-    /// (the subscription store has already rejected them). Work is proportional to the client's
-    /// own subscriptions, not to the number of clients.
+    /// Adds or replaces a client, compiling its view of each collection it subscribes to. Work is
+    /// proportional to the client's own subscriptions, not to the number of clients.
     public func register(_ client: Client) {
         let compiled = compile(client)
         state.withLock { snapshot in
@@ -137,22 +149,9 @@ public final class ChangeMatcher: Sendable {
 
     // MARK: - Compiled state
 
-    /// A client's view of one collection.
-    struct View: Sendable {
-        let subscriptions: [CheckedQuery]
-        /// nil: no read access at all.
-        let readFilter: CheckedQuery?
-        let readable: Bool
-
-        func contains(_ d: Document) -> Bool {
-            guard readable, subscriptions.contains(where: { Interpreter.matches($0, d) }) else { return false }
-            return readFilter.map { Interpreter.matches($0, d) } ?? true
-        }
-    }
-
     struct CompiledClient: Sendable {
         let id: String
-        let views: [String: View]
+        let views: [String: ClientView]
         /// Per collection, the index keys of each subscription (nil: not indexable).
         let keys: [String: [(property: Int, values: [IndexKey])?]]
     }
@@ -202,17 +201,13 @@ public final class ChangeMatcher: Sendable {
     }
 
     private func compile(_ client: Client) -> CompiledClient {
-        var views: [String: View] = [:]
+        var views: [String: ClientView] = [:]
         var keys: [String: [(property: Int, values: [IndexKey])?]] = [:]
         for collection in schema.collections {
-            let subscriptions = client.subscriptions.filter { $0.collection == collection.title || $0.collection == collection.collectionName }
+            let subscriptions = client.subscriptions.filter { $0.collection.title == collection.title }
             guard !subscriptions.isEmpty else { continue }
-            let checked = subscriptions.compactMap { Checker.check($0.query, collection: collection).query }
-            let filter = client.readFilters[collection.title] ?? .some(.constant(true))
-            views[collection.title] = View(subscriptions: checked,
-                                           readFilter: filter.map { CheckedQuery(collection: collection, predicate: $0) },
-                                           readable: filter != nil)
-            keys[collection.title] = checked.map { IndexKey.equalityTerm(of: $0.predicate) }
+            views[collection.title] = client.view(of: collection)
+            keys[collection.title] = subscriptions.map { IndexKey.equalityTerm(of: $0.predicate) }
         }
         return CompiledClient(id: client.id, views: views, keys: keys)
     }

@@ -21,26 +21,24 @@ public enum WriteCheck {
     public static func check(_ change: Change, subscriptions: [CheckedQuery], permissions: ResolvedPermissions) -> WriteVerdict {
         if let denial = permissions.denial { return .compensatingWrite(reason: "no access: \(denial)") }
         let role = permissions.roleName.map { "role '\($0)'" } ?? "the role"
-        func inView(_ d: Document) -> Bool { subscriptions.contains { Interpreter.matches($0, d) } }
-        func allowed(_ filter: CheckedPredicate, _ d: Document) -> Bool {
-            Interpreter.matches(CheckedQuery(collection: permissions.collection, predicate: filter), d)
-        }
+        let subscribed = ClientView(collection: permissions.collection, subscriptions: subscriptions, readFilter: .constant(true))
+        func inView(_ d: Document) -> Bool { subscribed.contains(d) }
         switch change {
         case .insert(_, let after):
             guard inView(after) else { return .compensatingWrite(reason: "the inserted document is outside the client's subscriptions") }
-            guard allowed(permissions.insertFilter, after), allowed(permissions.writeFilter, after) else {
+            guard permissions.canInsert(after), permissions.canWrite(after) else {
                 return .compensatingWrite(reason: "\(role) does not permit inserting this document")
             }
         case .update(_, let before, let after):
             guard inView(before), inView(after) else {
                 return .compensatingWrite(reason: "the document is (or would be) outside the client's subscriptions")
             }
-            guard allowed(permissions.writeFilter, before), allowed(permissions.writeFilter, after) else {
+            guard permissions.canWrite(before), permissions.canWrite(after) else {
                 return .compensatingWrite(reason: "\(role) does not permit writing this document")
             }
         case .delete(_, let before):
             guard inView(before) else { return .compensatingWrite(reason: "the deleted document is outside the client's subscriptions") }
-            guard allowed(permissions.deleteFilter, before), allowed(permissions.writeFilter, before) else {
+            guard permissions.canDelete(before), permissions.canWrite(before) else {
                 return .compensatingWrite(reason: "\(role) does not permit deleting this document")
             }
         }

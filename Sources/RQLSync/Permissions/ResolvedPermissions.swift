@@ -9,25 +9,28 @@ import RQL
 /// document_filters.write`. When access is denied every filter is `FALSEPREDICATE`.
 public struct ResolvedPermissions: Hashable, Sendable {
     /// The collection.
-    public var collection: ObjectSchema
+    public let collection: ObjectSchema
     /// The user's id.
-    public var userID: String
+    public let userID: String
     /// The assigned role; nil when no role applies.
-    public var role: Role?
+    public let role: Role?
     /// Where the role came from.
-    public var roleSource: RoleSource?
+    public let roleSource: RoleSource?
     /// Why access is denied; nil when the role grants access.
-    public var denial: AccessDenial?
+    public let denial: AccessDenial?
     /// Documents the user can read (and sync down).
-    public var readFilter: CheckedPredicate
+    public let readFilter: CheckedPredicate
     /// Documents the user can change.
-    public var writeFilter: CheckedPredicate
+    public let writeFilter: CheckedPredicate
     /// Documents the user can insert: the write filter and `insert`.
-    public var insertFilter: CheckedPredicate
+    public let insertFilter: CheckedPredicate
     /// Documents the user can delete: the write filter and `delete`.
-    public var deleteFilter: CheckedPredicate
+    public let deleteFilter: CheckedPredicate
     /// Field-level access by property name, for every property of the collection.
-    public var fieldAccess: [String: FieldAccess]
+    public let fieldAccess: [String: FieldAccess]
+    /// The four filters compiled for the VM, in that order (derived from them, so left out of
+    /// equality and hashing).
+    private let compiled: [CompiledQuery]
 
     /// A denial: no role, or a role that cannot be used.
     init(denied denial: AccessDenial, collection: ObjectSchema, userID: String, role: Role?, source: RoleSource?) {
@@ -41,6 +44,7 @@ public struct ResolvedPermissions: Hashable, Sendable {
         insertFilter = .constant(false)
         deleteFilter = .constant(false)
         fieldAccess = Dictionary(uniqueKeysWithValues: collection.properties.map { ($0.name, FieldAccess(read: false, write: false)) })
+        compiled = Self.compile([readFilter, writeFilter, insertFilter, deleteFilter], collection)
     }
 
     /// Access granted by `role` with the compiled filters.
@@ -56,6 +60,24 @@ public struct ResolvedPermissions: Hashable, Sendable {
         insertFilter = insert
         deleteFilter = delete
         self.fieldAccess = fieldAccess
+        compiled = Self.compile([read, write, insert, delete], collection)
+    }
+
+    private static func compile(_ filters: [CheckedPredicate], _ collection: ObjectSchema) -> [CompiledQuery] {
+        filters.map { CompiledQuery(CheckedQuery(collection: collection, predicate: $0)) }
+    }
+
+    public static func == (a: ResolvedPermissions, b: ResolvedPermissions) -> Bool {
+        (a.collection, a.userID, a.role, a.roleSource, a.denial) == (b.collection, b.userID, b.role, b.roleSource, b.denial)
+            && (a.readFilter, a.writeFilter, a.insertFilter, a.deleteFilter) == (b.readFilter, b.writeFilter, b.insertFilter, b.deleteFilter)
+            && a.fieldAccess == b.fieldAccess
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(collection)
+        hasher.combine(userID)
+        hasher.combine(readFilter)
+        hasher.combine(writeFilter)
     }
 
     /// The assigned role's name.
@@ -69,23 +91,23 @@ public struct ResolvedPermissions: Hashable, Sendable {
     public var writeQuery: CheckedQuery { CheckedQuery(collection: collection, predicate: writeFilter) }
 
     /// True when the user can read `document`.
-    public func canRead<Source: ValueSource>(_ document: Source) -> Bool {
-        Interpreter.evaluate(readFilter, document)
+    public func canRead(_ document: Document) -> Bool {
+        compiled[0].matches(document)
     }
 
     /// True when the user can change `document`.
-    public func canWrite<Source: ValueSource>(_ document: Source) -> Bool {
-        Interpreter.evaluate(writeFilter, document)
+    public func canWrite(_ document: Document) -> Bool {
+        compiled[1].matches(document)
     }
 
     /// True when the user can insert `document`.
-    public func canInsert<Source: ValueSource>(_ document: Source) -> Bool {
-        Interpreter.evaluate(insertFilter, document)
+    public func canInsert(_ document: Document) -> Bool {
+        compiled[2].matches(document)
     }
 
     /// True when the user can delete `document`.
-    public func canDelete<Source: ValueSource>(_ document: Source) -> Bool {
-        Interpreter.evaluate(deleteFilter, document)
+    public func canDelete(_ document: Document) -> Bool {
+        compiled[3].matches(document)
     }
 
     /// What the client actually receives for a subscription: the documents matching it AND the

@@ -135,6 +135,9 @@ public struct SubscriptionStore: Sendable {
     public let config: SyncConfig
     public private(set) var latest = SubscriptionSet()
     public private(set) var active = SubscriptionSet()
+    /// The active subscriptions as the server accepted them, checked once: `activeQueries[i]` is
+    /// `active.subscriptions[i]`. Everything that evaluates subscriptions starts from these.
+    public private(set) var activeQueries: [CheckedQuery] = []
 
     public init(schema: Schema, config: SyncConfig) {
         self.schema = schema
@@ -157,26 +160,31 @@ public struct SubscriptionStore: Sendable {
     @discardableResult
     public mutating func acknowledge() -> SubscriptionSet {
         guard latest.state == .pending else { return latest }
-        if let problem = validate(latest) {
-            latest.state = .error(problem)
-        } else {
+        switch validate(latest) {
+        case .failure(let problem):
+            latest.state = .error(problem.message)
+        case .success(let queries):
             latest.state = .complete
             active = latest
+            activeQueries = queries
         }
         return latest
     }
 
-    /// The first problem the server would report, in its words, or nil.
-    func validate(_ set: SubscriptionSet) -> String? {
+    /// The subscriptions checked as the server checks them, or the first problem it would report,
+    /// in its words.
+    func validate(_ set: SubscriptionSet) -> Result<[CheckedQuery], SubscriptionError> {
+        var queries: [CheckedQuery] = []
         for s in set.subscriptions {
             guard let collection = schema.collection(named: s.collection) ?? schema[s.collection] else {
-                return "Client provided query with bad syntax: unknown table \"\(s.collection)\""
+                return .failure(SubscriptionError(message: "Client provided query with bad syntax: unknown table \"\(s.collection)\""))
             }
             let result = FlexibleSyncValidator.validate(s.query, collection: collection, config: config)
-            if let error = result.diagnostics.primaryError {
-                return "Invalid query: \(error.message)"
+            guard let query = result.query else {
+                return .failure(SubscriptionError(message: "Invalid query: \(result.diagnostics.primaryError?.message ?? "not valid")"))
             }
+            queries.append(query)
         }
-        return nil
+        return .success(queries)
     }
 }

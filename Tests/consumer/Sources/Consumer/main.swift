@@ -49,10 +49,10 @@ let resolver = PermissionResolver(rules: RuleSet(collections: [taskRules!]), sch
 let alice = resolver.resolve(user: SyncUser(id: "alice"), collection: task)
 check(alice.roleName == "owner", "alice gets the owner role")
 
-// Fan-out: who must receive a changed document (view = subscriptions AND read filter).
+// Fan-out: who must receive a changed document. A client's view of a collection (its
+// subscriptions ORed, AND its role's read filter) is compiled once, when it registers.
 let matcher = ChangeMatcher(schema: schema)
-matcher.register(Client(id: "c1", subscriptions: subscriptions.active.subscriptions,
-                        readFilters: ["Task": alice.readFilter]))
+matcher.register(Client(id: "c1", subscriptions: subscriptions.activeQueries, permissions: [alice]))
 // Documents come from Extended JSON, one per line (a load with one bad document loads nothing).
 func document(_ json: String) -> Document {
     let (documents, problems) = DocumentLoader.load(json, schema: task)
