@@ -114,8 +114,8 @@ public struct ShellCommand: Sendable {
             return .proceed
         },
         ShellCommand(name: ".read", arguments: "FILE", help: "run the statements in a file") { shell, args in
-            guard let data = FileManager.default.contents(atPath: args) else { shell.errors("cannot read '\(args)'"); return .proceed }
-            var source = ScriptedSource(lines: String(decoding: data, as: UTF8.self).components(separatedBy: "\n"))
+            guard let text = shell.readText(args) else { return .proceed }
+            var source = ScriptedSource(lines: text.components(separatedBy: "\n"))
             shell.run(&source)
             return .proceed
         },

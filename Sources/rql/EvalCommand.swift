@@ -30,7 +30,12 @@ struct EvalCommand: ParsableCommand {
                 printError("rql eval: the query and the documents cannot both come from standard input")
                 throw ExitStatus.usage
             }
-            documentsText = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            if let error = UTF8Text.firstError(in: bytes) {
+                printError("rql eval: standard input is not valid UTF-8 text: \(error)")
+                throw ExitStatus.dataError
+            }
+            documentsText = String(decoding: bytes, as: UTF8.self)
         } else {
             documentsText = try readTextFile(data, command: "rql eval")
         }

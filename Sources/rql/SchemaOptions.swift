@@ -88,16 +88,21 @@ struct SchemaOptions: ParsableArguments {
 }
 
 /// A text file named on the command line: a missing file is "no input" (66), an unreadable one an
-/// I/O error (74), each with a message. Invalid UTF-8 is repaired, not refused: the loaders report
-/// what does not parse, with positions.
+/// I/O error (74), invalid UTF-8 bad data (65, with the line and column of the first bad byte).
 func readTextFile(_ path: String, command: String = "rql") throws -> String {
-    guard FileManager.default.fileExists(atPath: path) else {
-        printError("\(command): no such file '\(path)'")
-        throw ExitStatus.noInput
+    String(decoding: try readTextBytes(path, command: command), as: UTF8.self)
+}
+
+/// `readTextFile` without making a String, for the large data files.
+func readTextBytes(_ path: String, command: String = "rql") throws -> [UInt8] {
+    switch TextFile.readBytes(path) {
+    case .success(let bytes): return bytes
+    case .failure(let error):
+        printError("\(command): \(error)")
+        switch error {
+        case .missing: throw ExitStatus.noInput
+        case .unreadable: throw ExitStatus.ioError
+        case .invalidUTF8: throw ExitStatus.dataError
+        }
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("\(command): cannot read '\(path)'")
-        throw ExitStatus.ioError
-    }
-    return String(decoding: data, as: UTF8.self)
 }
