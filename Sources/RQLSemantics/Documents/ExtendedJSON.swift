@@ -52,14 +52,14 @@ public enum ExtendedJSON {
 struct DocumentReader {
     let schema: ObjectSchema
     let file: String?
-    private let indexByName: [String: Int]
+    private let indexByName: [UTF8Key: Int]
     var diagnostics: [Diagnostic] = []
 
     init(schema: ObjectSchema, file: String?) {
         self.schema = schema
         self.file = file
-        var index: [String: Int] = [:]
-        for (i, p) in schema.properties.enumerated() where index[p.name] == nil { index[p.name] = i }
+        var index: [UTF8Key: Int] = [:]
+        for (i, p) in schema.properties.enumerated() where index[UTF8Key(p.name)] == nil { index[UTF8Key(p.name)] = i }
         indexByName = index
     }
 
@@ -76,7 +76,7 @@ struct DocumentReader {
         // Present but invalid fields are already reported; they must not also count as missing.
         var present = [Bool](repeating: false, count: schema.properties.count)
         for member in members {
-            guard let index = indexByName[member.key] else {
+            guard let index = indexByName[UTF8Key(member.key)] else {
                 report(.documentUnknownField,
                        "\(prefix)field '\(member.key)' is not in the schema of '\(schema.title)'\(suggestion(for: member.key))",
                        at: member.keyRange)

@@ -98,7 +98,7 @@ private struct SchemaReader {
                    at: propertiesMember.value.range)
             return nil
         }
-        let required = readRequired(root, propertyNames: Set(members.map(\.key)))
+        let required = readRequired(root, propertyNames: Set(members.map { UTF8Key($0.key) }))
 
         var properties: [Property] = []
         properties.reserveCapacity(members.count)
@@ -125,29 +125,29 @@ private struct SchemaReader {
     }
 
     /// The names in `required`; each must be a property.
-    mutating func readRequired(_ root: JSONNode, propertyNames: Set<String>) -> Set<String> {
+    mutating func readRequired(_ root: JSONNode, propertyNames: Set<UTF8Key>) -> Set<UTF8Key> {
         guard let member = root.member("required") else { return [] }
         guard let items = member.value.arrayValue else {
             report(.invalidSchema, "'required' must be an array of property names", at: member.value.range)
             return []
         }
-        var names: Set<String> = []
+        var names: Set<UTF8Key> = []
         for item in items {
             guard let name = item.stringValue else {
                 report(.invalidSchema, "'required' must contain only strings, found \(item.value.typeName)", at: item.range)
                 continue
             }
-            if !propertyNames.contains(name) {
+            if !propertyNames.contains(UTF8Key(name)) {
                 report(.invalidSchema, "'required' lists '\(name)', which is not a property", at: item.range)
             }
-            names.insert(name)
+            names.insert(UTF8Key(name))
         }
         return names
     }
 
     // MARK: Properties
 
-    mutating func readProperty(_ member: JSONMember, required: Set<String>) -> Property? {
+    mutating func readProperty(_ member: JSONMember, required: Set<UTF8Key>) -> Property? {
         let context = "property '\(member.key)'"
         if member.key.isEmpty {
             report(.invalidSchema, "a property name is empty", at: member.keyRange)
@@ -155,7 +155,7 @@ private struct SchemaReader {
         }
         guard let shape = readType(member.value, context: context) else { return nil }
         return Property(name: member.key, type: shape.type,
-                        isNullable: !required.contains(member.key) || shape.nullable,
+                        isNullable: !required.contains(UTF8Key(member.key)) || shape.nullable,
                         elementsNullable: shape.elementsNullable, isSet: shape.isSet, range: member.keyRange)
     }
 
