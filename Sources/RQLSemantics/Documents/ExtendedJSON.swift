@@ -9,7 +9,10 @@ import RQLSyntax
 /// - `double`: any JSON number, `{"$numberDouble": "1.5" | "Infinity" | "-Infinity" | "NaN"}`,
 ///   `$numberInt` or `$numberLong`.
 /// - `decimal`: `{"$numberDecimal": "…"}`, a JSON number (read from its exact text), `$numberInt`
-///   or `$numberLong`.
+///   or `$numberLong`. As in MongoDB's Decimal128 spec, a finite spelling whose exponent is beyond
+///   the range is an error unless it can be clamped (the coefficient has room for the zeros, so
+///   `1E6112` is `10E6111`, exactly); it never becomes infinity. Infinities are only spelled out:
+///   `Infinity`, `-Infinity` (or `Inf`, in any case, as the Decimal128 string grammar allows).
 /// - `string`, `bool`: a JSON string, `true`/`false`.
 /// - `date`: `{"$date": "<ISO-8601>"}` with 0-9 fraction digits, any year 0000-9999 and `Z` or an
 ///   offset; `{"$date": {"$numberLong": "<millis>"}}`; `{"$date": <millis>}`.
@@ -280,6 +283,9 @@ extension ExtendedJSON {
             if let text = node.numberText {
                 // JSON number text is always valid decimal text; the fallback is unreachable.
                 guard let d = Decimal128(text) else { return .failure(mismatch) }
+                guard d.isFinite else {
+                    return .failure(ValueProblem(.documentValueOutOfRange, "number \(shortened(text)) is beyond the range of a decimal128", node.range))
+                }
                 return .success(.decimal(d))
             }
             guard let wrapper else { return .failure(mismatch) }
@@ -290,6 +296,11 @@ extension ExtendedJSON {
                         return .failure(ValueProblem(.documentInvalidValue,
                                                      "invalid $numberDecimal \(quoted(text)): expected a decimal number, Infinity or NaN",
                                                      wrapper.value.range))
+                    }
+                    // Infinity spelled out is fine; a finite spelling that overflowed is not.
+                    guard !d.isInfinite || namesInfinity(text) else {
+                        return .failure(ValueProblem(.documentValueOutOfRange,
+                                                     "$numberDecimal \(quoted(text)) is beyond the range of a decimal128", wrapper.value.range))
                     }
                     return .success(.decimal(d))
                 }
@@ -413,6 +424,12 @@ extension ExtendedJSON {
                 return .success(value)
             }
         }
+    }
+
+    /// True for decimal text that spells infinity (`Inf`, `-Infinity`...) rather than digits.
+    static func namesInfinity(_ text: String) -> Bool {
+        let first = text.utf8.first { $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "-") }
+        return first.map { $0 | 0x20 == UInt8(ascii: "i") } ?? false
     }
 
     /// `$numberDouble` text: a decimal number (`-1.5`, `1e10`, `1.0E+10`), `Infinity`,
