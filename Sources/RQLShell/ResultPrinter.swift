@@ -57,39 +57,13 @@ public enum ResultPrinter {
         case .null: return "null"
         case .string(let s):
             return s.unicodeScalars.contains { $0.value < 0x20 } ? String(StringLiteral.encode(s).dropFirst().dropLast()) : s
-        case .timestamp(let t): return iso8601(t)
+        case .timestamp(let t): return ExtendedJSON.iso8601(t)
         case .objectId(let o): return o.hex
         case .uuid(let u): return u.text
         case .list(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
         case .double(let d): return d.isNaN ? "NaN" : "\(d)"
         default: return CheckedDump.literal(v)
         }
-    }
-
-    static func iso8601(_ t: Timestamp) -> String {
-        var seconds = t.seconds
-        var nanos = Int64(t.nanoseconds)
-        if nanos < 0 { seconds -= 1; nanos += 1_000_000_000 }
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil from days (Howard Hinnant).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        var s = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", year, month, day,
-                       secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        if nanos != 0 {
-            var fraction = String(format: "%09lld", nanos)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            s += "." + fraction
-        }
-        return s + "Z"
     }
 
     /// Relaxed Extended JSON, one document per line.
@@ -106,7 +80,7 @@ public enum ResultPrinter {
         case .decimal(let d): return "{\"$numberDecimal\": \"\(d)\"}"
         case .string(let s): return StringLiteral.encode(s)
         case .binary(let b): return "{\"$binary\": {\"base64\": \"\(Base64.encode(b))\", \"subType\": \"00\"}}"
-        case .timestamp(let t): return "{\"$date\": \"\(iso8601(t))\"}"
+        case .timestamp(let t): return ExtendedJSON.date(t)
         case .objectId(let o): return "{\"$oid\": \"\(o.hex)\"}"
         case .uuid(let u): return "{\"$uuid\": \"\(u.text)\"}"
         case .list(let items): return "[" + items.map(json).joined(separator: ", ") + "]"

@@ -629,6 +629,63 @@ extension ExtendedJSON {
         }
     }
 
+    // MARK: Writing dates
+
+    /// The years an ISO-8601 `$date` string can carry: `isoDate` reads exactly four digits.
+    public static let isoYears: ClosedRange<Int64> = 0...9999
+
+    /// A date in relaxed Extended JSON that `date(_:)` reads back to the same timestamp:
+    /// `{"$date": "<ISO-8601>"}` within `isoYears` (nanoseconds kept, up to 9 fraction digits),
+    /// `{"$date": {"$numberLong": "<millis>"}}` outside them, as MongoDB's relaxed format does.
+    ///
+    /// Outside `isoYears` only whole milliseconds have a spelling the reader accepts; every such
+    /// timestamp the reader produces is one (it can only come from milliseconds). A timestamp
+    /// built in code with finer precision there is written truncated to the millisecond, and one
+    /// beyond the int64 millisecond range is clamped to it.
+    public static func date(_ t: Timestamp) -> String {
+        if isoYears.contains(civil(t).year) { return "{\"$date\": \"\(iso8601(t))\"}" }
+        let (scaled, overflow) = t.seconds.multipliedReportingOverflow(by: 1000)
+        let millis = overflow ? (t.seconds < 0 ? Int64.min : Int64.max)
+            : scaled.addingReportingOverflow(Int64(t.nanoseconds) / nanosPerMillisecond).partialValue
+        return "{\"$date\": {\"$numberLong\": \"\(millis)\"}}"
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` in UTC, with as few fraction digits as the nanoseconds
+    /// need. Years outside `isoYears` are written with more digits or a sign, for reading only.
+    public static func iso8601(_ t: Timestamp) -> String {
+        let c = civil(t)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let yearDigits = String(c.year.magnitude)
+        var s = (c.year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - yearDigits.count)) + yearDigits
+        s += "-\(two(c.month))-\(two(c.day))T\(two(c.secondOfDay / 3600)):\(two(c.secondOfDay / 60 % 60)):\(two(c.secondOfDay % 60))"
+        if c.nanos != 0 {
+            var fraction = String(c.nanos)
+            fraction = String(repeating: "0", count: maxFractionDigits - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            s += "." + fraction
+        }
+        return s + "Z"
+    }
+
+    /// The UTC calendar fields of a timestamp, with a nonnegative fraction of a second.
+    private static func civil(_ t: Timestamp) -> (year: Int64, month: Int64, day: Int64, secondOfDay: Int64, nanos: Int64) {
+        // Realm's nanoseconds share the sign of the seconds; floor both to a nonnegative fraction.
+        // Dividing before subtracting keeps Int64.min seconds from overflowing.
+        var nanos = Int64(t.nanoseconds)
+        var days = t.seconds / 86_400
+        var secondOfDay = t.seconds % 86_400
+        if nanos < 0 {
+            nanos += nanosPerSecond
+            secondOfDay -= 1
+        }
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = LiteralValues.civilFromDays(days)
+        return (year, month, day, secondOfDay, nanos)
+    }
+
     // MARK: Describing JSON
 
     /// A JSON value for `found …` in messages: `string "x"`, `number 1.5`, `{"$oid": ...}`.
