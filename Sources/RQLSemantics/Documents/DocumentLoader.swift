@@ -14,15 +14,43 @@ public enum DocumentLoader {
     /// Reads every document of `text` against `schema`. `file` names the file in diagnostics.
     public static func load(_ text: String, schema: ObjectSchema,
                             file: String? = nil) -> (documents: [Document], diagnostics: [Diagnostic]) {
-        let bytes = Array(text.utf8)
-        var session = LoadSession(schema: schema, file: file)
-        if firstSignificantByte(bytes) == UInt8(ascii: "[") {
-            session.loadArray(text, bytes)
-        } else {
-            session.loadLines(bytes)
+        var documents: [Document] = []
+        let diagnostics = load(utf8: Array(text.utf8), schema: schema, file: file) { documents.append(Document(values: $0)) }
+        return (diagnostics.hasErrors ? [] : documents, diagnostics)
+    }
+
+    /// Reads every document of `bytes` (valid UTF-8, as `TextFile.readBytes` returns) and hands
+    /// each one's values, in `schema.properties` order, to `each` as soon as it is read, so a
+    /// caller can build its storage without holding every `Document`. When the diagnostics have
+    /// an error, what `each` received must be dropped: the text loads all or nothing.
+    public static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String? = nil,
+                            each: ([Value]) -> Void) -> [Diagnostic] {
+        load(utf8: bytes, schema: schema, file: file, shortcut: true, each: each)
+    }
+
+    /// `load`, with `shortcut: false` to read every line with `JSON` and `DocumentReader` only
+    /// (the tests compare the two).
+    static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String?, shortcut: Bool,
+                     each: ([Value]) -> Void) -> [Diagnostic] {
+        withoutActuallyEscaping(each) { each in
+            var session = LoadSession(schema: schema, file: file, each: each)
+            session.shortcut = shortcut
+            if firstSignificantByte(bytes) == UInt8(ascii: "[") {
+                session.loadArray(bytes)
+            } else {
+                session.loadLines(bytes)
+            }
+            return session.diagnostics
         }
-        let hasErrors = session.diagnostics.hasErrors
-        return (hasErrors ? [] : session.documents, session.diagnostics)
+    }
+
+    /// How many documents `bytes` holds at most, one per line (a capacity hint).
+    public static func estimatedCount(utf8 bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            var lines = 1
+            for c in b where c == UInt8(ascii: "\n") { lines += 1 }
+            return lines
+        }
     }
 
     /// The first byte that is not whitespace or a byte order mark.
@@ -38,21 +66,32 @@ public enum DocumentLoader {
     }
 }
 
-/// The state of one `load`: documents so far, diagnostics, and where each `_id` was first seen.
+/// The state of one `load`: diagnostics, and where each `_id` was first seen.
 private struct LoadSession {
     let file: String?
+    let each: ([Value]) -> Void
     var reader: DocumentReader
+    var lineReader: DocumentLineReader
     let idIndex: Int?
-    var documents: [Document] = []
     var diagnostics: [Diagnostic] = []
     /// Set once `maxReportedErrors` is passed: nothing more is read.
     var stopped = false
-    /// Each `_id` seen: where (`on line 2`, `at array index 1`) and the range of its value.
-    var seenIDs: [Value: (place: String, range: SourceRange)] = [:]
+    /// Each `_id` seen: the ordinal of its document. Int ids, the common case, get a dictionary of
+    /// their own: a `Value` key is six times the size.
+    var seenInts: [Int64: Int32] = [:]
+    var seenOthers: [Value: Int32] = [:]
+    /// Per document: its line (one per line) or array index, and the range of its `_id` value.
+    var places: [Int32] = []
+    var idRanges: [SourceRange] = []
+    var isArray = false
+    /// Whether lines go through `DocumentLineReader` first.
+    var shortcut = true
 
-    init(schema: ObjectSchema, file: String?) {
+    init(schema: ObjectSchema, file: String?, each: @escaping ([Value]) -> Void) {
         self.file = file
+        self.each = each
         reader = DocumentReader(schema: schema, file: file)
+        lineReader = DocumentLineReader(schema: schema)
         idIndex = schema.properties.firstIndex { $0.name == ObjectSchema.primaryKeyName }
     }
 
@@ -60,36 +99,43 @@ private struct LoadSession {
 
     /// One document per line; ranges from the line's own parse are moved by the line's offset.
     mutating func loadLines(_ bytes: [UInt8]) {
-        var lineNumber = 0
-        var start = 0
-        while start <= bytes.count, !stopped {
-            lineNumber += 1
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            defer { start = end + 1 }
-            var contentEnd = end
-            if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-            let line = bytes[start..<contentEnd]
-            if line.allSatisfy({ DocumentLoader.isBlank($0) }) || Self.isByteOrderMarkOnly(line) { continue }
-            let label = "line \(lineNumber)"
-            switch JSON.parseResult(String(decoding: line, as: UTF8.self)) {
-            case .failure(let error):
-                var notes: [DiagnosticNote] = []
-                if error.offset >= line.count {
-                    notes.append(DiagnosticNote("each document must be on one line, or the whole text must be one JSON array"))
+        bytes.withUnsafeBufferPointer { b in
+            var lineNumber = 0
+            var start = 0
+            while start <= b.count, !stopped {
+                lineNumber += 1
+                var end = start
+                while end < b.count, b[end] != UInt8(ascii: "\n") { end += 1 }
+                defer { start = end + 1 }
+                var contentEnd = end
+                if contentEnd > start, b[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+                if shortcut, lineReader.read(b, start, contentEnd) {
+                    accept(lineReader.values, idRange: lineReader.idRange, place: lineNumber, label: { "line \(lineNumber)" })
+                    continue
                 }
-                report(Diagnostic(.documentInvalidJSON, "\(label), column \(error.column): invalid JSON: \(error.message)",
-                                  at: Self.shift(error.range, by: start), notes: notes, file: file))
-            case .success(let node):
-                add(node, label: label, place: "on \(label)", offset: start)
+                let line = b[start..<contentEnd]
+                if line.allSatisfy({ DocumentLoader.isBlank($0) }) || Self.isByteOrderMarkOnly(line) { continue }
+                let label = "line \(lineNumber)"
+                switch JSON.parseResult(String(decoding: line, as: UTF8.self)) {
+                case .failure(let error):
+                    var notes: [DiagnosticNote] = []
+                    if error.offset >= line.count {
+                        notes.append(DiagnosticNote("each document must be on one line, or the whole text must be one JSON array"))
+                    }
+                    report(Diagnostic(.documentInvalidJSON, "\(label), column \(error.column): invalid JSON: \(error.message)",
+                                      at: Self.shift(error.range, by: start), notes: notes, file: file))
+                case .success(let node):
+                    add(node, label: label, place: lineNumber, offset: start)
+                }
             }
         }
     }
 
     /// A single JSON array of documents; ranges are already file offsets.
-    mutating func loadArray(_ text: String, _ bytes: [UInt8]) {
+    mutating func loadArray(_ bytes: [UInt8]) {
+        isArray = true
         let root: JSONNode
-        switch JSON.parseResult(text) {
+        switch JSON.parseResult(String(decoding: bytes, as: UTF8.self)) {
         case .failure(let error):
             report(Diagnostic(.documentInvalidJSON, "line \(error.line), column \(error.column): invalid JSON: \(error.message)",
                               at: error.range, file: file))
@@ -103,14 +149,14 @@ private struct LoadSession {
         for (index, element) in elements.enumerated() {
             if stopped { break }
             let line = lines.line(at: element.range.start)
-            add(element, label: "array index \(index) (line \(line))", place: "at array index \(index)", offset: 0)
+            add(element, label: "array index \(index) (line \(line))", place: index, offset: 0)
         }
     }
 
     // MARK: Documents
 
-    /// Converts one document, reports its problems, and checks its `_id` against earlier ones.
-    mutating func add(_ node: JSONNode, label: String, place: String, offset: Int) {
+    /// Converts one document read by the JSON reader and reports its problems.
+    mutating func add(_ node: JSONNode, label: String, place: Int, offset: Int) {
         reader.diagnostics = []
         let document = reader.read(node, location: label)
         for d in reader.diagnostics {
@@ -119,18 +165,34 @@ private struct LoadSession {
             report(moved)
         }
         guard let document else { return }
-        if let idIndex, idIndex < document.values.count {
-            let id = document.values[idIndex]
-            let range = Self.shift(node["_id"]?.range ?? DocumentReader.head(node), by: offset)
-            if let first = seenIDs[id] {
-                let key = Document.describeKey(id)
-                report(Diagnostic(.documentDuplicateID, "\(label): duplicate _id \(key) (also \(first.place))", at: range,
-                                  notes: [DiagnosticNote("first document with _id \(key)", range: first.range)], file: file))
+        let idRange = Self.shift(node["_id"]?.range ?? DocumentReader.head(node), by: offset)
+        accept(document.values, idRange: idRange, place: place, label: { label })
+    }
+
+    /// Checks a converted document's `_id` against earlier ones and hands it on.
+    mutating func accept(_ values: [Value], idRange: SourceRange, place: Int, label: () -> String) {
+        if let idIndex, idIndex < values.count {
+            let id = values[idIndex]
+            let ordinal = Int32(places.count)
+            let first: Int32?
+            if case .int(let i) = id {
+                first = seenInts[i]
+                if first == nil { seenInts[i] = ordinal }
             } else {
-                seenIDs[id] = (place, range)
+                first = seenOthers[id]
+                if first == nil { seenOthers[id] = ordinal }
             }
+            if let first {
+                let key = Document.describeKey(id)
+                let firstPlace = isArray ? "at array index \(places[Int(first)])" : "on line \(places[Int(first)])"
+                report(Diagnostic(.documentDuplicateID, "\(label()): duplicate _id \(key) (also \(firstPlace))", at: idRange,
+                                  notes: [DiagnosticNote("first document with _id \(key)", range: idRanges[Int(first)])], file: file))
+                return
+            }
+            places.append(Int32(place))
+            idRanges.append(idRange)
         }
-        documents.append(document)
+        if !diagnostics.hasErrors { each(values) }
     }
 
     /// Adds a diagnostic unless the limit is reached; the first one past it stops the load.
@@ -151,7 +213,7 @@ private struct LoadSession {
     }
 
     /// A first line holding only a byte order mark (and blanks).
-    static func isByteOrderMarkOnly(_ line: ArraySlice<UInt8>) -> Bool {
+    static func isByteOrderMarkOnly(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         line.starts(with: [0xEF, 0xBB, 0xBF]) && line.dropFirst(3).allSatisfy { DocumentLoader.isBlank($0) }
     }
 }

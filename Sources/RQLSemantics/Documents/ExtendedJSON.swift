@@ -392,7 +392,13 @@ extension ExtendedJSON {
     /// Strict decimal integer text: an optional `-`, then digits. Overflow is reported only for
     /// otherwise well-formed text.
     static func parseInteger(_ text: String) -> IntegerText {
-        var digits = Array(text.utf8)[...]
+        var text = text
+        return text.withUTF8 { parseInteger($0) }
+    }
+
+    /// `parseInteger` of UTF-8 bytes.
+    static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerText {
+        var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }
         guard !digits.isEmpty else { return .malformed }
@@ -574,7 +580,13 @@ extension ExtendedJSON {
 
     /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM|±HHMM)`; the error is the reason, for messages.
     static func isoDate(_ text: String) -> Result<Timestamp, DateProblem> {
-        var s = DateScanner(text)
+        var text = text
+        return text.withUTF8 { isoDate($0) }
+    }
+
+    /// `isoDate` of UTF-8 bytes.
+    static func isoDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, DateProblem> {
+        var s = DateScanner(bytes)
         let shape: DateProblem = "expected YYYY-MM-DDTHH:MM:SS[.fraction]Z"
         guard let year = s.digits(4), s.skip("-"), let month = s.digits(2), s.skip("-"), let day = s.digits(2),
               s.skip("T") || s.skip("t"),
@@ -782,10 +794,10 @@ struct DateProblem: Error, ExpressibleByStringInterpolation {
 
 /// A cursor over the bytes of an ISO-8601 date.
 struct DateScanner {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position = 0
 
-    init(_ text: String) { bytes = Array(text.utf8) }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var atEnd: Bool { position == bytes.count }
 

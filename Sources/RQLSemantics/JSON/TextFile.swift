@@ -25,12 +25,36 @@ public enum TextFileError: Error, Hashable, Sendable, CustomStringConvertible {
 public enum TextFile {
     /// The bytes of the file at `path`, checked to be UTF-8.
     public static func readBytes(_ path: String) -> Result<[UInt8], TextFileError> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = regularFileBytes(path) ?? FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
             return .failure(FileManager.default.fileExists(atPath: path) ? .unreadable(path: path) : .missing(path: path))
         }
-        let bytes = [UInt8](data)
         if let error = UTF8Text.firstError(in: bytes) { return .failure(.invalidUTF8(path: path, error)) }
         return .success(bytes)
+    }
+
+    /// A regular file read straight into an array of its size: going through `Data` would hold the
+    /// file twice, which for a large data file is most of the load's peak memory. Nil for anything
+    /// else (pipes, folders, errors); the caller then falls back to `FileManager`.
+    private static func regularFileBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Int(status.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else {
+                    failed = n < 0
+                    break
+                }
+                count += n
+            }
+        }
+        return failed ? nil : bytes
     }
 
     /// The text of the file at `path`.

@@ -119,7 +119,13 @@ public struct ObjectId: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// From 24 hex digits (either case).
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
+        var hex = hex
+        guard let parsed = hex.withUTF8({ ObjectId(hexDigits: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// From 24 hex digits (either case) as UTF-8 bytes.
+    init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 24, let high = HexDigits.parse(digits[0..<16]), let low = HexDigits.parse(digits[16..<24]) else {
             return nil
         }
@@ -181,7 +187,7 @@ public struct UUIDValue: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 enum HexDigits {
-    static func parse(_ digits: ArraySlice<UInt8>) -> UInt64? {
+    static func parse<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
         var value: UInt64 = 0
         for c in digits {
             let v: UInt8
