@@ -17,7 +17,7 @@ let usage = """
       --front-end   parse and parse+check times against realm-core's
       --matcher     the change matcher: indexed against a full evaluation of every subscription
       --load        rql eval --count on the dataset written as Extended JSON lines: load_s, mb_per_s,
-                    peak_rss_mb (needs the built rql next to rql-bench)
+                    peak_rss_mb, cpu_s (needs the built rql next to rql-bench)
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
