@@ -64,4 +64,16 @@ import Testing
         #expect(loaded.diagnostics.isEmpty)
         #expect(loaded.documents.first?.values == [.int(1), .string("x"), .int(7)])
     }
+
+    @Test("a queryable field name counts only for the property with its exact bytes")
+    func queryableFieldsCompareBytes() throws {
+        let config = SyncConfig(queryableFields: [Self.precomposed])
+        #expect(config.isQueryable(Self.precomposed, in: "Word"))
+        #expect(!config.isQueryable(Self.decomposed, in: "Word"))
+        let word = ObjectSchema(title: "Word", properties: [
+            Property(name: "_id", type: .scalar(.int)), Property(name: Self.decomposed, type: .scalar(.string)),
+        ])
+        let verdict = FlexibleSyncValidator.validate("\(Self.decomposed) == 'x'", collection: word, config: config)
+        #expect(verdict.diagnostics.contains { $0.message.contains("is not a queryable field") })
+    }
 }
