@@ -77,11 +77,12 @@ private struct LoadSession {
     /// Set once `maxReportedErrors` is passed: nothing more is read.
     var stopped = false
     /// Each `_id` seen: the ordinal of its document. Int ids, the common case, get a dictionary of
-    /// their own: a `Value` key is six times the size.
+    /// their own: a `Value` key is six times the size. (Ordinals fit in Int32: 2^31 documents of
+    /// at least 8 bytes each would be a text of 16 GB, held in memory.)
     var seenInts: [Int64: Int32] = [:]
     var seenOthers: [Value: Int32] = [:]
     /// Per document: its line (one per line) or array index, and the range of its `_id` value.
-    var places: [Int32] = []
+    var places: [Int] = []
     var idRanges: [SourceRange] = []
     var isArray = false
     /// Whether lines go through `DocumentLineReader` first.
@@ -189,7 +190,7 @@ private struct LoadSession {
                                   notes: [DiagnosticNote("first document with _id \(key)", range: idRanges[Int(first)])], file: file))
                 return
             }
-            places.append(Int32(place))
+            places.append(place)
             idRanges.append(idRange)
         }
         if !diagnostics.hasErrors { each(values) }
