@@ -14,6 +14,8 @@ let package = Package(
     name: "RQLKit",
     products: [
         .library(name: "RQL", targets: ["RQL"]),
+        // What a sync server needs beyond queries: subscriptions, permissions, the change matcher.
+        .library(name: "RQLSync", targets: ["RQLSync"]),
         .executable(name: "rql", targets: ["rql"]),
         .executable(name: "rql-bench", targets: ["rql-bench"]),
         .executable(name: "FuzzParser", targets: ["FuzzParser"]),

@@ -88,8 +88,9 @@ public struct ChangeScript: Sendable {
             reader.read(line: String(decoding: bytes[start..<contentEnd], as: UTF8.self), number: lineNumber, offset: start)
             start = end + 1
         }
-        if reader.diagnostics.hasErrors { return (nil, reader.diagnostics) }
-        return (ChangeScript(steps: reader.steps), reader.diagnostics)
+        let diagnostics = reader.diagnosticsWithSummary
+        if reader.errorCount > 0 { return (nil, diagnostics) }
+        return (ChangeScript(steps: reader.steps), diagnostics)
     }
 }
 
@@ -108,7 +109,8 @@ public struct ChangeReplay: Sendable {
     }
 
     /// The output lines, and notes about clients that receive nothing from a collection (a
-    /// rejected subscription set, or a role that denies access).
+    /// rejected subscription set, or a role that denies access). Both hold ids, names and queries
+    /// from the file, so their control characters are escaped.
     public func run(_ script: ChangeScript) -> (lines: [String], notes: [String]) {
         let matcher = ChangeMatcher(schema: schema)
         let resolver = rules.map { PermissionResolver(rules: $0, schema: schema, config: config) }
@@ -148,7 +150,7 @@ public struct ChangeReplay: Sendable {
                 lines.append("#\(number) \(change.op) \(change.change.collection) \(id): \(who)")
             }
         }
-        return (lines, notes)
+        return (lines.map(ControlCharacters.escaped), notes.map(ControlCharacters.escaped))
     }
 
     static func names(_ name: String, _ collection: ObjectSchema) -> Bool {
@@ -170,7 +172,13 @@ private struct ChangeFileReader {
     let schema: Schema
     let usersRequired: Bool
     var steps: [ChangeScript.Step] = []
-    var diagnostics: [Diagnostic] = []
+    /// The first `DocumentLoader.maxReportedErrors` problems; a file of a million bad lines
+    /// would otherwise hold a million diagnostics.
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Every error found, kept or dropped.
+    private(set) var errorCount = 0
+    /// Problems found past the limit, and how many of them are errors.
+    private var dropped = 0, droppedErrors = 0
     /// The line being read, and the byte offset where it starts in the file.
     var number = 0
     var offset = 0
@@ -213,7 +221,7 @@ private struct ChangeFileReader {
     // MARK: Clients
 
     private mutating func client(_ root: JSONNode, _ members: [JSONMember]) {
-        let errorsBefore = diagnostics.errors.count
+        let errorsBefore = errorCount
         rejectUnknownKeys(members, allowed: ChangeScript.clientKeys, in: "a client")
         let id = string(root, "client")
         var user: SyncUser?
@@ -261,14 +269,14 @@ private struct ChangeFileReader {
                        at: node.range)
             }
         }
-        guard let id, diagnostics.errors.count == errorsBefore else { return }
+        guard let id, errorCount == errorsBefore else { return }
         steps.append(.client(ChangeScript.ClientLine(id: id, user: user, subscriptions: subscriptions, line: number)))
     }
 
     // MARK: Changes
 
     private mutating func change(_ root: JSONNode, _ members: [JSONMember]) {
-        let errorsBefore = diagnostics.errors.count
+        let errorsBefore = errorCount
         rejectUnknownKeys(members, allowed: ChangeScript.changeKeys, in: "a change")
         let op = string(root, "op")
         let ops = Change.operations
@@ -287,7 +295,7 @@ private struct ChangeFileReader {
         let decoded = Change.decode(root, op: op, collection: collection, file: file, location: { "line \(number), '\($0)'" })
         for d in decoded.shape { add(d) }
         for d in decoded.documents { add(d, prefixed: false) }
-        guard let change = decoded.change, diagnostics.errors.count == errorsBefore else { return }
+        guard let change = decoded.change, errorCount == errorsBefore else { return }
         let before = change.before, after = change.after
         steps.append(.change(ChangeScript.ChangeLine(change: change, op: op, id: (after ?? before)?.primaryKey(in: collection),
                                                      line: number)))
@@ -323,8 +331,22 @@ private struct ChangeFileReader {
         add(Diagnostic(code, message, at: range, notes: notes, file: file))
     }
 
+    /// The diagnostics kept, and one more saying how many were dropped.
+    var diagnosticsWithSummary: [Diagnostic] {
+        guard dropped > 0 else { return diagnostics }
+        let limit = DocumentLoader.maxReportedErrors
+        return diagnostics + [Diagnostic(.documentTooManyErrors, "\(dropped) more problems (\(droppedErrors) of them errors) after the first \(limit) are not reported",
+                                         at: .none, severity: droppedErrors > 0 ? .error : .warning, file: file)]
+    }
+
     /// Adds a diagnostic from a parse of the current line alone: its ranges move to the file.
     private mutating func add(_ d: Diagnostic, prefixed: Bool = true) {
+        if d.severity == .error { errorCount += 1 }
+        guard diagnostics.count < DocumentLoader.maxReportedErrors else {
+            dropped += 1
+            if d.severity == .error { droppedErrors += 1 }
+            return
+        }
         var moved = d
         func shift(_ r: SourceRange) -> SourceRange { SourceRange(r.start + offset, r.end + offset) }
         moved.range = shift(d.range)

@@ -28,7 +28,7 @@ public struct ShellCommand: Sendable {
             guard !args.isEmpty else { shell.errors("usage: .open DIR"); return .proceed }
             if shell.open(directory: args) {
                 shell.summary()
-                if let user = shell.user { shell.output("sync session as user '\(user.id)' (.user to change)") }
+                if let user = shell.user { shell.output("sync session as user '\(escaped: user.id)' (.user to change)") }
             }
             return .proceed
         },
@@ -42,7 +42,7 @@ public struct ShellCommand: Sendable {
             if path.hasSuffix("schema.json") {
                 _ = shell.loadSchema(file: path)
             } else if let collection = parts.count > 1 ? parts[1] : shell.current {
-                if shell.load(file: path, into: collection) { shell.output("\(shell.stores[collection]?.count ?? 0) objects in '\(collection)'") }
+                if shell.load(file: path, into: collection) { shell.output("\(shell.stores[collection]?.count ?? 0) objects in '\(escaped: collection)'") }
             } else {
                 shell.errors("which collection? .load FILE COLLECTION")
             }
@@ -50,7 +50,7 @@ public struct ShellCommand: Sendable {
         },
         ShellCommand(name: ".use", arguments: "collection", help: "query this collection from now on") { shell, args in
             guard let c = shell.schema.collection(named: args) ?? shell.schema[args] else {
-                shell.errors("no collection '\(args)'; there are: \(shell.schema.titles.joined(separator: ", "))")
+                shell.errors("no collection '\(escaped: args)'; there are: \(escaped: shell.schema.titles.joined(separator: ", "))")
                 return .proceed
             }
             shell.current = c.title
@@ -114,9 +114,7 @@ public struct ShellCommand: Sendable {
             return .proceed
         },
         ShellCommand(name: ".read", arguments: "FILE", help: "run the statements in a file") { shell, args in
-            guard let text = shell.readText(args) else { return .proceed }
-            var source = ScriptedSource(lines: text.components(separatedBy: "\n"))
-            shell.run(&source)
+            shell.read(file: args)
             return .proceed
         },
         ShellCommand(name: ".timer", arguments: "on|off", help: "print the match count and the time of each query") { shell, args in
@@ -142,7 +140,7 @@ extension Shell {
         let args = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
         guard let command = ShellCommand.all.first(where: { $0.name == name }) else {
             let close = ShellCommand.all.map(\.name).filter { $0.hasPrefix(String(name.prefix(3))) }
-            errors("unknown command '\(name)'" + (close.isEmpty ? "; .help lists them" : "; did you mean \(close.joined(separator: " or "))?"))
+            errors("unknown command '\(escaped: name)'" + (close.isEmpty ? "; .help lists them" : "; did you mean \(close.joined(separator: " or "))?"))
             return .proceed
         }
         return command.run(self, args)
@@ -161,9 +159,9 @@ extension Shell {
     func summary() {
         for c in schema.collections {
             let asymmetric = sync?.isAsymmetric(c) == true ? " (asymmetric)" : ""
-            output("\(c.title)\(asymmetric): \(c.properties.count) properties, \(stores[c.title]?.count ?? 0) objects")
+            output("\(escaped: c.title)\(asymmetric): \(c.properties.count) properties, \(stores[c.title]?.count ?? 0) objects")
         }
-        if let current { output("querying '\(current)' (.use to change)") }
+        if let current { output("querying '\(escaped: current)' (.use to change)") }
     }
 
     func showSchema(_ name: String) {
@@ -172,7 +170,7 @@ extension Shell {
             return
         }
         guard let c = schema.collection(named: name) ?? schema[name] else {
-            errors("no collection '\(name)'")
+            errors("no collection '\(escaped: name)'")
             return
         }
         let queryable = sync.map { $0.developmentModeEnabled ? nil : $0.queryableFields(for: c) } ?? nil
@@ -181,7 +179,7 @@ extension Shell {
             var notes: [String] = []
             if p.isNullable { notes.append("optional") }
             if let queryable, queryable.contains(p.name) { notes.append(p.name == indexed ? "indexed queryable" : "queryable") }
-            output("  " + Printer.name(p.name).padding(toLength: 16, withPad: " ", startingAt: 0) + p.type.description
+            output("  " + ControlCharacters.escaped(Printer.name(p.name)).padding(toLength: 16, withPad: " ", startingAt: 0) + p.type.description
                    + (notes.isEmpty ? "" : "  (" + notes.joined(separator: ", ") + ")"))
         }
     }
@@ -197,7 +195,7 @@ extension Shell {
         if part == .tokens || part == .all {
             for token in parsed.tokens where token.kind != .end {
                 output("\(token.range.start)..<\(token.range.end)".padding(toLength: 12, withPad: " ", startingAt: 0)
-                       + "\(token.kind)".padding(toLength: 16, withPad: " ", startingAt: 0) + parsed.text(token.range))
+                       + "\(token.kind)".padding(toLength: 16, withPad: " ", startingAt: 0) + ControlCharacters.escaped(parsed.text(token.range)))
             }
         }
         if parsed.diagnostics.hasErrors {

@@ -19,6 +19,8 @@ public protocol LineSource {
 /// Lines given in advance, for tests; records the prompts it was asked with and the history.
 public struct ScriptedSource: LineSource {
     public var inputs: [ReadResult]
+    /// The next input to give (an index, not `removeFirst`, so a long script is read in linear time).
+    private var next = 0
     public private(set) var prompts: [String] = []
     public private(set) var history: [String] = []
 
@@ -27,7 +29,9 @@ public struct ScriptedSource: LineSource {
 
     public mutating func read(prompt: String) -> ReadResult {
         prompts.append(prompt)
-        return inputs.isEmpty ? .endOfInput : inputs.removeFirst()
+        guard next < inputs.count else { return .endOfInput }
+        next += 1
+        return inputs[next - 1]
     }
 
     public mutating func remember(_ statement: String) { history.append(statement) }

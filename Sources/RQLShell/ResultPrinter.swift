@@ -16,15 +16,16 @@ public enum ResultPrinter {
         case .list:
             var blocks: [String] = []
             for d in documents.prefix(maxRows) {
-                let width = collection.properties.map(\.name.count).max() ?? 0
-                blocks.append(zip(collection.properties, d.values).map {
-                    $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + text($1)
+                let names = collection.properties.map { ControlCharacters.escaped($0.name) }
+                let width = names.map(\.count).max() ?? 0
+                blocks.append(zip(names, d.values).map {
+                    $0.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + text($1)
                 }.joined(separator: "\n"))
             }
             return blocks.joined(separator: "\n\n") + more(documents.count, maxRows)
         case .table:
             if documents.isEmpty { return "(no matches)" }
-            let header = collection.properties.map(\.name)
+            let header = collection.properties.map { ControlCharacters.escaped($0.name) }
             let rows = documents.prefix(maxRows).map { $0.values.map { cut(text($0)) } }
             var widths = header.map { displayWidth($0) }
             for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(cell)) } }
@@ -56,7 +57,7 @@ public enum ResultPrinter {
         switch v {
         case .null: return "null"
         case .string(let s):
-            return s.unicodeScalars.contains { $0.value < 0x20 } ? String(StringLiteral.encode(s).dropFirst().dropLast()) : s
+            return ControlCharacters.escaped(s)
         case .timestamp(let t): return ExtendedJSON.iso8601(t)
         case .objectId(let o): return o.hex
         case .uuid(let u): return u.text
@@ -68,7 +69,7 @@ public enum ResultPrinter {
 
     /// Relaxed Extended JSON, one document per line.
     static func json(_ d: Document, _ c: ObjectSchema) -> String {
-        "{" + zip(c.properties, d.values).map { StringLiteral.encode($0.name) + ": " + json($1) }.joined(separator: ", ") + "}"
+        "{" + zip(c.properties, d.values).map { ControlCharacters.jsonQuoted($0.name) + ": " + json($1) }.joined(separator: ", ") + "}"
     }
 
     static func json(_ v: Value) -> String {
@@ -78,7 +79,7 @@ public enum ResultPrinter {
         case .int(let i): return String(i)
         case .double(let d): return d.isFinite ? "\(d)" : "{\"$numberDouble\": \"\(d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity")\"}"
         case .decimal(let d): return "{\"$numberDecimal\": \"\(d)\"}"
-        case .string(let s): return StringLiteral.encode(s)
+        case .string(let s): return ControlCharacters.jsonQuoted(s)
         case .binary(let b): return "{\"$binary\": {\"base64\": \"\(Base64.encode(b))\", \"subType\": \"00\"}}"
         case .timestamp(let t): return ExtendedJSON.date(t)
         case .objectId(let o): return "{\"$oid\": \"\(o.hex)\"}"

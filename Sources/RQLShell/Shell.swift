@@ -51,29 +51,59 @@ public final class Shell {
 
     // MARK: - The loop
 
-    /// Reads and runs statements until the input ends or `.quit`.
-    public func run<Source: LineSource>(_ source: inout Source) {
+    /// How reading a source of statements ended.
+    public enum Ending: Equatable, Sendable {
+        case endOfInput, quit
+        /// The input ended inside a statement (an open quote or bracket); it was reported, not run.
+        case incompleteStatement
+    }
+
+    /// Reads and runs statements until the input ends or `.quit`. `name` (a `.read` file) prefixes
+    /// the position of a statement the input ends inside.
+    @discardableResult
+    public func run<Source: LineSource>(_ source: inout Source, name: String? = nil) -> Ending {
         var pending: [String] = []
+        var scanner = InputCompleteness()
+        var lineNumber = 0
+        var statementLine = 0
         while true {
             let result = source.read(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt)
             switch result {
             case .endOfInput:
-                return
+                guard pending.isEmpty else {
+                    reportIncomplete(pending.joined(separator: "\n"), line: statementLine, name: name)
+                    return .incompleteStatement
+                }
+                return .endOfInput
             case .interrupted:
                 pending = []
                 continue
             case .line(let line):
-                if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                lineNumber += 1
+                if pending.isEmpty {
+                    if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                    scanner = InputCompleteness()
+                    statementLine = lineNumber
+                }
+                scanner.scan(line, continuing: !pending.isEmpty)
                 pending.append(line)
-                let statement = pending.joined(separator: "\n")
                 // Dot-commands are one line; queries continue while brackets or quotes are open.
-                if !statement.hasPrefix("."), !InputCompleteness.isComplete(statement) { continue }
+                if !pending[0].hasPrefix("."), !scanner.isComplete { continue }
+                let statement = pending.joined(separator: "\n")
+                source.remember(pending.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " "))
                 pending = []
-                source.remember(statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                    .joined(separator: " "))
-                if execute(statement) == .quit { return }
+                if execute(statement) == .quit { return .quit }
             }
         }
+    }
+
+    /// The input ended inside `statement`, which started on `line`: say so, with the parser's view
+    /// of what is open.
+    private func reportIncomplete(_ statement: String, line: Int, name: String?) {
+        let place = name.map { "'\(escaped: $0)' line \(line)" } ?? "line \(line)"
+        errors("\(place): the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        let diagnostics = Parser.parse(statement).diagnostics
+        if !diagnostics.isEmpty { errors(renderer.render(diagnostics, source: statement)) }
     }
 
     public enum Outcome: Equatable { case proceed, quit }
@@ -85,6 +115,35 @@ public final class Shell {
         if trimmed.hasPrefix(".") { return runCommand(trimmed) }
         runQuery(trimmed)
         return .proceed
+    }
+
+    // MARK: - .read
+
+    /// Deepest nesting of `.read` files (a file that reads another that reads another...). Each
+    /// level is a nested statement loop on the stack, so a file that reads itself used to
+    /// overflow it.
+    public static let maxReadDepth = 16
+
+    /// The `.read` files being run, outermost first.
+    private(set) var readChain: [String] = []
+
+    /// Runs the statements in a file. A file already being read, or a chain deeper than
+    /// `maxReadDepth`, is refused with the chain named.
+    func read(file path: String) {
+        let shown = { (p: String) in "'\(escaped: p)'" }
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if readChain.contains(resolved) || readChain.count >= Self.maxReadDepth {
+            let chain = (readChain + [resolved]).map(shown).joined(separator: " -> ")
+            errors(readChain.contains(resolved)
+                   ? ".read \(shown(path)) is refused: it is already being read (\(chain))"
+                   : ".read \(shown(path)) is refused: .read is nested more than \(Self.maxReadDepth) deep (\(chain))")
+            return
+        }
+        guard let text = readText(path) else { return }
+        var source = ScriptedSource(lines: text.components(separatedBy: "\n"))
+        readChain.append(resolved)
+        defer { readChain.removeLast() }
+        run(&source, name: path)
     }
 
     // MARK: - Loading
@@ -99,6 +158,7 @@ public final class Shell {
         if appRules.diagnostics.hasErrors { return false }
         schema = export.schema
         sync = export.syncConfig
+        if sync == nil { errors(renderer.headline(FlexibleSyncValidator.noConfigNote)) }
         rules = appRules.hasRules ? appRules.rules : nil
         user = appRules.hasRules ? SyncUser(id: "alice") : nil
         subscriptionStore = nil
@@ -120,7 +180,7 @@ public final class Shell {
     /// Loads Extended JSON documents into a collection (all or nothing).
     public func load(file path: String, into collection: String) -> Bool {
         guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
-            errors("no collection '\(collection)' in the schema")
+            errors("no collection '\(escaped: collection)' in the schema")
             return false
         }
         guard let text = readText(path) else { return false }
@@ -168,7 +228,7 @@ public final class Shell {
     func runQuery(_ text: String) {
         guard let collection = currentCollection else {
             errors(schema.isEmpty ? "no schema: .open DIR (an App Services export) or .load a schema first"
-                   : "no collection chosen: .use " + schema.titles.joined(separator: "|"))
+                   : "no collection chosen: .use \(escaped: schema.titles.joined(separator: "|"))")
             return
         }
         lastQuery = text

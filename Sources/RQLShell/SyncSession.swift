@@ -38,26 +38,26 @@ extension Shell {
             errors("no user: .user {\"id\": \"alice\"}")
             return
         }
-        var summary = "user '\(user.id)'"
+        var summary = "user '\(escaped: user.id)'"
         if let customData = user.customData { summary += " custom_data " + JSONText.compact(customData) }
         output(summary)
         guard let resolver else {
             output("  no rules loaded: every collection is readable in full")
             return
         }
-        let width = schema.collections.map(\.title.count).max() ?? 0
+        let width = schema.collections.map { ControlCharacters.escaped($0.title).count }.max() ?? 0
         for collection in schema.collections {
-            let label = "  " + (collection.title + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " "
+            let label = "  " + (ControlCharacters.escaped(collection.title) + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " "
             if sync?.isAsymmetric(collection) == true {
                 output(label + "asymmetric (Data Ingest): clients insert, nobody subscribes")
                 continue
             }
             let permissions = resolver.resolve(user: user, collection: collection)
             if let denial = permissions.denial {
-                output(label + "denied: " + denial.description)
+                output(label + "denied: " + ControlCharacters.escaped(denial.description))
             } else {
                 let source = permissions.roleSource == .defaultRule ? " (default rule)" : ""
-                output(label + "role '\(permissions.roleName ?? "?")'\(source), reads " + PredicateText.rql(permissions.readFilter))
+                output(label + "role '\(escaped: permissions.roleName ?? "?")'\(source), reads " + ControlCharacters.escaped(PredicateText.rql(permissions.readFilter)))
             }
         }
     }
@@ -80,6 +80,7 @@ extension Shell {
             errors("usage: .subscribe QUERY [as NAME] (on the current collection)")
             return
         }
+        if sync == nil { errors(renderer.headline(FlexibleSyncValidator.noConfigNote)) }
         // The caret diagnostics: what the server would say about this query.
         let result = FlexibleSyncValidator.validate(query, collection: collection, config: sync ?? .developmentMode)
         if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: query)) }
@@ -109,7 +110,7 @@ extension Shell {
         } else if let collection = currentCollection, latest.contains(where: { $0.query == text && $0.collection == collection.title }) {
             commit { set in set.remove(query: text, on: collection.title) }
         } else {
-            errors("no subscription named '\(text)'" + (current.map { " or with that query on '\($0)'" } ?? "") + "; .subscriptions lists them")
+            errors("no subscription named '\(escaped: text)'" + (current.map { " or with that query on '\(escaped: $0)'" } ?? "") + "; .subscriptions lists them")
         }
     }
 
@@ -119,12 +120,12 @@ extension Shell {
         do throws(SubscriptionError) {
             try store.update(edit)
         } catch {
-            errors(error.message)
+            errors(ControlCharacters.escaped(error.message))
             return
         }
         let set = store.acknowledge()
         subscriptions = store
-        output(describe(set, active: store.active))
+        output(ControlCharacters.escaped(describe(set, active: store.active)))
     }
 
     /// `version 2: complete (3 subscriptions)`, or `version 3: error: ...; version 2 stays active`.
@@ -139,12 +140,12 @@ extension Shell {
     func listSubscriptions() {
         let store = subscriptions
         func list(_ label: String, _ set: SubscriptionSet) {
-            output("\(label): version \(set.version), \(set.state)")
+            output("\(label): version \(set.version), \(escaped: "\(set.state)")")
             if set.subscriptions.isEmpty { output("  (no subscriptions)") }
             for s in set.subscriptions {
-                output("  \(s.collection): \(s.query)" + (s.name.map { " (as \($0))" } ?? ""))
+                output(ControlCharacters.escaped("  \(s.collection): \(s.query)" + (s.name.map { " (as \($0))" } ?? "")))
             }
-            output("  wire form: \(set.wireForm)")
+            output("  wire form: \(escaped: set.wireForm)")
         }
         list("active", store.active)
         if store.latest.version != store.active.version {
@@ -160,14 +161,14 @@ extension Shell {
     /// subscriptions on the collection, ORed, AND its role's read filter.
     func showView() {
         guard let collection = currentCollection else {
-            errors("no collection chosen: .use " + schema.titles.joined(separator: "|"))
+            errors("no collection chosen: .use \(escaped: schema.titles.joined(separator: "|"))")
             return
         }
         let start = DispatchTime.now().uptimeNanoseconds
         let store = subscriptions
         let queries = store.active.subscriptions.filter { ChangeReplay.names($0.collection, collection) }
         guard !queries.isEmpty else {
-            errors("no active subscription on '\(collection.title)' (active set: version \(store.active.version)): .subscribe QUERY")
+            errors("no active subscription on '\(escaped: collection.title)' (active set: version \(store.active.version)): .subscribe QUERY")
             return
         }
         var readFilter = CheckedPredicate.constant(true)
@@ -178,7 +179,7 @@ extension Shell {
             }
             let permissions = resolver.resolve(user: user, collection: collection)
             if let denial = permissions.denial {
-                errors("user '\(user.id)' sees nothing in '\(collection.title)': \(denial)")
+                errors(ControlCharacters.escaped("user '\(user.id)' sees nothing in '\(collection.title)': \(denial)"))
                 return
             }
             readFilter = permissions.readFilter
@@ -221,17 +222,21 @@ public enum PredicateText {
         }
     }
 
-    /// A read filter is `read OR write`, often the same expression twice: it is shown once.
+    /// A read filter is `read OR write`, often the same expression twice: it is shown once. Each
+    /// part is rendered once (rendering it again to group it doubled the work per nesting level).
     private static func join(_ parts: [CheckedPredicate], _ separator: String) -> String {
         var seen: Set<String> = []
-        let unique = parts.filter { seen.insert(rql($0)).inserted }
-        return unique.count == 1 ? rql(unique[0]) : unique.map(grouped).joined(separator: separator)
+        let unique = parts.map { (text: rql($0), predicate: $0) }.filter { seen.insert($0.text).inserted }
+        return unique.count == 1 ? unique[0].text : unique.map { grouped($0.predicate, text: $0.text) }.joined(separator: separator)
     }
 
-    private static func grouped(_ p: CheckedPredicate) -> String {
+    private static func grouped(_ p: CheckedPredicate) -> String { grouped(p, text: rql(p)) }
+
+    /// `text`, the rendering of `p`, in parentheses when `p` is an AND or an OR.
+    private static func grouped(_ p: CheckedPredicate, text: String) -> String {
         switch p {
-        case .and, .or: "(" + rql(p) + ")"
-        default: rql(p)
+        case .and, .or: "(" + text + ")"
+        default: text
         }
     }
 
@@ -252,9 +257,9 @@ enum JSONText {
         case .null: "null"
         case .bool(let b): b ? "true" : "false"
         case .number(let n): n
-        case .string(let s): StringLiteral.encode(s)
+        case .string(let s): ControlCharacters.jsonQuoted(s)
         case .array(let items): "[" + items.map(compact).joined(separator: ", ") + "]"
-        case .object(let members): "{" + members.map { StringLiteral.encode($0.key) + ": " + compact($0.value) }.joined(separator: ", ") + "}"
+        case .object(let members): "{" + members.map { ControlCharacters.jsonQuoted($0.key) + ": " + compact($0.value) }.joined(separator: ", ") + "}"
         }
     }
 }

@@ -76,4 +76,19 @@ extension Array where Element == Diagnostic {
         let errors = self.errors
         return errors.first { $0.kind == .syntax } ?? errors.first { $0.kind == .unsupported } ?? errors.first
     }
+
+    /// In source order (stable for equal positions), at most `Limits.maxDiagnostics` of them plus
+    /// one line saying how many more there were: what every stage reports, so that a query with
+    /// thousands of mistakes costs no more to read or render than one with twenty.
+    public func sortedAndCapped() -> [Diagnostic] {
+        var sorted = enumerated().sorted {
+            ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset)
+        }.map(\.element).filter { $0.code != .tooManyErrors }
+        guard sorted.count > Limits.maxDiagnostics else { return sorted }
+        let dropped = sorted.count - Limits.maxDiagnostics
+        let at = sorted[Limits.maxDiagnostics].range
+        sorted.removeLast(dropped)
+        sorted.append(Diagnostic(.tooManyErrors, "\(dropped) more errors not shown", at: at))
+        return sorted
+    }
 }

@@ -32,6 +32,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidEscape = "RQL1004"
     case invalidTimestamp = "RQL1005"
     case invalidInteger = "RQL1006"
+    case loneSurrogate = "RQL1007"
     // Parser
     case emptyQuery = "RQL1101"
     case expectedValue = "RQL1102"
@@ -83,6 +84,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidArgument = "RQL2304"
     case octalLiteral = "RQL2401"
     case integerOutOfRange = "RQL2402"
+    case nonexistentDate = "RQL2403"
     // Schema files, sync config, app exports
     case invalidJSON = "RQL3001"
     case unreadableFile = "RQL3002"
@@ -101,6 +103,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case tooManyQueryableFields = "RQL3015"
     case unknownConfigCollection = "RQL3016"
     case queryableFieldNotInSchema = "RQL3017"
+    case noSyncConfig = "RQL3018"
     // Documents (`objects` blocks, Extended JSON document files)
     case documentInvalidJSON = "RQL5001"
     case documentNotObject = "RQL5002"
@@ -147,6 +150,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .invalidEscape: Info(kind: .syntax, severity: .error, summary: "an escape other than \\\" \\' \\\\ \\/ \\b \\f \\n \\r \\t \\0 \\uXXXX")
         case .invalidTimestamp: Info(kind: .syntax, severity: .error, summary: "a timestamp literal whose parts do not fit together")
         case .invalidInteger: Info(kind: .syntax, severity: .error, summary: "an integer literal that is malformed")
+        case .loneSurrogate: Info(kind: .warning, severity: .warning, summary: "a \\u escape of half a UTF-16 surrogate pair, kept as written as realm-core keeps every escape")
         case .emptyQuery: Info(kind: .syntax, severity: .error, summary: "a query with no predicate")
         case .expectedValue: Info(kind: .syntax, severity: .error, summary: "a value (property, literal, argument or list) is missing")
         case .expectedPredicate: Info(kind: .syntax, severity: .error, summary: "a predicate (comparison, TRUEPREDICATE, FALSEPREDICATE) is missing")
@@ -195,6 +199,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .invalidArgument: Info(kind: .args, severity: .error, summary: "an argument that is not a literal RQL value")
         case .octalLiteral: Info(kind: .warning, severity: .warning, summary: "an integer with a leading zero, which realm reads as octal")
         case .integerOutOfRange: Info(kind: .warning, severity: .warning, summary: "an integer beyond 64 bits, which realm caps")
+        case .nonexistentDate: Info(kind: .warning, severity: .warning, summary: "a date or time that does not exist (2024-02-30), which realm normalises as timegm does")
         case .invalidJSON: Info(kind: .schema, severity: .error, summary: "a schema or config file that is not valid JSON")
         case .unreadableFile: Info(kind: .schema, severity: .error, summary: "a file or folder that is missing, unreadable or not UTF-8")
         case .invalidSchema: Info(kind: .schema, severity: .error, summary: "a schema.json field with the wrong shape (title, properties, required, items...)")
@@ -212,6 +217,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .tooManyQueryableFields: Info(kind: .warning, severity: .warning, summary: "more than 10 queryable fields apply to one collection")
         case .unknownConfigCollection: Info(kind: .warning, severity: .warning, summary: "a collection named in the sync config that is not in the schema")
         case .queryableFieldNotInSchema: Info(kind: .warning, severity: .warning, summary: "a collection queryable field that the collection does not have")
+        case .noSyncConfig: Info(kind: .warning, severity: .note, summary: "no sync config: subscriptions are judged as in development mode")
         case .documentInvalidJSON: Info(kind: .schema, severity: .error, summary: "a document (or document file) that is not valid JSON")
         case .documentNotObject: Info(kind: .schema, severity: .error, summary: "a document that is not a JSON object")
         case .documentUnknownField: Info(kind: .schema, severity: .error, summary: "a document field the collection's schema does not have")

@@ -38,89 +38,126 @@ public struct DiagnosticRenderer: Sendable {
         render(diagnostics, source: Array(source.utf8), fileName: fileName)
     }
 
-    /// Renders one diagnostic.
+    /// Renders one diagnostic. Text from the input (the message's names, the source line, fix-its)
+    /// is printed with its control characters escaped.
     public func render(_ d: Diagnostic, source: [UInt8], fileName: String? = nil) -> String {
-        let severityColor = d.severity == .error ? "31" : d.severity == .warning ? "33" : "36"
-        var out = paint("\(d.severity.rawValue)[\(d.code.rawValue)]", "1;\(severityColor)") + paint(": \(d.message)", "1") + "\n"
+        var out = headline(d) + "\n"
+        let severityColor = Self.severityColor(d)
         let location = DisplayLocation(of: d.range.start, in: source)
-        let name = d.file ?? fileName
+        let name = (d.file ?? fileName).map(ControlCharacters.escaped)
         let gutter = String(repeating: " ", count: String(location.line).count)
         out += gutter + paint("--> ", "34") + (name.map { $0 + ":" } ?? "") + "\(location.line):\(location.column)\n"
         if !source.isEmpty || d.range.start == 0 {
-            out += snippet(d.range, source: source, marker: "^", color: severityColor, gutter: gutter)
+            out += snippet(d.range, at: location, source: source, marker: "^", color: severityColor, gutter: gutter)
         }
         for note in d.notes {
+            out += gutter + paint(" = note: ", "1;36") + ControlCharacters.escaped(note.message) + "\n"
             if let range = note.range, range != d.range {
-                out += gutter + paint(" = note: ", "1;36") + note.message + "\n"
-                out += snippet(range, source: source, marker: "-", color: "36", gutter: gutter)
-            } else {
-                out += gutter + paint(" = note: ", "1;36") + note.message + "\n"
+                out += snippet(range, at: DisplayLocation(of: range.start, in: source), source: source, marker: "-", color: "36", gutter: gutter)
             }
         }
         for fix in d.fixIts {
+            let replacement = Self.shortened(ControlCharacters.escaped(fix.replacement))
             let verb = fix.replacement.isEmpty ? "remove '\(text(fix.range, source))'"
-                : fix.range.isEmpty ? "insert '\(fix.replacement)'" : "replace with '\(fix.replacement)'"
+                : fix.range.isEmpty ? "insert '\(replacement)'" : "replace with '\(replacement)'"
             out += gutter + paint(" = help: ", "1;32") + verb + "\n"
         }
         return out
     }
 
-    /// The source line holding `range.start`, with the range marked underneath.
-    private func snippet(_ range: SourceRange, source: [UInt8], marker: Character, color: String, gutter: String) -> String {
-        let location = DisplayLocation(of: range.start, in: source)
-        var lineEnd = location.lineStart
-        while lineEnd < source.count, source[lineEnd] != 0x0A { lineEnd += 1 }
-        let markEnd = max(min(range.end, lineEnd), range.start)
-        // Display cells of each scalar on the line, with its byte offset.
-        var cells: [(offset: Int, text: String, width: Int)] = []
-        var i = location.lineStart
-        while i < lineEnd {
-            let (scalar, length) = Self.decodeScalar(source, at: i)
-            let shown: String
-            let width: Int
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                shown = " "
-                width = 1
-            } else {
-                shown = String(Character(scalar))
-                width = Self.displayWidth(scalar)
-            }
-            cells.append((i, shown, width))
+    /// One scalar of a source line as shown: its byte offset, its text (a control character
+    /// escaped) and its width in terminal cells.
+    private struct Cell {
+        var offset: Int
+        var text: String
+        var width: Int
+    }
+
+    /// The cells of `source[from..<to]`, stopping at a newline, or once they are wider than
+    /// `maxWidth` cells. `complete` is false when that width stopped it.
+    private static func cells(_ source: [UInt8], from: Int, to: Int, maxWidth: Int = .max) -> (cells: [Cell], complete: Bool) {
+        var cells: [Cell] = []
+        var width = 0
+        var i = from
+        while i < to, source[i] != 0x0A {
+            if width > maxWidth { return (cells, false) }
+            let (scalar, length) = decodeScalar(source, at: i)
+            let cell = ControlCharacters.isControl(scalar)
+                ? Cell(offset: i, text: ControlCharacters.escape(scalar), width: ControlCharacters.escape(scalar).utf8.count)
+                : Cell(offset: i, text: String(Character(scalar)), width: displayWidth(scalar))
+            cells.append(cell)
+            width += cell.width
             i += length
         }
-        // Columns before the mark and under it.
-        var before = 0, under = 0
-        for cell in cells {
-            if cell.offset < range.start { before += cell.width } else if cell.offset < markEnd { under += cell.width }
-        }
-        under = max(under, 1)
-        // Cut long lines to a window around the mark.
-        let total = cells.reduce(0) { $0 + $1.width }
+        return (cells, true)
+    }
+
+    /// The first line of a diagnostic alone (`note[RQL3018]: ...`), for one about no text.
+    public func headline(_ d: Diagnostic) -> String {
+        paint("\(d.severity.rawValue)[\(d.code.rawValue)]", "1;\(Self.severityColor(d))") + paint(": \(ControlCharacters.escaped(d.message))", "1")
+    }
+
+    private static func severityColor(_ d: Diagnostic) -> String {
+        d.severity == .error ? "31" : d.severity == .warning ? "33" : "36"
+    }
+
+    /// The source line holding `range.start` (at `location`), with the range marked underneath.
+    /// Only a window of `maxLineWidth` cells around the mark is read, so a diagnostic on a line of
+    /// 100 MB costs what one on a short line does (apart from finding the line).
+    private func snippet(_ range: SourceRange, at location: DisplayLocation, source: [UInt8], marker: Character,
+                         color: String, gutter: String) -> String {
+        let start = min(max(location.lineStart, range.start), source.count)
+        // Up to maxLineWidth scalars before the mark (at most 4 bytes each), from a scalar boundary.
+        var from = max(location.lineStart, start - Self.maxLineWidth * 4)
+        while from > location.lineStart, from < start, source[from] & 0xC0 == 0x80 { from += 1 }
+        let before = Self.cells(source, from: from, to: start).cells
+        let after = Self.cells(source, from: start, to: source.count, maxWidth: Self.maxLineWidth)
+        let beforeCut = from > location.lineStart, afterCut = !after.complete
+        // Columns, counted from the first cell read, before the mark and under it.
+        let beforeWidth = before.reduce(0) { $0 + $1.width }
+        let under = max(1, after.cells.prefix { $0.offset < range.end }.reduce(0) { $0 + $1.width })
+        let total = beforeWidth + after.cells.reduce(0) { $0 + $1.width }
         var windowStart = 0
-        if total > Self.maxLineWidth { windowStart = max(0, min(before - Self.maxLineWidth / 3, total - Self.maxLineWidth)) }
+        if beforeCut || afterCut || total > Self.maxLineWidth {
+            windowStart = max(0, min(beforeWidth - Self.maxLineWidth / 3, total - Self.maxLineWidth))
+        }
         let windowEnd = windowStart + Self.maxLineWidth
-        var line = windowStart > 0 ? "…" : ""
+        let leadingEllipsis = windowStart > 0 || beforeCut
+        var line = leadingEllipsis ? "…" : ""
+        // Columns shown before the mark: a wide character cut by the window's edge is not shown.
+        var pad = leadingEllipsis ? 1 : 0
         var column = 0
-        for cell in cells {
-            if column >= windowStart, column + cell.width <= windowEnd { line += cell.text }
+        for cell in before + after.cells {
+            if column >= windowStart, column + cell.width <= windowEnd {
+                line += cell.text
+                if cell.offset < start { pad += cell.width }
+            }
             column += cell.width
         }
-        if total > windowEnd { line += "…" }
-        let pad = before - windowStart + (windowStart > 0 ? 1 : 0)
-        let visibleUnder = min(under, max(1, Self.maxLineWidth - (before - windowStart)))
+        if total > windowEnd || afterCut { line += "…" }
+        let visibleUnder = min(under, max(1, Self.maxLineWidth - (beforeWidth - windowStart)))
         let marks = String(repeating: marker, count: visibleUnder)
         return gutter + " " + paint("|", "34") + "\n"
             + "\(location.line) " + paint("|", "34") + " " + line + "\n"
             + gutter + " " + paint("|", "34") + " " + String(repeating: " ", count: max(0, pad)) + paint(marks, "1;\(color)") + "\n"
     }
 
+    /// At most `maxLineWidth` characters of `s`, then "…".
+    private static func shortened(_ s: String) -> String {
+        s.count > maxLineWidth ? String(s.prefix(maxLineWidth)) + "…" : s
+    }
+
     private func paint(_ s: String, _ code: String) -> String {
         useColor ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
 
+    /// The source text of `range`, shortened and with control characters escaped.
     private func text(_ range: SourceRange, _ source: [UInt8]) -> String {
         let end = min(range.end, source.count), start = min(range.start, end)
-        return String(decoding: source[start..<end], as: UTF8.self)
+        // Four bytes a character at most: enough to fill maxLineWidth characters and see there is more.
+        let shownEnd = min(end, start + (Self.maxLineWidth + 1) * 4)
+        let text = Self.shortened(ControlCharacters.escaped(String(decoding: source[start..<shownEnd], as: UTF8.self)))
+        return shownEnd < end && !text.hasSuffix("…") ? text + "…" : text
     }
 
     /// The scalar at `i` and its length in bytes; an invalid byte reads as U+FFFD.

@@ -130,7 +130,7 @@ public struct Lexer: Sendable {
         default: break
         }
         if let best, best.1 >= idLength {
-            if best.0 == .timestamp { validateEpochTimestamp(SourceRange(p, p + best.1)) }
+            if best.0 == .timestamp { validateTimestamp(SourceRange(p, p + best.1)) }
             return best
         }
         if idLength > 0 { return (.identifier, idLength) }
@@ -256,18 +256,24 @@ public struct Lexer: Sendable {
         return nanos > 0 ? i + 1 + nanos - p : 0
     }
 
-    /// realm rejects `T1:-1` and `T-1:1`: seconds and nanoseconds must not have opposite signs.
-    private mutating func validateEpochTimestamp(_ range: SourceRange) {
-        let text = source[range.start..<range.end]
-        guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else { return }
-        func sign(_ part: ArraySlice<UInt8>) -> Int {
-            let negative = part.first == UInt8(ascii: "-")
-            let isZero = part.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
-            return isZero ? 0 : (negative ? -1 : 1)
-        }
-        let s = sign(text[(range.start + 1)..<colon]), n = sign(text[(colon + 1)...])
-        if s * n < 0 {
+    /// What realm-core would make of a TIMESTAMP token (`TimestampLiteral`): errors for what it
+    /// rejects or aborts on, a warning for a date it normalises.
+    private mutating func validateTimestamp(_ range: SourceRange) {
+        switch TimestampLiteral.read(source[range.start..<range.end]) {
+        case .failure(.mixedSigns):
             report(.invalidTimestamp, "seconds and nanoseconds of a timestamp must have the same sign", range)
+        case .failure(.nanosecondsOutOfRange):
+            report(.invalidTimestamp, "the nanoseconds of a timestamp must be less than 1000000000 (one second)", range)
+        case .failure(.outOfRange):
+            report(.invalidTimestamp, "'\(text(range))' is beyond the range of a timestamp", range)
+        case .success(let reading):
+            guard let normalized = reading.normalized else { return }
+            let spelling = text(range)
+            if normalized.count == 10, let separator = spelling.firstIndex(where: { $0 == "@" || $0 == "T" }) {
+                report(.nonexistentDate, "\(spelling[..<separator]) is not a date; realm-core reads it as \(normalized)", range)
+            } else {
+                report(.nonexistentDate, "\(spelling) is not a date and time; realm-core reads it as \(normalized)", range)
+            }
         }
     }
 
@@ -307,6 +313,7 @@ public struct Lexer: Sendable {
             if hex > 0 { consider(.number, 2 + hex) }
         }
         consider(.float, matchFloat(at: p))
+        if best.0 == .timestamp { validateTimestamp(SourceRange(p, p + best.1)) }
         return best
     }
 
@@ -460,8 +467,7 @@ public struct Lexer: Sendable {
         }
         let length = source[p] >= 0x80 ? (utf8Length(at: p) ?? 1) : 1
         let range = SourceRange(p, p + length)
-        let shown = source[p] < 0x20 || source[p] == 0x7F
-            ? "\\u{\(String(source[p], radix: 16, uppercase: true))}" : text(range)
+        let shown = ControlCharacters.escaped(text(range))
         var notes: [DiagnosticNote] = []
         switch source[p] {
         case UInt8(ascii: "&"): notes.append(DiagnosticNote("use '&&' or 'AND'"))

@@ -61,21 +61,7 @@ public struct Parser {
         var parser = Parser(source: source, tokens: tokens)
         parser.diagnostics = lexerDiagnostics
         let query = parser.parseQuery()
-        return ParsedQuery(query: query, tokens: tokens, diagnostics: Self.capped(parser.diagnostics), source: source)
-    }
-
-    /// Diagnostics in source order, at most `Limits.maxDiagnostics` of them plus one line saying
-    /// how many more there were.
-    static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        var sorted = diagnostics.enumerated().sorted {
-            ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset)
-        }.map(\.element).filter { $0.code != .tooManyErrors }
-        guard sorted.count > Limits.maxDiagnostics else { return sorted }
-        let dropped = sorted.count - Limits.maxDiagnostics
-        let at = sorted[Limits.maxDiagnostics].range
-        sorted.removeLast(dropped)
-        sorted.append(Diagnostic(.tooManyErrors, "\(dropped) more errors not shown", at: at))
-        return sorted
+        return ParsedQuery(query: query, tokens: tokens, diagnostics: parser.diagnostics.sortedAndCapped(), source: source)
     }
 
     // MARK: - State
@@ -366,7 +352,9 @@ public struct Parser {
             let opToken = advance()
             let rhs = parseExpression(Precedence(rawValue: rule.precedence.rawValue + 1)!)
             let height = max(lhs.height, rhs.height) + 1
-            if height > Limits.maxNestingDepth, !recovering {
+            // Bounded while recovering too: after an error, a run of operators still builds a
+            // tree, and every later stage (destruction included) recurses over it.
+            if height > Limits.maxNestingDepth {
                 report(.nestingTooDeep, "arithmetic nests deeper than \(Limits.maxNestingDepth) levels", opToken.range)
                 skipToEnd()
             }
@@ -567,11 +555,16 @@ public struct Parser {
         return Literal(.object(type: type, key: key), range: start.range.union(previous.range))
     }
 
+    /// How much of `Limits.maxNestingDepth` one SUBQUERY uses.
+    static let subqueryNestingLevels = 4
+
     /// `SUBQUERY(path, $var, predicate).@count`
     private mutating func parseSubquery() -> Expression {
         let start = advance()
-        guard enterNesting() else { return .missing(start.range) }
-        defer { depth -= 1 }
+        // A subquery nests a whole predicate inside an expression: its parsing, and every stage
+        // after, recurse through several levels (expression, predicate, comparison) for it.
+        guard enterNesting(levels: Self.subqueryNestingLevels) else { return .missing(start.range) }
+        defer { depth -= Self.subqueryNestingLevels }
         expect(.leftParen, "after SUBQUERY")
         let path = parseKeyPath()
         expect(.comma, "after the collection of SUBQUERY")
@@ -878,7 +871,7 @@ public struct Parser {
 
     // MARK: - Literals
 
-    private func literal(_ token: Token) -> Literal {
+    private mutating func literal(_ token: Token) -> Literal {
         let spelling = text(token)
         let value: LiteralValue
         switch token.kind {
@@ -905,9 +898,16 @@ public struct Parser {
     }
 
     /// The value of a string token with its escapes decoded (bad escapes were reported by the
-    /// lexer and are kept as written).
-    private func decodeString(_ token: Token) -> String {
-        StringLiteral.decode(source, token.range)
+    /// lexer and are kept as written; lone surrogates are kept as written with a warning).
+    private mutating func decodeString(_ token: Token) -> String {
+        let (value, loneSurrogates) = StringLiteral.decode(source, token.range)
+        for range in loneSurrogates {
+            let escape = text(range)
+            // A warning, so not `report`: it must not put the parser into error recovery.
+            diagnostics.append(Diagnostic(.loneSurrogate, "'\(escape)' is half of a UTF-16 surrogate pair and names no character; it is kept as written (6 characters), as realm-core keeps every escape", at: range,
+                                          notes: [DiagnosticNote("write the character itself, or both halves of the pair (\\uD83D\\uDE00 is one emoji)")]))
+        }
+        return value
     }
 
     private mutating func argumentIndex(_ token: Token) -> Int {
@@ -927,11 +927,11 @@ public struct Parser {
 
     // MARK: - Errors and recovery
 
-    /// Counts one more level of nesting; past the limit reports once and abandons the rest.
-    private mutating func enterNesting() -> Bool {
-        depth += 1
+    /// Counts `levels` more levels of nesting; past the limit reports once and abandons the rest.
+    private mutating func enterNesting(levels: Int = 1) -> Bool {
+        depth += levels
         if depth <= Limits.maxNestingDepth { return true }
-        depth -= 1
+        depth -= levels
         report(.nestingTooDeep, "the query nests deeper than \(Limits.maxNestingDepth) levels of parentheses, NOT and SUBQUERY",
                current.range)
         skipToEnd()

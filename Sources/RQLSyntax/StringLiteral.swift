@@ -4,24 +4,36 @@
 /// them, as every other query language does; see README "Deliberate divergences".
 public enum StringLiteral {
     /// Decodes the quoted string at `range` of `source` (quotes included).
-    public static func decode(_ source: [UInt8], _ range: SourceRange) -> String {
+    ///
+    /// A `\u` escape of half a UTF-16 surrogate pair without its other half (`"\uD800"`, a high
+    /// one before anything but a low one, a low one alone) names no character. realm-core's lexer
+    /// accepts it (`{unicode}` in query_flex.ll is any 4 hex digits) and, like every escape, keeps it
+    /// verbatim (`ConstantNode::get_value` in driver.cpp), so we keep those 6 bytes as written and
+    /// return their ranges in `loneSurrogates` for a warning.
+    public static func decode(_ source: [UInt8], _ range: SourceRange) -> (value: String, loneSurrogates: [SourceRange]) {
         let start = range.start + 1
         let end = max(start, isTerminated(source, range) ? range.end - 1 : range.end)
         var out: [UInt8] = []
         out.reserveCapacity(end - start)
+        var loneSurrogates: [SourceRange] = []
         var i = start
-        var pendingHighSurrogate: UInt32?
+        /// The value and offset of a high-surrogate escape waiting for its low half.
+        var pendingHigh: (unit: UInt32, at: Int)?
+        func keepLoneSurrogate(at p: Int) {
+            out.append(contentsOf: source[p..<(p + 6)])
+            loneSurrogates.append(SourceRange(p, p + 6))
+        }
+        func flushPendingHigh() {
+            if let high = pendingHigh { keepLoneSurrogate(at: high.at) }
+            pendingHigh = nil
+        }
         func appendScalar(_ value: UInt32) {
-            if let scalar = Unicode.Scalar(value) {
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
-            } else {
-                out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD for a lone surrogate
-            }
+            out.append(contentsOf: Array(String(Character(Unicode.Scalar(value)!)).utf8))
         }
         while i < end {
             let c = source[i]
             guard c == UInt8(ascii: "\\") else {
-                if let high = pendingHighSurrogate { appendScalar(high); pendingHighSurrogate = nil }
+                flushPendingHigh()
                 out.append(c)
                 i += 1
                 continue
@@ -30,20 +42,21 @@ public enum StringLiteral {
             if length == 6 {
                 let hex = String(decoding: source[(i + 2)..<(i + 6)], as: UTF8.self)
                 let unit = UInt32(hex, radix: 16)!
-                if let high = pendingHighSurrogate {
-                    pendingHighSurrogate = nil
-                    if (0xDC00...0xDFFF).contains(unit) {
-                        appendScalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
-                        i += 6
-                        continue
+                if let high = pendingHigh, (0xDC00...0xDFFF).contains(unit) {
+                    appendScalar(0x10000 + ((high.unit - 0xD800) << 10) + (unit - 0xDC00))
+                    pendingHigh = nil
+                } else {
+                    flushPendingHigh()
+                    switch unit {
+                    case 0xD800...0xDBFF: pendingHigh = (unit, i)
+                    case 0xDC00...0xDFFF: keepLoneSurrogate(at: i)
+                    default: appendScalar(unit)
                     }
-                    appendScalar(high)
                 }
-                if (0xD800...0xDBFF).contains(unit) { pendingHighSurrogate = unit } else { appendScalar(unit) }
                 i += 6
                 continue
             }
-            if let high = pendingHighSurrogate { appendScalar(high); pendingHighSurrogate = nil }
+            flushPendingHigh()
             if length == 2 {
                 switch source[i + 1] {
                 case UInt8(ascii: "b"): out.append(0x08)
@@ -60,8 +73,8 @@ public enum StringLiteral {
                 i += 1
             }
         }
-        if let high = pendingHighSurrogate { appendScalar(high) }
-        return String(decoding: out, as: UTF8.self)
+        flushPendingHigh()
+        return (String(decoding: out, as: UTF8.self), loneSurrogates)
     }
 
     private static func isTerminated(_ source: [UInt8], _ range: SourceRange) -> Bool {
@@ -82,9 +95,7 @@ public enum StringLiteral {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             case "\u{00}": out += "\\0"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where ControlCharacters.isControl(scalar): out += ControlCharacters.escape(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }

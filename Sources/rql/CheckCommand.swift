@@ -21,10 +21,9 @@ struct CheckCommand: ParsableCommand {
         let result = subscription
             ? FlexibleSyncValidator.validate(text, collection: collection, config: sync ?? .developmentMode, arguments: arguments)
             : FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: arguments)
-        if !result.diagnostics.isEmpty {
-            let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
-            printError(renderer.render(result.diagnostics, source: text))
-        }
+        let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
+        if subscription, sync == nil { printError(renderer.headline(FlexibleSyncValidator.noConfigNote)) }
+        if !result.diagnostics.isEmpty { printError(renderer.render(result.diagnostics, source: text)) }
         if result.diagnostics.hasErrors { throw ExitStatus.dataError }
         print("valid" + (subscription ? " subscription" : " query") + " on '\(collection.title)'")
     }

@@ -54,10 +54,10 @@ struct ReplCommand: ParsableCommand {
             if let user = shell.user { print("sync session as user '\(user.id)': .user, .subscribe, .view, .changes (.help)") }
             let history = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.rql_history"
             var source = EditLineSource(shell: shell, historyPath: history)
-            shell.run(&source)
+            if shell.run(&source) == .incompleteStatement { throw ExitStatus.dataError }
         } else {
             var source = PlainSource()
-            shell.run(&source)
+            if shell.run(&source) == .incompleteStatement { throw ExitStatus.dataError }
         }
     }
 }

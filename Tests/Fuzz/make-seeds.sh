@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the parser seed corpus, Tests/Fuzz/seeds/parser/: one file per distinct query body
 # (`query` and `subscribe` blocks) of every .rqlt file under Corpus/, named by the SHA-1 of its
-# content as libFuzzer names corpus files. Bodies over 4 KB are skipped (libFuzzer's default
-# -max_len is 4096). Block structure as in Sources/RQLCorpus/CorpusFile.swift: `#` lines are
+# content as libFuzzer names corpus files. Bodies over 256 kB are skipped (run.sh's -max_len, Flexible
+# Sync's query limit). Block structure as in Sources/RQLCorpus/CorpusFile.swift: `#` lines are
 # comments anywhere, blank (space/tab only) lines end a block, the body ends at `----`.
 #
 # Usage: Tests/Fuzz/make-seeds.sh        (from anywhere; rerun after changing the corpus)
@@ -10,7 +10,7 @@ set -euo pipefail
 export LC_ALL=C
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/Tests/Fuzz/seeds/parser"
-max=4096
+max=262144
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -11,6 +11,8 @@
 #   corpus     .build-fuzz/corpus-<target>/        writable work corpus, kept between runs (first dir)
 #              Tests/Fuzz/seeds/parser/            read-only seeds (FuzzParser, FuzzChecker; libFuzzer
 #                                                  only ever writes to the first corpus directory)
+#              .build-fuzz/seeds-long/             long runs of operators, NOT and parentheses near
+#                                                  FUZZ_MAX_LEN, written by this script (FuzzParser, FuzzChecker)
 #   dictionary Tests/Fuzz/dictionary/rql.dict      (FuzzParser, FuzzChecker; FuzzEvaluator's input is
 #                                                  a stream of random choices, where words mean nothing)
 #   artifacts  .build-fuzz/artifacts/<target>/     crash-*, timeout-*, oom-* inputs
@@ -18,6 +20,11 @@
 #
 # Environment:
 #   ASAN=1          also AddressSanitizer (slower; logs and artifacts get an -asan suffix)
+#   FUZZ_MAX_LEN    largest input in bytes (default 262144: Flexible Sync's 256 kB query limit,
+#                   which a client controls; libFuzzer's own default, 4096, missed the stack overflow
+#                   of 87 kB operator runs)
+#   FUZZ_STACK_KB   the fuzzer's stack in KiB (default 512, an ordinary server thread's: every
+#                   stage must fit it for any input up to FUZZ_MAX_LEN)
 #   FUZZ_TIMEOUT    seconds one input may take before libFuzzer reports a hang (default 10)
 #   FUZZ_RSS_MB     memory limit in MB (default 2048)
 #   FUZZ_FLAGS      more libFuzzer flags, e.g. FUZZ_FLAGS="-max_len=256"
@@ -59,6 +66,8 @@ else
     sanitizers=fuzzer scratch=.build-fuzz suffix=
 fi
 timeout=${FUZZ_TIMEOUT:-10}
+max_len=${FUZZ_MAX_LEN:-262144}
+stack_kb=${FUZZ_STACK_KB:-512}
 rss=${FUZZ_RSS_MB:-2048}
 mkdir -p "$work/logs" "$work/artifacts"
 
@@ -71,6 +80,21 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
     done
 fi
 
+# Long inputs that mutations alone would take hours to grow: runs of each operator and of
+# nesting, bare and after an error, just under max_len.
+long_seeds="$work/seeds-long"
+mkdir -p "$long_seeds"
+python3 - "$long_seeds" "$max_len" <<'PY'
+import sys
+out, limit = sys.argv[1], int(sys.argv[2]) - 16
+units = ["-", "+", "*", "/", "!", "(", "NOT ", "- ", "* ", "{", "1,,", "[0]", ".s", "ANY ", "LIMIT(5) ",
+         "SUBQUERY(s_l, $x, ", "s == 'x' AND ", "i != 1 OR "]
+for n, unit in enumerate(units):
+    for m, prefix in enumerate(["", "i == 1 ", "i == ) ", "s == "]):
+        with open(f"{out}/long-{n:02d}-{m}", "w") as f:
+            f.write(prefix + unit * ((limit - len(prefix)) // len(unit)))
+PY
+
 stamp=$(date +%Y%m%d-%H%M%S)
 pids=() logs=()
 for t in "${targets[@]}"; do
@@ -82,15 +106,15 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     args=("$corpus")
     case $t in
-        FuzzParser|FuzzChecker) args+=(Tests/Fuzz/seeds/parser -dict=Tests/Fuzz/dictionary/rql.dict) ;;
+        FuzzParser|FuzzChecker) args+=(Tests/Fuzz/seeds/parser "$long_seeds" -dict=Tests/Fuzz/dictionary/rql.dict) ;;
         FuzzEvaluator) [ -d Tests/Fuzz/seeds/evaluator ] && args+=(Tests/Fuzz/seeds/evaluator) ;;
     esac
     # shellcheck disable=SC2206
     args+=(-max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/"
-           -timeout="$timeout" -rss_limit_mb="$rss" ${FUZZ_FLAGS:-})
+           -timeout="$timeout" -rss_limit_mb="$rss" -max_len="$max_len" ${FUZZ_FLAGS:-})
     echo "run.sh: $t for ${seconds}s -> $log"
     echo "+ SWIFT_BACKTRACE=enable=no $bin ${args[*]}" > "$log"
-    SWIFT_BACKTRACE=enable=no "$bin" "${args[@]}" >> "$log" 2>&1 &
+    (ulimit -s "$stack_kb" && SWIFT_BACKTRACE=enable=no exec "$bin" "${args[@]}") >> "$log" 2>&1 &
     pids+=($!) logs+=("$log")
     ln -sfn "$(basename "$log")" "$work/logs/$t$suffix.log"
 done

@@ -38,8 +38,8 @@ import RQLSyntax
 
     @Test func sizeLimitIsInclusiveOf256KiB() {
         let prefix = "owner_id == '"
-        let fits = prefix + String(repeating: "x", count: FlexibleSyncValidator.maxQueryBytes - prefix.utf8.count - 1) + "'"
-        #expect(fits.utf8.count == FlexibleSyncValidator.maxQueryBytes)
+        let fits = prefix + String(repeating: "x", count: Limits.maxSubscriptionBytes - prefix.utf8.count - 1) + "'"
+        #expect(fits.utf8.count == Limits.maxSubscriptionBytes)
         #expect(Self.validate(fits).isEmpty)
         let over = fits + " "
         #expect(Self.validate(over).map(\.code) == [.subscriptionTooLarge])

@@ -96,5 +96,79 @@ import RQLTesting
             }
         }
     }
-}
 
+    /// The right-hand string of `s == <literal>` and the diagnostics of parsing it.
+    private static func stringOperand(_ literal: String) -> (value: String?, diagnostics: [Diagnostic]) {
+        let parsed = Parser.parse("s == " + literal)
+        guard case .comparison(let c) = parsed.query.predicate, case .literal(let l) = c.rhs,
+              case .string(let value) = l.value else { return (nil, parsed.diagnostics) }
+        return (value, parsed.diagnostics)
+    }
+
+    @Test func loneSurrogateEscapesAreKeptAsWrittenWithAWarning() {
+        // realm-core accepts any \uXXXX and keeps every escape verbatim; a lone surrogate names no
+        // character, so we keep it verbatim too (it used to become U+FFFD in silence).
+        let high = Self.stringOperand(#""\uD800""#)
+        #expect(high.value == #"\uD800"#)
+        #expect(high.diagnostics.map(\.code) == [.loneSurrogate])
+        #expect(high.diagnostics.map(\.severity) == [.warning])
+        #expect(high.diagnostics.first?.kind == .warning)
+        #expect(high.diagnostics.first?.range == SourceRange(6, 12))
+        // A high surrogate before something other than a low one; a low one alone.
+        let beforeA = Self.stringOperand(#"'\uD800\u0041'"#)
+        #expect(beforeA.value == #"\uD800A"#)
+        #expect(beforeA.diagnostics.map(\.range) == [SourceRange(6, 12)])
+        let low = Self.stringOperand(#""x\uDE00""#)
+        #expect(low.value == #"x\uDE00"#)
+        #expect(low.diagnostics.map(\.range) == [SourceRange(7, 13)])
+        // Two highs then a low: the first is lone, the second pairs.
+        let twoHighs = Self.stringOperand(#""\uD800\uD83D\uDE00""#)
+        #expect(twoHighs.value == #"\uD800"# + "😀")
+        #expect(twoHighs.diagnostics.map(\.range) == [SourceRange(6, 12)])
+        // A valid pair is one character, without a word.
+        let pair = Self.stringOperand(#""\uD83D\uDE00""#)
+        #expect(pair.value == "😀")
+        #expect(pair.diagnostics.isEmpty)
+    }
+
+    /// The diagnostics of `t == <literal>`.
+    private static func dateDiagnostics(_ literal: String) -> [Diagnostic] {
+        Parser.parse("t == " + literal).diagnostics
+    }
+
+    @Test func datesThatDoNotExistAreReadAsTimegmReadsThemWithAWarning() {
+        // realm-core normalises them (timegm); we do the same, but say so.
+        let february = Self.dateDiagnostics("2024-02-30@00:00:00")
+        #expect(february.map(\.code) == [.nonexistentDate])
+        #expect(february.map(\.severity) == [.warning])
+        #expect(february.first?.kind == .warning)
+        #expect(february.first?.range == SourceRange(5, 24))
+        #expect(february.first?.message == "2024-02-30 is not a date; realm-core reads it as 2024-03-01")
+        #expect(Self.dateDiagnostics("2024-13-01T00:00:00").map(\.message) == ["2024-13-01 is not a date; realm-core reads it as 2025-01-01"])
+        #expect(Self.dateDiagnostics("2023-02-29@12:00:00:5").map(\.message) == ["2023-02-29 is not a date; realm-core reads it as 2023-03-01"])
+        #expect(Self.dateDiagnostics("2024-01-01@99:99:99").map(\.message)
+                == ["2024-01-01@99:99:99 is not a date and time; realm-core reads it as 2024-01-05@04:40:39"])
+        #expect(Self.dateDiagnostics("2024-1-1T24:0:0").map(\.message)
+                == ["2024-1-1T24:0:0 is not a date and time; realm-core reads it as 2024-01-02T00:00:00"])
+        // Real dates, unpadded fields and leap days say nothing.
+        for literal in ["2024-02-29@23:59:59:999999999", "2024-1-1@0:0:0", "1969-12-31T23:59:59:1"] {
+            #expect(Self.dateDiagnostics(literal).isEmpty, "\(literal)")
+        }
+        // The value is timegm's.
+        let read = { (text: String) in try? TimestampLiteral.read(text.utf8).get() }
+        #expect(read("2024-02-30@00:00:00")?.seconds == read("2024-03-01@00:00:00")?.seconds)
+        #expect(read("2024-01-01@99:99:99")?.seconds == read("2024-01-05@04:40:39")?.seconds)
+    }
+
+    @Test func nanosecondsOfOneSecondOrMoreAreErrors() {
+        // realm-core's Timestamp constructor asserts on them (an abort); they used to become null
+        // inside a list.
+        for query in ["t == 2024-01-01@00:00:00:1000000000", "t == 2024-01-01T00:00:00:1000000000",
+                      "t IN {T0:1000000000}", "t == T-1:-1000000000"] {
+            let diagnostics = Parser.parse(query).diagnostics
+            #expect(diagnostics.map(\.code) == [.invalidTimestamp], "\(query)")
+            #expect(diagnostics.first?.message.contains("nanoseconds") == true, "\(query)")
+        }
+        #expect(Parser.parse("t == T0:999999999").diagnostics.isEmpty)
+    }
+}

@@ -151,8 +151,10 @@ import RQLTesting
             for _ in 0..<300 {
                 let sample = generator.lexeme(rule.name)
                 let (tokens, diagnostics) = Lexer.tokenize(Array(sample.utf8))
+                // Warnings do not change the token: random dates such as 7-83-1T803:149:527 do not
+                // exist and are read as timegm reads them, with a warning.
                 if tokens.count != 2 || tokens[0].kind != kind || tokens[0].range != SourceRange(0, sample.utf8.count)
-                    || !diagnostics.isEmpty {
+                    || diagnostics.hasErrors {
                     failures.append("\(rule.name): \(sample.debugDescription) lexes as \(tokens.dropLast().map(\.kind))\(diagnostics.isEmpty ? "" : "\n" + Self.describe(diagnostics))")
                 }
             }
@@ -173,7 +175,7 @@ import RQLTesting
 
     // MARK: - Sentences
 
-    @Test func generatedSentencesParseWithoutDiagnostics() throws {
+    @Test func generatedSentencesParseWithoutErrors() throws {
         let grammar = try Self.loaded.get()
         let generated = try #require(Self.generated)
         #expect(generated.sentences.count >= 2_000)
@@ -181,7 +183,9 @@ import RQLTesting
         var failures: [String] = []
         for sentence in generated.sentences {
             let parsed = Parser.parse(sentence)
-            if !parsed.diagnostics.isEmpty {
+            // Warnings are advice: random dates such as 4-3-9T72:8:242 do not exist, and are read
+            // as timegm reads them.
+            if parsed.diagnostics.hasErrors {
                 failures.append("\(sentence.debugDescription)\n\(Self.describe(parsed.diagnostics))")
             }
         }

@@ -17,6 +17,10 @@ public enum Compiler {
                        byteSets: builder.byteSets, fallbacks: builder.fallbacks, collection: query.collection)
     }
 
+    /// The longest run of comparisons evaluated without jumps (`Combine`): every row pays for
+    /// the whole run, so an AND of 200,000 terms that fails at the first must not be one run.
+    static let maxBranchFreeRun = 8
+
     struct Builder {
         let collection: ObjectSchema
         var code: [Instruction] = []
@@ -75,9 +79,11 @@ public enum Compiler {
             var jumps: [Int] = []
             var i = 0
             while i < operands.count {
-                // Two or more adjacent cheap comparisons: no jumps between them.
+                // Two or more adjacent cheap comparisons: no jumps between them, up to a length
+                // past which stopping early is worth more than the jumps saved.
                 var run: [Instruction] = []
-                while i + run.count < operands.count, let instruction = branchFree(operands[i + run.count]) { run.append(instruction) }
+                while i + run.count < operands.count, run.count < Compiler.maxBranchFreeRun,
+                      let instruction = branchFree(operands[i + run.count]) { run.append(instruction) }
                 if run.count >= 2 {
                     for (k, instruction) in run.enumerated() {
                         if k > 0 { combine[code.count] = isAnd ? .and : .or }

@@ -35,8 +35,7 @@ public struct Checker {
                           suffix.range)
         }
         let predicate = checker.check(parsed.query.predicate)
-        let diagnostics = checker.diagnostics.enumerated()
-            .sorted { ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset) }.map(\.element)
+        let diagnostics = checker.diagnostics.sortedAndCapped()
         guard let predicate, !diagnostics.hasErrors else { return CheckResult(query: nil, diagnostics: diagnostics) }
         return CheckResult(query: CheckedQuery(collection: collection, predicate: predicate), diagnostics: diagnostics)
     }

@@ -86,67 +86,11 @@ public enum LiteralValues {
         return s
     }
 
-    /// `T<sec>:<ns>` or `YYYY-MM-DD@HH:MM:SS[:NS]` (UTC). Before the epoch, the nanoseconds of a
-    /// readable date count away from it (`1969-12-31@23:59:59:1` is `T-1:-1`), as in realm.
+    /// `T<sec>:<ns>` or `YYYY-MM-DD@HH:MM:SS[:NS]` (UTC), read as realm-core reads them
+    /// (`TimestampLiteral`); nil for the spellings the lexer reports as errors.
     public static func timestamp(_ text: String) -> Timestamp? {
-        if text.hasPrefix("T") {
-            let parts = text.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, let s = Int64(parts[0]), let n = Int64(parts[1]), abs(n) < 1_000_000_000 else { return nil }
-            return Timestamp(seconds: s, nanoseconds: Int32(n))
-        }
-        var fields: [Int64] = []
-        var current: Int64 = 0
-        var digits = 0
-        for c in text.utf8 {
-            if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
-                let (m, o1) = current.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(Int64(c - UInt8(ascii: "0")))
-                if o1 || o2 || a > 1_000_000_000_000 { return nil }
-                current = a
-                digits += 1
-            } else {
-                fields.append(current)
-                current = 0
-                digits = 0
-            }
-        }
-        fields.append(current)
-        guard fields.count == 6 || fields.count == 7 else { return nil }
-        // timegm normalises out-of-range fields; so does this arithmetic.
-        var year = fields[0], month = fields[1] - 1
-        year += month >= 0 ? month / 12 : (month - 11) / 12
-        month = ((month % 12) + 12) % 12
-        let days = daysFromCivil(year: year, month: month + 1, day: 1) + fields[2] - 1
-        let (daySeconds, o1) = days.multipliedReportingOverflow(by: 86_400)
-        guard !o1 else { return nil }
-        let seconds = daySeconds + fields[3] * 3_600 + fields[4] * 60 + fields[5]
-        let nanos = fields.count == 7 ? fields[6] : 0
-        guard nanos < 1_000_000_000 else { return nil }
-        return Timestamp(seconds: seconds, nanoseconds: Int32(seconds < 0 ? -nanos : nanos))
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (the inverse of `daysFromCivil`).
-    static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        guard case .success(let reading) = TimestampLiteral.read(text.utf8) else { return nil }
+        return Timestamp(seconds: reading.seconds, nanoseconds: reading.nanoseconds)
     }
 
     /// Standard base64 (padding optional); nil when malformed.

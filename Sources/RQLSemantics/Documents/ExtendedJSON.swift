@@ -626,7 +626,7 @@ extension ExtendedJSON {
         guard hour <= 23 else { return .failure("hour \(hour) is out of range") }
         guard minute <= 59 else { return .failure("minute \(minute) is out of range") }
         guard second <= 59 else { return .failure("second \(second) is out of range") }
-        let days = LiteralValues.daysFromCivil(year: year, month: month, day: day)
+        let days = TimestampLiteral.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
         return .success(timestamp(floorSeconds: seconds, nanoseconds: nanos))
     }
@@ -655,7 +655,7 @@ extension ExtendedJSON {
     /// built in code with finer precision there is written truncated to the millisecond, and one
     /// beyond the int64 millisecond range is clamped to it.
     public static func date(_ t: Timestamp) -> String {
-        if isoYears.contains(civil(t).year) { return "{\"$date\": \"\(iso8601(t))\"}" }
+        if isoYears.contains(civil(t).0.year) { return "{\"$date\": \"\(iso8601(t))\"}" }
         let (scaled, overflow) = t.seconds.multipliedReportingOverflow(by: 1000)
         let millis = overflow ? (t.seconds < 0 ? Int64.min : Int64.max)
             : scaled.addingReportingOverflow(Int64(t.nanoseconds) / nanosPerMillisecond).partialValue
@@ -665,13 +665,10 @@ extension ExtendedJSON {
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` in UTC, with as few fraction digits as the nanoseconds
     /// need. Years outside `isoYears` are written with more digits or a sign, for reading only.
     public static func iso8601(_ t: Timestamp) -> String {
-        let c = civil(t)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let yearDigits = String(c.year.magnitude)
-        var s = (c.year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - yearDigits.count)) + yearDigits
-        s += "-\(two(c.month))-\(two(c.day))T\(two(c.secondOfDay / 3600)):\(two(c.secondOfDay / 60 % 60)):\(two(c.secondOfDay % 60))"
-        if c.nanos != 0 {
-            var fraction = String(c.nanos)
+        let (c, nanos) = civil(t)
+        var s = c.spelling(separator: "T")
+        if nanos != 0 {
+            var fraction = String(nanos)
             fraction = String(repeating: "0", count: maxFractionDigits - fraction.count) + fraction
             while fraction.hasSuffix("0") { fraction.removeLast() }
             s += "." + fraction
@@ -679,23 +676,21 @@ extension ExtendedJSON {
         return s + "Z"
     }
 
-    /// The UTC calendar fields of a timestamp, with a nonnegative fraction of a second.
-    private static func civil(_ t: Timestamp) -> (year: Int64, month: Int64, day: Int64, secondOfDay: Int64, nanos: Int64) {
-        // Realm's nanoseconds share the sign of the seconds; floor both to a nonnegative fraction.
-        // Dividing before subtracting keeps Int64.min seconds from overflowing.
+    /// The UTC calendar fields of a timestamp and its nonnegative fraction of a second. Realm's
+    /// nanoseconds share the sign of the seconds, so a negative fraction borrows a second (except
+    /// at the very first second, which has none to borrow: that one is shown without its fraction).
+    private static func civil(_ t: Timestamp) -> (TimestampLiteral.Civil, nanos: Int64) {
+        var seconds = t.seconds
         var nanos = Int64(t.nanoseconds)
-        var days = t.seconds / 86_400
-        var secondOfDay = t.seconds % 86_400
         if nanos < 0 {
-            nanos += nanosPerSecond
-            secondOfDay -= 1
+            if seconds == .min {
+                nanos = 0
+            } else {
+                seconds -= 1
+                nanos += nanosPerSecond
+            }
         }
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = LiteralValues.civilFromDays(days)
-        return (year, month, day, secondOfDay, nanos)
+        return (TimestampLiteral.civil(seconds: seconds), nanos)
     }
 
     // MARK: Describing JSON
@@ -719,27 +714,10 @@ extension ExtendedJSON {
 
     /// `s` in double quotes with JSON escapes, cut after `maxQuotedLength` characters.
     static func quoted(_ s: String) -> String {
-        var out = "\""
-        for (i, c) in s.enumerated() {
-            if i == maxQuotedLength {
-                out += "…"
-                break
-            }
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if let v = c.unicodeScalars.first?.value, c.unicodeScalars.count == 1, v < 0x20 || v == 0x7F {
-                    out += "\\u" + HexDigits.format(UInt64(v), digits: 4)
-                } else {
-                    out.append(c)
-                }
-            }
+        guard let cut = s.index(s.startIndex, offsetBy: maxQuotedLength, limitedBy: s.endIndex), cut < s.endIndex else {
+            return ControlCharacters.jsonQuoted(s)
         }
-        return out + "\""
+        return ControlCharacters.jsonQuoted(String(s[..<cut])).dropLast() + "…\""
     }
 
     /// Number text cut after `maxQuotedLength` characters.

@@ -5,9 +5,6 @@ import RQLSyntax
 /// (`invalid match expression for table "Task": key "notes" is not a queryable field`) so users
 /// recognise them, and point at the offending text.
 public enum FlexibleSyncValidator {
-    /// The largest subscription query the server accepts (its `LimitsExceeded` error).
-    public static let maxQueryBytes = 256 * 1024
-
     /// Checks `text` as a local query (not a subscription). The only sync rule that applies:
     /// realm refuses any query on an asymmetric (Data Ingest) collection ("Query on ephemeral
     /// objects not allowed"), whose objects never reach the device.
@@ -22,15 +19,23 @@ public enum FlexibleSyncValidator {
         return Checker.check(text, collection: collection, arguments: arguments)
     }
 
+    /// Said wherever a subscription is judged without a sync config: every verdict then rests on
+    /// development mode's assumptions, so a subscription on what the real app makes asymmetric, or
+    /// on a field it does not make queryable, is "valid".
+    public static let noConfigNote = Diagnostic(
+        .noSyncConfig,
+        "no Flexible Sync config (\(AppExport.syncConfigPath)) found: assuming development mode, where every field is queryable and no collection is asymmetric",
+        at: .none)
+
     /// Checks `text` as a subscription on `collection` under `config`.
     public static func validate(_ text: String, collection: ObjectSchema, config: SyncConfig,
                                 arguments: [Value] = []) -> CheckResult {
         let table = "table \"\(collection.title)\""
         let size = text.utf8.count
-        if size > maxQueryBytes {
+        if size > Limits.maxSubscriptionBytes {
             return CheckResult(query: nil, diagnostics: [Diagnostic(
                 .subscriptionTooLarge,
-                "the subscription query is \(size) bytes; Flexible Sync accepts at most 256 kB (\(maxQueryBytes) bytes) per query (LimitsExceeded)",
+                "the subscription query is \(size) bytes; Flexible Sync accepts at most 256 kB (\(Limits.maxSubscriptionBytes) bytes) per query (LimitsExceeded)",
                 at: SourceRange(0, size))])
         }
         if config.isAsymmetric(collection) {
@@ -45,8 +50,7 @@ public enum FlexibleSyncValidator {
         var rules = Rules(collection: collection, config: config, table: table, source: parsed.source)
         rules.visit(query.predicate, topLevel: true)
         rules.checkIndexedField(query.predicate, wholeQuery: SourceRange(0, size))
-        result.diagnostics = (result.diagnostics + rules.diagnostics).enumerated()
-            .sorted { ($0.element.range.start, $0.offset) < ($1.element.range.start, $1.offset) }.map(\.element)
+        result.diagnostics = (result.diagnostics + rules.diagnostics).sortedAndCapped()
         if result.diagnostics.hasErrors { result.query = nil }
         return result
     }

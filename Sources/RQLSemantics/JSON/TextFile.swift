@@ -1,4 +1,5 @@
 import Foundation
+import RQLSyntax
 
 /// Why a text file could not be read.
 public enum TextFileError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -12,9 +13,9 @@ public enum TextFileError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `no such file 'x'`, `cannot read 'x'`, `'x' is not valid UTF-8 text: invalid UTF-8 at line 2, column 5 (byte 0xFF)`.
     public var description: String {
         switch self {
-        case .missing(let path): "no such file '\(path)'"
-        case .unreadable(let path): "cannot read '\(path)'"
-        case .invalidUTF8(let path, let error): "'\(path)' is not valid UTF-8 text: \(error)"
+        case .missing(let path): "no such file '\(escaped: path)'"
+        case .unreadable(let path): "cannot read '\(escaped: path)'"
+        case .invalidUTF8(let path, let error): "'\(escaped: path)' is not valid UTF-8 text: \(error)"
         }
     }
 }
