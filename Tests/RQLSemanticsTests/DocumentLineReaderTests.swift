@@ -105,3 +105,20 @@ struct SeededShuffle: RandomNumberGenerator {
         return state
     }
 }
+
+extension DocumentLineReaderTests {
+    @Test("duplicate int _ids are found in increasing, decreasing and mixed orders, naming the first line")
+    func duplicateIntIDs() {
+        let schema = ObjectSchema(title: "T", properties: [Property(name: "_id", type: .scalar(.long))])
+        func firstDuplicate(_ ids: [Int]) -> String? {
+            let text = ids.map { #"{"_id": \#($0)}"# }.joined(separator: "\n")
+            return DocumentLoader.load(text, schema: schema).diagnostics.first?.message
+        }
+        #expect(firstDuplicate([1, 2, 3, 5, 8]) == nil)
+        #expect(firstDuplicate([1, 2, 3, 2]) == "line 4: duplicate _id 2 (also on line 2)")
+        #expect(firstDuplicate([1, 5, 3, 4, 3]) == "line 5: duplicate _id 3 (also on line 3)")
+        #expect(firstDuplicate([9, 8, 7, 9]) == "line 4: duplicate _id 9 (also on line 1)")
+        #expect(firstDuplicate([1, 1]) == "line 2: duplicate _id 1 (also on line 1)")
+        #expect(firstDuplicate([-5, 0, 5, 0]) == "line 4: duplicate _id 0 (also on line 2)")
+    }
+}

@@ -45,8 +45,12 @@ struct DocumentLineReader {
         idRange = SourceRange(open, open + 1)
         cursor.skipBlanks()
         if !cursor.take(UInt8(ascii: "}")) {
+            var expected = 0
             while true {
-                guard let key = cursor.plainString(), let index = field(named: key, in: b), !seen[index] else { return false }
+                guard let key = cursor.plainString(), let index = field(named: key, in: b, expected: expected), !seen[index] else {
+                    return false
+                }
+                expected = index + 1
                 seen[index] = true
                 cursor.skipBlanks()
                 guard cursor.take(UInt8(ascii: ":")) else { return false }
@@ -79,16 +83,16 @@ struct DocumentLineReader {
         return true
     }
 
-    private func field(named key: Range<Int>, in b: UnsafeBufferPointer<UInt8>) -> Int? {
-        let count = key.count
-        for (i, field) in fields.enumerated() where field.name.count == count {
-            if field.name.withUnsafeBufferPointer({ name in
-                (0..<count).allSatisfy { name[$0] == b[key.lowerBound + $0] }
-            }) {
-                return i
-            }
+    /// The property whose name is the key's bytes; `expected` is tried first, since exported
+    /// documents usually list their fields in schema order.
+    private func field(named key: Range<Int>, in b: UnsafeBufferPointer<UInt8>, expected: Int) -> Int? {
+        func matches(_ i: Int) -> Bool {
+            let name = fields[i].name
+            guard name.count == key.count else { return false }
+            return name.withUnsafeBufferPointer { name in (0..<key.count).allSatisfy { name[$0] == b[key.lowerBound + $0] } }
         }
-        return nil
+        if expected < fields.count, matches(expected) { return expected }
+        return fields.indices.first(where: matches)
     }
 
     private func readValue(_ c: inout Cursor, _ field: Field) -> Value? {

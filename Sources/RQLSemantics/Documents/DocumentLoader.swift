@@ -76,10 +76,11 @@ private struct LoadSession {
     var diagnostics: [Diagnostic] = []
     /// Set once `maxReportedErrors` is passed: nothing more is read.
     var stopped = false
-    /// Each `_id` seen: the ordinal of its document. Int ids, the common case, get a dictionary of
-    /// their own: a `Value` key is six times the size. (Ordinals fit in Int32: 2^31 documents of
-    /// at least 8 bytes each would be a text of 16 GB, held in memory.)
-    var seenInts: [Int64: Int32] = [:]
+    /// Each `_id` seen, with the ordinal of its document. Int ids, the common case, are kept apart
+    /// from the rest (a `Value` key is six times the size), and while they only increase (an
+    /// export in `_id` order) in a sorted array rather than a dictionary. (Ordinals fit in Int32:
+    /// 2^31 documents of at least 8 bytes each would be a text of 16 GB, held in memory.)
+    var seenInts = SeenInts()
     var seenOthers: [Value: Int32] = [:]
     /// Per document: its line (one per line) or array index, and the range of its `_id` value.
     var places: [Int] = []
@@ -177,8 +178,7 @@ private struct LoadSession {
             let ordinal = Int32(places.count)
             let first: Int32?
             if case .int(let i) = id {
-                first = seenInts[i]
-                if first == nil { seenInts[i] = ordinal }
+                first = seenInts.insert(i, ordinal: ordinal)
             } else {
                 first = seenOthers[id]
                 if first == nil { seenOthers[id] = ordinal }
@@ -216,6 +216,38 @@ private struct LoadSession {
     /// A first line holding only a byte order mark (and blanks).
     static func isByteOrderMarkOnly(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         line.starts(with: [0xEF, 0xBB, 0xBF]) && line.dropFirst(3).allSatisfy { DocumentLoader.isBlank($0) }
+    }
+}
+
+/// Int `_id`s and the ordinals of their documents: a sorted array while the ids arrive in
+/// increasing order, a dictionary from the first one that does not.
+private struct SeenInts {
+    private var ascending: [Int64] = []
+    private var ascendingOrdinals: [Int32] = []
+    private var dictionary: [Int64: Int32]?
+
+    /// Records `id` for the document `ordinal`; if it was already there, its first ordinal instead.
+    mutating func insert(_ id: Int64, ordinal: Int32) -> Int32? {
+        if dictionary == nil {
+            guard let last = ascending.last, id <= last else {
+                ascending.append(id)
+                ascendingOrdinals.append(ordinal)
+                return nil
+            }
+            // Binary search for the first id not below `id`.
+            var low = 0, high = ascending.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ascending[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            if ascending[low] == id { return ascendingOrdinals[low] }
+            dictionary = Dictionary(uniqueKeysWithValues: zip(ascending, ascendingOrdinals))
+            ascending = []
+            ascendingOrdinals = []
+        }
+        if let first = dictionary![id] { return first }
+        dictionary![id] = ordinal
+        return nil
     }
 }
 
