@@ -43,21 +43,30 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// The documents of `--data`, straight into columns; the file's bytes are dropped on return.
+    /// The documents of `--data`, straight into columns. A file is read a piece at a time and
+    /// read again whole only to show the lines that diagnostics point at.
     private func loadDocuments(_ collection: ObjectSchema) throws -> ColumnarCollection {
-        let bytes: [UInt8]
+        let loaded: ColumnarCollection?, problems: [Diagnostic], source: () throws -> [UInt8]
         if data == "-" {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             if let error = UTF8Text.firstError(in: bytes) {
                 printError("rql eval: standard input is not valid UTF-8 text: \(error)")
                 throw ExitStatus.dataError
             }
+            (loaded, problems) = ColumnarCollection.load(utf8: bytes, schema: collection, file: "<stdin>")
+            source = { bytes }
         } else {
-            bytes = try readTextBytes(data, command: "rql eval")
+            switch ColumnarCollection.load(contentsOf: data, schema: collection, file: data) {
+            case .success(let result): (loaded, problems) = result
+            case .failure(let error): throw fileFailure(error, command: "rql eval")
+            }
+            source = { try readTextBytes(data, command: "rql eval") }
         }
-        let (loaded, problems) = ColumnarCollection.load(utf8: bytes, schema: collection, file: data == "-" ? "<stdin>" : data)
-        let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
-        for d in problems { printError(renderer.render(d, source: bytes)) }
+        if !problems.isEmpty {
+            let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
+            let bytes = try source()
+            for d in problems { printError(renderer.render(d, source: bytes)) }
+        }
         guard let loaded, !problems.hasErrors else { throw ExitStatus.dataError }
         return loaded
     }

@@ -97,12 +97,16 @@ func readTextFile(_ path: String, command: String = "rql") throws -> String {
 func readTextBytes(_ path: String, command: String = "rql") throws -> [UInt8] {
     switch TextFile.readBytes(path) {
     case .success(let bytes): return bytes
-    case .failure(let error):
-        printError("\(command): \(error)")
-        switch error {
-        case .missing: throw ExitStatus.noInput
-        case .unreadable: throw ExitStatus.ioError
-        case .invalidUTF8: throw ExitStatus.dataError
-        }
+    case .failure(let error): throw fileFailure(error, command: command)
+    }
+}
+
+/// Prints why a file could not be read and gives the exit status for it.
+func fileFailure(_ error: TextFileError, command: String) -> ExitCode {
+    printError("\(command): \(error)")
+    switch error {
+    case .missing: return ExitStatus.noInput
+    case .unreadable: return ExitStatus.ioError
+    case .invalidUTF8: return ExitStatus.dataError
     }
 }

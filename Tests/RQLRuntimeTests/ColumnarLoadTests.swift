@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RQLSyntax
 import RQLSemantics
@@ -51,5 +52,18 @@ import RQLSemantics
         #expect(loaded == nil)
         #expect(diagnostics == DocumentLoader.load(text, schema: Self.schema, file: "items.json").diagnostics)
         #expect(diagnostics.first?.message == "line 4: duplicate _id 1 (also on line 1)")
+    }
+
+    @Test("a file read a piece at a time gives the rows and the diagnostics of its whole text")
+    func fileInPieces() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rql-columnar-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for text in [Self.text, Self.text + "\n" + #"{"_id": 2, "name": "again"}"#] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let whole = ColumnarCollection.load(utf8: Array(text.utf8), schema: Self.schema, file: "f")
+            let (loaded, diagnostics) = try ColumnarCollection.load(contentsOf: path, schema: Self.schema, file: "f").get()
+            #expect(diagnostics == whole.diagnostics)
+            #expect(loaded.map { Array($0.documents) } == whole.collection.map { Array($0.documents) })
+        }
     }
 }

@@ -302,3 +302,23 @@ extension ColumnarCollection {
         return (diagnostics.hasErrors ? nil : ColumnarCollection(builder), diagnostics)
     }
 }
+
+extension ColumnarCollection {
+    /// `load(utf8:)` of the file at `path`, read a piece at a time (`TextFile.readPieces`) so the
+    /// file is never held whole; a first pass counts the lines to size the columns. The failure is
+    /// the file's problem (missing, unreadable, not UTF-8).
+    public static func load(contentsOf path: String, schema: ObjectSchema, file: String? = nil)
+        -> Result<(collection: ColumnarCollection?, diagnostics: [Diagnostic]), TextFileError> {
+        var lines = 1
+        if let error = TextFile.readPieces(path, { piece in
+            for byte in piece where byte == UInt8(ascii: "\n") { lines += 1 }
+        }) {
+            return .failure(error)
+        }
+        var builder = Builder(schema: schema, capacity: lines)
+        var stream = DocumentStream(schema: schema, file: file)
+        if let error = TextFile.readPieces(path, { stream.read($0) { builder.append($0) } }) { return .failure(error) }
+        let diagnostics = stream.finish { builder.append($0) }
+        return .success((diagnostics.hasErrors ? nil : ColumnarCollection(builder), diagnostics))
+    }
+}

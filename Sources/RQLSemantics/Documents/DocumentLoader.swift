@@ -32,16 +32,14 @@ public enum DocumentLoader {
     /// (the tests compare the two).
     static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String?, shortcut: Bool,
                      each: ([Value]) -> Void) -> [Diagnostic] {
-        withoutActuallyEscaping(each) { each in
-            var session = LoadSession(schema: schema, file: file, each: each)
-            session.shortcut = shortcut
-            if firstSignificantByte(bytes) == UInt8(ascii: "[") {
-                session.loadArray(bytes)
-            } else {
-                session.loadLines(bytes)
-            }
-            return session.diagnostics
+        var session = LoadSession(schema: schema, file: file)
+        session.shortcut = shortcut
+        if firstSignificantByte(bytes) == UInt8(ascii: "[") {
+            session.loadArray(bytes, each: each)
+        } else {
+            _ = bytes.withUnsafeBufferPointer { session.loadLines($0, at: 0, isLast: true, each: each) }
         }
+        return session.diagnostics
     }
 
     /// How many documents `bytes` holds at most, one per line (a capacity hint).
@@ -54,11 +52,11 @@ public enum DocumentLoader {
     }
 
     /// The first byte that is not whitespace or a byte order mark.
-    static func firstSignificantByte(_ bytes: [UInt8]) -> UInt8? {
-        var i = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        while i < bytes.count, isBlank(bytes[i]) || bytes[i] == UInt8(ascii: "\n") { i += 1 }
-        return i < bytes.count ? bytes[i] : nil
+    static func firstSignificantByte<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> UInt8? where Bytes.Index == Int {
+        var i = bytes.startIndex
+        if bytes.count >= 3, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF { i += 3 }
+        while i < bytes.endIndex, isBlank(bytes[i]) || bytes[i] == UInt8(ascii: "\n") { i += 1 }
+        return i < bytes.endIndex ? bytes[i] : nil
     }
 
     static func isBlank(_ b: UInt8) -> Bool {
@@ -69,7 +67,6 @@ public enum DocumentLoader {
 /// The state of one `load`: diagnostics, and where each `_id` was first seen.
 private struct LoadSession {
     let file: String?
-    let each: ([Value]) -> Void
     var reader: DocumentReader
     var lineReader: DocumentLineReader
     let idIndex: Int?
@@ -88,10 +85,11 @@ private struct LoadSession {
     var isArray = false
     /// Whether lines go through `DocumentLineReader` first.
     var shortcut = true
+    /// The lines read so far.
+    var lineNumber = 0
 
-    init(schema: ObjectSchema, file: String?, each: @escaping ([Value]) -> Void) {
+    init(schema: ObjectSchema, file: String?) {
         self.file = file
-        self.each = each
         reader = DocumentReader(schema: schema, file: file)
         lineReader = DocumentLineReader(schema: schema)
         idIndex = schema.properties.firstIndex { $0.name == ObjectSchema.primaryKeyName }
@@ -99,42 +97,45 @@ private struct LoadSession {
 
     // MARK: Layouts
 
-    /// One document per line; ranges from the line's own parse are moved by the line's offset.
-    mutating func loadLines(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { b in
-            var lineNumber = 0
-            var start = 0
-            while start <= b.count, !stopped {
-                lineNumber += 1
-                var end = start
-                while end < b.count, b[end] != UInt8(ascii: "\n") { end += 1 }
-                defer { start = end + 1 }
-                var contentEnd = end
-                if contentEnd > start, b[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-                if shortcut, lineReader.read(b, start, contentEnd) {
-                    accept(lineReader.values, idRange: lineReader.idRange, place: lineNumber, label: { "line \(lineNumber)" })
-                    continue
+    /// One document per line, from `b`, which is the text from byte `base` on and starts at a
+    /// line. Reads every line that ends in `b`, and with `isLast` the unterminated one after them;
+    /// returns how many bytes it used. Ranges from a line's own parse are moved by its offset.
+    mutating func loadLines(_ b: UnsafeBufferPointer<UInt8>, at base: Int, isLast: Bool, each: ([Value]) -> Void) -> Int {
+        var start = 0
+        while start <= b.count, !stopped {
+            var end = start
+            while end < b.count, b[end] != UInt8(ascii: "\n") { end += 1 }
+            guard end < b.count || isLast else { return start }
+            lineNumber += 1
+            let lineNumber = lineNumber
+            defer { start = end + 1 }
+            var contentEnd = end
+            if contentEnd > start, b[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            if shortcut, lineReader.read(b, start, contentEnd) {
+                accept(lineReader.values, idRange: Self.shift(lineReader.idRange, by: base), place: lineNumber,
+                       label: { "line \(lineNumber)" }, each: each)
+                continue
+            }
+            let line = b[start..<contentEnd]
+            if line.allSatisfy({ DocumentLoader.isBlank($0) }) || Self.isByteOrderMarkOnly(line) { continue }
+            let label = "line \(lineNumber)"
+            switch JSON.parseResult(String(decoding: line, as: UTF8.self)) {
+            case .failure(let error):
+                var notes: [DiagnosticNote] = []
+                if error.offset >= line.count {
+                    notes.append(DiagnosticNote("each document must be on one line, or the whole text must be one JSON array"))
                 }
-                let line = b[start..<contentEnd]
-                if line.allSatisfy({ DocumentLoader.isBlank($0) }) || Self.isByteOrderMarkOnly(line) { continue }
-                let label = "line \(lineNumber)"
-                switch JSON.parseResult(String(decoding: line, as: UTF8.self)) {
-                case .failure(let error):
-                    var notes: [DiagnosticNote] = []
-                    if error.offset >= line.count {
-                        notes.append(DiagnosticNote("each document must be on one line, or the whole text must be one JSON array"))
-                    }
-                    report(Diagnostic(.documentInvalidJSON, "\(label), column \(error.column): invalid JSON: \(error.message)",
-                                      at: Self.shift(error.range, by: start), notes: notes, file: file))
-                case .success(let node):
-                    add(node, label: label, place: lineNumber, offset: start)
-                }
+                report(Diagnostic(.documentInvalidJSON, "\(label), column \(error.column): invalid JSON: \(error.message)",
+                                  at: Self.shift(error.range, by: base + start), notes: notes, file: file))
+            case .success(let node):
+                add(node, label: label, place: lineNumber, offset: base + start, each: each)
             }
         }
+        return b.count
     }
 
     /// A single JSON array of documents; ranges are already file offsets.
-    mutating func loadArray(_ bytes: [UInt8]) {
+    mutating func loadArray(_ bytes: [UInt8], each: ([Value]) -> Void) {
         isArray = true
         let root: JSONNode
         switch JSON.parseResult(String(decoding: bytes, as: UTF8.self)) {
@@ -151,14 +152,14 @@ private struct LoadSession {
         for (index, element) in elements.enumerated() {
             if stopped { break }
             let line = lines.line(at: element.range.start)
-            add(element, label: "array index \(index) (line \(line))", place: index, offset: 0)
+            add(element, label: "array index \(index) (line \(line))", place: index, offset: 0, each: each)
         }
     }
 
     // MARK: Documents
 
     /// Converts one document read by the JSON reader and reports its problems.
-    mutating func add(_ node: JSONNode, label: String, place: Int, offset: Int) {
+    mutating func add(_ node: JSONNode, label: String, place: Int, offset: Int, each: ([Value]) -> Void) {
         reader.diagnostics = []
         let document = reader.read(node, location: label)
         for d in reader.diagnostics {
@@ -168,11 +169,11 @@ private struct LoadSession {
         }
         guard let document else { return }
         let idRange = Self.shift(node["_id"]?.range ?? DocumentReader.head(node), by: offset)
-        accept(document.values, idRange: idRange, place: place, label: { label })
+        accept(document.values, idRange: idRange, place: place, label: { label }, each: each)
     }
 
     /// Checks a converted document's `_id` against earlier ones and hands it on.
-    mutating func accept(_ values: [Value], idRange: SourceRange, place: Int, label: () -> String) {
+    mutating func accept(_ values: [Value], idRange: SourceRange, place: Int, label: () -> String, each: ([Value]) -> Void) {
         if let idIndex, idIndex < values.count {
             let id = values[idIndex]
             let ordinal = Int32(places.count)
@@ -267,5 +268,68 @@ private struct LineCounter {
             offset += 1
         }
         return line
+    }
+}
+
+/// `DocumentLoader` a piece of text at a time, so a large file need not be held in memory: the
+/// same layouts, rules and diagnostics as reading the whole text at once.
+///
+/// Give the pieces in order (valid UTF-8 once joined), then call `finish`. A line cut between two
+/// pieces is kept until its end arrives; pieces that end at a line end are read without copying.
+/// The array layout needs the whole text, so it is gathered and read by `finish`.
+public struct DocumentStream {
+    private var session: LoadSession
+    /// Bytes not read yet: an unfinished line, or the text so far while the layout is unknown
+    /// or is the array layout.
+    private var pending: [UInt8] = []
+    /// The offset in the text of `pending`'s first byte (of the next piece when it is empty).
+    private var offset = 0
+    private enum Layout { case undecided, lines, array }
+    private var layout = Layout.undecided
+
+    public init(schema: ObjectSchema, file: String? = nil) {
+        session = LoadSession(schema: schema, file: file)
+    }
+
+    /// Reads the lines that end in `piece`, handing each document's values to `each` (dropped
+    /// by the caller if `finish` reports an error).
+    public mutating func read(_ piece: UnsafeBufferPointer<UInt8>, each: ([Value]) -> Void) {
+        switch layout {
+        case .undecided:
+            pending.append(contentsOf: piece)
+            // Only blanks so far, or the start of a byte order mark: the layout is not known yet.
+            guard let first = DocumentLoader.firstSignificantByte(pending),
+                  pending.count >= 3 || ![UInt8]([0xEF, 0xBB, 0xBF]).starts(with: pending) else { return }
+            layout = first == UInt8(ascii: "[") ? .array : .lines
+            if layout == .lines { readPending(each: each) }
+        case .array:
+            pending.append(contentsOf: piece)
+        case .lines where pending.isEmpty:
+            let used = session.loadLines(piece, at: offset, isLast: false, each: each)
+            offset += used
+            pending.append(contentsOf: piece[used...])
+        case .lines:
+            pending.append(contentsOf: piece)
+            readPending(each: each)
+        }
+    }
+
+    /// Reads what is left and returns every problem found; an error means nothing loads.
+    public mutating func finish(each: ([Value]) -> Void) -> [Diagnostic] {
+        if layout == .array {
+            session.loadArray(pending, each: each)
+        } else {
+            _ = pending.withUnsafeBufferPointer { session.loadLines($0, at: offset, isLast: true, each: each) }
+        }
+        pending = []
+        return session.diagnostics
+    }
+
+    private mutating func readPending(each: ([Value]) -> Void) {
+        let held = pending
+        pending = []
+        let used = held.withUnsafeBufferPointer { session.loadLines($0, at: offset, isLast: false, each: each) }
+        offset += used
+        pending.append(contentsOf: held[used...])
     }
 }

@@ -58,6 +58,50 @@ public enum TextFile {
         return failed ? nil : bytes
     }
 
+    /// Reads the file at `path` in pieces of whole lines, each checked to be UTF-8 before `body`
+    /// gets it: at most `pieceSize` bytes unless a single line is longer. Nil when the whole
+    /// file was read; the error otherwise (with its position, for invalid UTF-8), after which
+    /// what `body` received must be dropped.
+    public static func readPieces(_ path: String, pieceSize: Int = 1 << 22,
+                                  _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> TextFileError? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return errno == ENOENT ? .missing(path: path) : .unreadable(path: path) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: max(pieceSize, 1))
+        var filled = 0
+        var atEnd = false
+        while !atEnd {
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let n = buffer.withUnsafeMutableBufferPointer { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .unreadable(path: path)
+            }
+            atEnd = n == 0
+            filled += n
+            // Whole lines only, so no UTF-8 sequence is cut; everything at the end.
+            var cut = filled
+            if !atEnd {
+                while cut > 0, buffer[cut - 1] != UInt8(ascii: "\n") { cut -= 1 }
+            }
+            guard cut > 0 else { continue }
+            let invalid = buffer.withUnsafeBufferPointer { b -> Bool in
+                let piece = UnsafeBufferPointer(rebasing: b[..<cut])
+                guard UTF8Text.firstInvalidOffset(piece) == nil else { return true }
+                body(piece)
+                return false
+            }
+            // The position needs the lines before the piece: the error path reads the file again.
+            if invalid {
+                if case .failure(let error) = readBytes(path) { return error }
+                return .unreadable(path: path)
+            }
+            buffer.replaceSubrange(0..<(filled - cut), with: buffer[cut..<filled])
+            filled -= cut
+        }
+        return nil
+    }
+
     /// The text of the file at `path`.
     public static func read(_ path: String) -> Result<String, TextFileError> {
         readBytes(path).map { String(decoding: $0, as: UTF8.self) }
