@@ -6,9 +6,10 @@ import RQLSyntax
 /// with offsets, lists of strings are offsets into a string column.
 ///
 /// The buffers are allocated once and never move, so a bound program can hold raw pointers into
-/// them for the whole scan. The columns are the only copy of the data: `documents` rebuilds a
-/// row's `Document` from them on demand (for the few comparisons the VM hands to the reference
-/// semantics, and for printing matches), so a large collection is not held twice.
+/// them for the whole scan. When a loader streams the rows in (`load`, `Builder`), the columns are
+/// the only copy of the data: `documents` rebuilds a row's `Document` from them on demand (for
+/// the few comparisons the VM hands to the reference semantics, and for printing matches), so a
+/// large collection is not held twice.
 public final class ColumnarCollection: @unchecked Sendable {
     public let schema: ObjectSchema
     public let count: Int
