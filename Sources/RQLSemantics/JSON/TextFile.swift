@@ -24,6 +24,10 @@ public enum TextFileError: Error, Hashable, Sendable, CustomStringConvertible {
 /// `.load`/`.read`/`.changes`, app exports and their rules), so each refuses invalid UTF-8 the
 /// same way, with the line and column of the first bad byte.
 public enum TextFile {
+    /// The size of the pieces `readPieces` reads: large enough that a read costs little per
+    /// byte, small next to the data a large file loads into.
+    public static let pieceBytes = 4 * 1024 * 1024
+
     /// The bytes of the file at `path`, checked to be UTF-8.
     public static func readBytes(_ path: String) -> Result<[UInt8], TextFileError> {
         guard let bytes = regularFileBytes(path) ?? FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
@@ -62,7 +66,7 @@ public enum TextFile {
     /// gets it: at most `pieceSize` bytes unless a single line is longer. Nil when the whole
     /// file was read; the error otherwise (with its position, for invalid UTF-8), after which
     /// what `body` received must be dropped.
-    public static func readPieces(_ path: String, pieceSize: Int = 1 << 22,
+    public static func readPieces(_ path: String, pieceSize: Int = pieceBytes,
                                   _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> TextFileError? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return errno == ENOENT ? .missing(path: path) : .unreadable(path: path) }
