@@ -25,7 +25,7 @@ public struct ObjectMapping<Object>: Sendable {
     public init(schema: ObjectSchema, _ fields: [String: Reader]) throws(MappingError) {
         var readers = [Reader?](repeating: nil, count: schema.properties.count)
         for (name, reader) in fields {
-            guard let index = schema.properties.firstIndex(where: { $0.name == name }) else {
+            guard let index = schema.properties.firstIndex(where: { UTF8Key.sameBytes($0.name, name) }) else {
                 throw MappingError(message: "'\(schema.title)' has no property '\(name)' to map")
             }
             readers[index] = reader

@@ -57,12 +57,11 @@ public struct AppRules: Sendable {
     private mutating func read(_ path: String) -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         fileCount += 1
-        guard let data = FileManager.default.contents(atPath: path) else {
-            diagnostics.append(Diagnostic(.unreadableFile, "cannot read '\(path)'", at: .none, file: path))
-            return nil
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            diagnostics.append(Diagnostic(.unreadableFile, "'\(path)' is not valid UTF-8 text", at: .none, file: path))
+        let text: String
+        switch TextFile.read(path) {
+        case .success(let read): text = read
+        case .failure(let error):
+            diagnostics.append(Diagnostic(.unreadableFile, "\(error)", at: .none, file: path))
             return nil
         }
         fileTexts[path] = text

@@ -58,27 +58,13 @@ public enum ResultPrinter {
         case .null: return "null"
         case .string(let s):
             return ControlCharacters.escaped(s)
-        case .timestamp(let t): return iso8601(t)
+        case .timestamp(let t): return ExtendedJSON.iso8601(t)
         case .objectId(let o): return o.hex
         case .uuid(let u): return u.text
         case .list(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
         case .double(let d): return d.isNaN ? "NaN" : "\(d)"
         default: return CheckedDump.literal(v)
         }
-    }
-
-    static func iso8601(_ t: Timestamp) -> String {
-        var seconds = t.seconds
-        var nanos = Int64(t.nanoseconds)
-        if nanos < 0 { seconds -= 1; nanos += 1_000_000_000 }
-        let c = TimestampLiteral.civil(seconds: seconds)
-        var s = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", c.year, c.month, c.day, c.hour, c.minute, c.second)
-        if nanos != 0 {
-            var fraction = String(format: "%09lld", nanos)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            s += "." + fraction
-        }
-        return s + "Z"
     }
 
     /// Relaxed Extended JSON, one document per line.
@@ -95,7 +81,7 @@ public enum ResultPrinter {
         case .decimal(let d): return "{\"$numberDecimal\": \"\(d)\"}"
         case .string(let s): return ControlCharacters.jsonQuoted(s)
         case .binary(let b): return "{\"$binary\": {\"base64\": \"\(Base64.encode(b))\", \"subType\": \"00\"}}"
-        case .timestamp(let t): return "{\"$date\": \"\(iso8601(t))\"}"
+        case .timestamp(let t): return ExtendedJSON.date(t)
         case .objectId(let o): return "{\"$oid\": \"\(o.hex)\"}"
         case .uuid(let u): return "{\"$uuid\": \"\(u.text)\"}"
         case .list(let items): return "[" + items.map(json).joined(separator: ", ") + "]"

@@ -139,11 +139,8 @@ public final class Shell {
                    : ".read \(shown(path)) is refused: .read is nested more than \(Self.maxReadDepth) deep (\(chain))")
             return
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            errors("cannot read \(shown(path))")
-            return
-        }
-        var source = ScriptedSource(lines: String(decoding: data, as: UTF8.self).components(separatedBy: "\n"))
+        guard let text = readText(path) else { return }
+        var source = ScriptedSource(lines: text.components(separatedBy: "\n"))
         readChain.append(resolved)
         defer { readChain.removeLast() }
         run(&source, name: path)
@@ -186,11 +183,7 @@ public final class Shell {
             errors("no collection '\(escaped: collection)' in the schema")
             return false
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            errors("cannot read '\(escaped: path)'")
-            return false
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        guard let text = readText(path) else { return false }
         var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
         let diagnostics = store.load(text, file: path)
         report(diagnostics, texts: [path: text])
@@ -202,15 +195,21 @@ public final class Shell {
 
     /// Loads one collection schema.json.
     public func loadSchema(file path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            errors("cannot read '\(escaped: path)'")
-            return false
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        guard let text = readText(path) else { return false }
         let diagnostics = schema.load(text, file: path)
         report(diagnostics, texts: [path: text])
         if !diagnostics.hasErrors, current == nil { current = schema.collections.last?.title }
         return !diagnostics.hasErrors
+    }
+
+    /// The text of a file, or nil after printing why not (missing, unreadable, not UTF-8).
+    func readText(_ path: String) -> String? {
+        switch TextFile.read(path) {
+        case .success(let text): return text
+        case .failure(let error):
+            errors("\(error)")
+            return nil
+        }
     }
 
     func columnar(_ collection: ObjectSchema) -> ColumnarCollection {

@@ -194,11 +194,7 @@ extension Shell {
             errors("usage: .changes FILE (JSON lines: clients, then changes; .help .changes)")
             return
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            errors("cannot read '\(escaped: path)'")
-            return
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        guard let text = readText(path) else { return }
         let replay = ChangeReplay(schema: schema, sync: sync, rules: rules)
         let (lines, notes, diagnostics) = replay.replay(text, file: path)
         report(diagnostics, texts: [path: text])

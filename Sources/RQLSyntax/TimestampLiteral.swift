@@ -104,8 +104,10 @@ public enum TimestampLiteral {
 
     /// The calendar date and time of whole seconds since the epoch.
     public static func civil(seconds: Int64) -> Civil {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        // Floor division by way of the remainder, which cannot overflow even at Int64.min.
+        let remainder = seconds % 86_400
+        let days = seconds / 86_400 - (remainder < 0 ? 1 : 0)
+        let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
         // Civil from days (Howard Hinnant).
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

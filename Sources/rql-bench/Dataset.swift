@@ -22,9 +22,15 @@ enum Dataset {
                        "east", "west", "x", "y", "z", "hot", "cold", "misc"]
 
     static func items(count: Int, seed: UInt64 = 42) -> [Item] {
-        var rng = SplitMix64(seed: seed)
         var items: [Item] = []
         items.reserveCapacity(count)
+        forEachItem(count: count, seed: seed) { items.append($0) }
+        return items
+    }
+
+    /// The same objects one at a time, for writing them out without holding them all.
+    static func forEachItem(count: Int, seed: UInt64 = 42, _ body: (Item) -> Void) {
+        var rng = SplitMix64(seed: seed)
         for i in 0..<count {
             let syllableCount = 2 + rng.below(2)
             var name = ""
@@ -43,9 +49,8 @@ enum Dataset {
                 if !chosen.contains(t) { chosen.append(t) }
             }
             let created = 1_577_836_800 + Int64(rng.below(5 * 365 * 86_400))
-            items.append(Item(id: Int64(i), name: name, age: age, score: score, active: active, owner: owner, tags: chosen, created: created))
+            body(Item(id: Int64(i), name: name, age: age, score: score, active: active, owner: owner, tags: chosen, created: created))
         }
-        return items
     }
 
     /// The same objects as documents of the benchmark schema (property order of `itemSchemaJSON`).

@@ -7,7 +7,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher] [--load]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -16,6 +16,8 @@ let usage = """
                     properties: _id, name, age, score, active, owner, tags, created
       --front-end   parse and parse+check times against realm-core's
       --matcher     the change matcher: indexed against a full evaluation of every subscription
+      --load        rql eval --count on the dataset written as Extended JSON lines: load_s, mb_per_s,
+                    peak_rss_mb, cpu_s (needs the built rql next to rql-bench)
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -27,7 +29,7 @@ func usageError(_ message: String) -> Never {
 
 struct Options {
     var objectCount = 1_000_000
-    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false
+    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false
     var onlyText: String?
     var customQuery: String?
 
@@ -54,6 +56,7 @@ struct Options {
             case "--vm-only": options.vmOnly = true
             case "--front-end": options.frontEndOnly = true
             case "--matcher": options.matcherOnly = true
+            case "--load": options.load = true
             default: usageError("unknown argument '\(argument)'")
             }
         }
@@ -81,6 +84,10 @@ var schema = Schema()
 let schemaErrors = schema.load(itemSchemaJSON)
 guard schemaErrors.isEmpty, let itemSchema = schema.collection(named: "Item") else {
     fatalError("the benchmark schema does not load: \(schemaErrors)")
+}
+if options.load {
+    LoadBenchmark.run(objects: objectCount, schemaJSON: itemSchemaJSON, json: json)
+    exit(0)
 }
 
 /// Median nanoseconds per call of `body` over `rounds` rounds of `iterations` calls.

@@ -24,31 +24,50 @@ struct EvalCommand: ParsableCommand {
         let text = try input.text()
         let (schema, sync) = try options.load()
         let collection = try options.collection(in: schema)
-        let documentsText: String
-        if data == "-" {
-            guard text != "-" else {
-                printError("rql eval: the query and the documents cannot both come from standard input")
-                throw ExitStatus.usage
-            }
-            documentsText = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        } else {
-            documentsText = try readTextFile(data, command: "rql eval")
+        if data == "-", text == "-" {
+            printError("rql eval: the query and the documents cannot both come from standard input")
+            throw ExitStatus.usage
         }
-        var store = CollectionStore(schema: collection)
-        let problems = store.load(documentsText, file: data == "-" ? "<stdin>" : data)
+        let documents = try loadDocuments(collection)
         let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
-        for d in problems { printError(renderer.render(d, source: Array(documentsText.utf8))) }
-        if problems.hasErrors { throw ExitStatus.dataError }
         let result = FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: try options.arguments())
         if !result.diagnostics.isEmpty { printError(renderer.render(result.diagnostics, source: text)) }
         guard let checked = result.query else { throw ExitStatus.dataError }
         let query = CompiledQuery(checked)
-        let rows = query.filter(ColumnarCollection(store))
+        let rows = query.filter(documents)
         if count {
             print(rows.count)
         } else {
-            let documents = rows.map { store.documents[$0] }
-            print(ResultPrinter.render(documents, collection: collection, mode: json ? .json : .table, maxRows: .max))
+            let matches = rows.map { documents.documents[$0] }
+            print(ResultPrinter.render(matches, collection: collection, mode: json ? .json : .table, maxRows: .max))
         }
+    }
+
+    /// The documents of `--data`, straight into columns. A file is read a piece at a time and
+    /// read again whole only to show the lines that diagnostics point at.
+    private func loadDocuments(_ collection: ObjectSchema) throws -> ColumnarCollection {
+        let loaded: ColumnarCollection?, problems: [Diagnostic], source: () throws -> [UInt8]
+        if data == "-" {
+            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            if let error = UTF8Text.firstError(in: bytes) {
+                printError("rql eval: standard input is not valid UTF-8 text: \(error)")
+                throw ExitStatus.dataError
+            }
+            (loaded, problems) = ColumnarCollection.load(utf8: bytes, schema: collection, file: "<stdin>")
+            source = { bytes }
+        } else {
+            switch ColumnarCollection.load(contentsOf: data, schema: collection, file: data) {
+            case .success(let result): (loaded, problems) = result
+            case .failure(let error): throw fileFailure(error, command: "rql eval")
+            }
+            source = { try readTextBytes(data, command: "rql eval") }
+        }
+        if !problems.isEmpty {
+            let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
+            let bytes = try source()
+            for d in problems { printError(renderer.render(d, source: bytes)) }
+        }
+        guard let loaded, !problems.hasErrors else { throw ExitStatus.dataError }
+        return loaded
     }
 }

@@ -88,16 +88,25 @@ struct SchemaOptions: ParsableArguments {
 }
 
 /// A text file named on the command line: a missing file is "no input" (66), an unreadable one an
-/// I/O error (74), each with a message. Invalid UTF-8 is repaired, not refused: the loaders report
-/// what does not parse, with positions.
+/// I/O error (74), invalid UTF-8 bad data (65, with the line and column of the first bad byte).
 func readTextFile(_ path: String, command: String = "rql") throws -> String {
-    guard FileManager.default.fileExists(atPath: path) else {
-        printError("\(command): no such file '\(path)'")
-        throw ExitStatus.noInput
+    String(decoding: try readTextBytes(path, command: command), as: UTF8.self)
+}
+
+/// `readTextFile` without making a String, for the large data files.
+func readTextBytes(_ path: String, command: String = "rql") throws -> [UInt8] {
+    switch TextFile.readBytes(path) {
+    case .success(let bytes): return bytes
+    case .failure(let error): throw fileFailure(error, command: command)
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("\(command): cannot read '\(path)'")
-        throw ExitStatus.ioError
+}
+
+/// Prints why a file could not be read and gives the exit status for it.
+func fileFailure(_ error: TextFileError, command: String) -> ExitCode {
+    printError("\(command): \(error)")
+    switch error {
+    case .missing: return ExitStatus.noInput
+    case .unreadable: return ExitStatus.ioError
+    case .invalidUTF8: return ExitStatus.dataError
     }
-    return String(decoding: data, as: UTF8.self)
 }

@@ -44,20 +44,13 @@ struct TestCommand: ParsableCommand {
         let knownPath = knownFailures ?? (FileManager.default.fileExists(atPath: "Corpus/known-failures.txt") ? "Corpus/known-failures.txt" : nil)
         var known = KnownFailures()
         if let knownPath {
-            guard let text = try? String(contentsOfFile: knownPath, encoding: .utf8) else {
-                printError("rql test: cannot read '\(knownPath)'")
-                throw ExitStatus.noInput
-            }
-            known = KnownFailures(text: text)
+            known = KnownFailures(text: try readTextFile(knownPath, command: "rql test"))
         }
         let runner = CorpusRunner(engines: engine.engines, knownFailures: known, filter: filter)
         var passed = 0, failed = 0, skipped = 0, rewritten = 0
         let start = Date()
         for path in files {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                printError("rql test: cannot read '\(path)'")
-                throw ExitStatus.ioError
-            }
+            let text = try readTextFile(path, command: "rql test")
             let outcome = runner.run(CorpusFile.parse(text, path: path))
             passed += outcome.passed
             failed += outcome.failed

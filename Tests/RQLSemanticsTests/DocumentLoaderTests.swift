@@ -120,6 +120,9 @@ struct DocumentLoaderTests {
         #expect(value("dec", #""dec": 12345678901234567890.5"#) == .decimal(try #require(Decimal128("12345678901234567890.5"))))
         #expect(value("dec", #""dec": {"$numberLong": "-4"}"#) == .decimal(Decimal128(Int64(-4))))
         #expect(value("dec", #""dec": {"$numberDecimal": "-Infinity"}"#) == .decimal(.negativeInfinity))
+        // An exponent above the range is clamped when the coefficient has room for the zeros.
+        #expect(value("dec", #""dec": {"$numberDecimal": "1E6112"}"#) == .decimal(try #require(Decimal128(negative: false, coefficient: 10, exponent: 6111))))
+        #expect(value("dec", #""dec": {"$numberDecimal": "Infinity"}"#) == .decimal(.infinity))
         #expect(value("i", #""i": -0"#) == .int(0))
         #expect(value("bin", #""bin": {"$uuid": "00000000-0000-0000-0000-0000000000ff"}"#)
             == .binary([UInt8](repeating: 0, count: 15) + [255]))
@@ -204,6 +207,9 @@ struct DocumentLoaderTests {
         (#""d": {"$numberDouble": "inf"}"#, .documentInvalidValue, #"invalid $numberDouble "inf""#, #""inf""#),
         (#""d": {"$numberDouble": "1e999"}"#, .documentValueOutOfRange, "beyond the range of a double", #""1e999""#),
         (#""dec": {"$numberDecimal": "1,5"}"#, .documentInvalidValue, #"invalid $numberDecimal "1,5""#, #""1,5""#),
+        (#""dec": {"$numberDecimal": "1e99999"}"#, .documentValueOutOfRange, #"$numberDecimal "1e99999" is beyond the range of a decimal128"#, #""1e99999""#),
+        (#""dec": {"$numberDecimal": "-12345678901234567890123456789012345e6111"}"#, .documentValueOutOfRange, "beyond the range of a decimal128", #""-12345678901234567890123456789012345e6111""#),
+        (#""dec": 1e6145"#, .documentValueOutOfRange, "number 1e6145 is beyond the range of a decimal128", "1e6145"),
         (#""dec": "1.5""#, .documentTypeMismatch, "field 'dec': expected a decimal", #""1.5""#),
         (#""s": 5"#, .documentTypeMismatch, "field 's': expected a string, found number 5", "5"),
         (#""b": "true""#, .documentTypeMismatch, "field 'b': expected a bool (true or false), found string", #""true""#),

@@ -176,6 +176,17 @@ struct SchemaLoaderTests {
         BadSchema(name: "uniqueItems not a boolean",
                   text: schemaText(properties: #""_id": {"bsonType": "objectId"}, "s": {"bsonType": "array", "uniqueItems": 1, "items": {"bsonType": "int"}}"#),
                   code: .invalidSchema, message: "property 's': 'uniqueItems' must be true or false", covers: "1"),
+        BadSchema(name: "embedded object property with an unknown bsonType",
+                  text: schemaText(properties: #""_id": {"bsonType": "objectId"}, "address": {"bsonType": "object", "properties": {"street": {"bsonType": "BOGUS"}}}"#),
+                  code: .unsupportedBsonType, message: "schema 'Task': property 'address.street' has unknown bsonType 'BOGUS'",
+                  covers: "\"BOGUS\""),
+        BadSchema(name: "property of an embedded object in a list, two levels down",
+                  text: schemaText(properties: #""_id": {"bsonType": "objectId"}, "lines": {"bsonType": "array", "items": {"bsonType": "object", "properties": {"item": {"bsonType": "object", "properties": {"qty": {"bsonType": "timestamp"}}}}}}"#),
+                  code: .unsupportedBsonType, message: "schema 'Task': property 'lines.item.qty' has unsupported bsonType 'timestamp'",
+                  covers: "\"timestamp\""),
+        BadSchema(name: "embedded object property that is not a schema object",
+                  text: schemaText(properties: #""_id": {"bsonType": "objectId"}, "address": {"bsonType": "object", "properties": {"zip": 5}}"#),
+                  code: .invalidSchema, message: "property 'address.zip' must be a schema object, found number", covers: "5"),
         BadSchema(name: "invalid JSON",
                   text: #"{"title": "T", "properties": {"_id": {"bsonType": "objectId"},}}"#,
                   code: .invalidJSON, message: "invalid JSON: trailing comma before '}'", covers: ","),
@@ -194,6 +205,15 @@ struct SchemaLoaderTests {
         let added = schema.load(c.text, file: "schema.json")
         #expect(added.hasErrors)
         #expect(schema.isEmpty, "never half-load")
+    }
+
+    @Test("valid embedded objects, alone and in lists, still load")
+    func validEmbeddedObjects() {
+        let text = schemaText(properties: #""_id": {"bsonType": "objectId"}, "address": {"bsonType": "object", "properties": {"street": {"bsonType": "string"}, "geo": {"bsonType": "object", "properties": {"lat": {"bsonType": "double"}}}}}, "lines": {"bsonType": "array", "items": {"bsonType": "object", "properties": {"qty": {"bsonType": ["int", "null"]}, "tags": {"bsonType": "array", "items": {"bsonType": "string"}}}}}"#)
+        let (loaded, diagnostics) = SchemaLoader.load(text)
+        #expect(diagnostics.isEmpty)
+        #expect(loaded?.property(named: "address")?.type == .embeddedObject)
+        #expect(loaded?.property(named: "lines")?.type == .listOfObjects)
     }
 
     @Test("a misspelled bsonType gets a suggestion")

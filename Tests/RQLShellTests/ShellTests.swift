@@ -128,3 +128,19 @@ import RQL
         #expect(InputCompleteness.isComplete("a == 1)"))
     }
 }
+
+extension ShellTests {
+    @Test(".load refuses invalid UTF-8 with the line and column, and loads nothing")
+    func loadRefusesInvalidUTF8() throws {
+        let (shell, capture) = Self.shell()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rql-shell-\(UUID().uuidString).json").path
+        let bytes = Array("{\"_id\": 10, \"owner\": \"x\", \"priority\": 1}\n{\"_id\": 11, \"owner\": \"".utf8) + [0xC3, 0x28]
+            + Array("\", \"priority\": 1}\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!shell.load(file: path, into: "Task"))
+        #expect(capture.errors.count == 1)
+        #expect(capture.errors.first?.contains("invalid UTF-8 at line 2, column 23") == true)
+        #expect(shell.stores["Task"]?.count == 3)
+    }
+}

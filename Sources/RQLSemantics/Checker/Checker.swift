@@ -203,7 +203,7 @@ public struct Checker {
             return nil
         }
         guard case .property(let name) = components[0].kind else { return nil }
-        guard let index = collection.properties.firstIndex(where: { $0.name == name }) else {
+        guard let index = collection.properties.firstIndex(where: { UTF8Key.sameBytes($0.name, name) }) else {
             var notes: [DiagnosticNote] = []
             var fixIts: [FixIt] = []
             if let suggestion = Self.closestName(to: name, in: collection.properties.map(\.name)) {

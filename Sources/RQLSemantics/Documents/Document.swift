@@ -18,7 +18,7 @@ public struct Document: Hashable, Sendable {
     /// The value of the property named `name`, or nil when the schema has no such property (or
     /// the document has fewer values than the schema has properties).
     public subscript(name: String, in schema: ObjectSchema) -> Value? {
-        guard let index = schema.properties.firstIndex(where: { $0.name == name }), index < values.count else {
+        guard let index = schema.properties.firstIndex(where: { UTF8Key.sameBytes($0.name, name) }), index < values.count else {
             return nil
         }
         return values[index]

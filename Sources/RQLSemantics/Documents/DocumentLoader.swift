@@ -14,23 +14,49 @@ public enum DocumentLoader {
     /// Reads every document of `text` against `schema`. `file` names the file in diagnostics.
     public static func load(_ text: String, schema: ObjectSchema,
                             file: String? = nil) -> (documents: [Document], diagnostics: [Diagnostic]) {
-        let bytes = Array(text.utf8)
+        var documents: [Document] = []
+        let diagnostics = load(utf8: Array(text.utf8), schema: schema, file: file) { documents.append(Document(values: $0)) }
+        return (diagnostics.hasErrors ? [] : documents, diagnostics)
+    }
+
+    /// Reads every document of `bytes` (valid UTF-8, as `TextFile.readBytes` returns) and hands
+    /// each one's values, in `schema.properties` order, to `each` as soon as it is read, so a
+    /// caller can build its storage without holding every `Document`. When the diagnostics have
+    /// an error, what `each` received must be dropped: the text loads all or nothing.
+    public static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String? = nil,
+                            each: ([Value]) -> Void) -> [Diagnostic] {
+        load(utf8: bytes, schema: schema, file: file, shortcut: true, each: each)
+    }
+
+    /// `load`, with `shortcut: false` to read every line with `JSON` and `DocumentReader` only
+    /// (the tests compare the two).
+    static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String?, shortcut: Bool,
+                     each: ([Value]) -> Void) -> [Diagnostic] {
         var session = LoadSession(schema: schema, file: file)
+        session.shortcut = shortcut
         if firstSignificantByte(bytes) == UInt8(ascii: "[") {
-            session.loadArray(text, bytes)
+            session.loadArray(bytes, each: each)
         } else {
-            session.loadLines(bytes)
+            _ = bytes.withUnsafeBufferPointer { session.loadLines($0, at: 0, isLast: true, each: each) }
         }
-        let hasErrors = session.diagnostics.hasErrors
-        return (hasErrors ? [] : session.documents, session.diagnostics)
+        return session.diagnostics
+    }
+
+    /// How many documents `bytes` holds at most, one per line (a capacity hint).
+    public static func estimatedCount(utf8 bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            var lines = 1
+            for c in b where c == UInt8(ascii: "\n") { lines += 1 }
+            return lines
+        }
     }
 
     /// The first byte that is not whitespace or a byte order mark.
-    static func firstSignificantByte(_ bytes: [UInt8]) -> UInt8? {
-        var i = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        while i < bytes.count, isBlank(bytes[i]) || bytes[i] == UInt8(ascii: "\n") { i += 1 }
-        return i < bytes.count ? bytes[i] : nil
+    static func firstSignificantByte<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> UInt8? where Bytes.Index == Int {
+        var i = bytes.startIndex
+        if bytes.count >= 3, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF { i += 3 }
+        while i < bytes.endIndex, isBlank(bytes[i]) || bytes[i] == UInt8(ascii: "\n") { i += 1 }
+        return i < bytes.endIndex ? bytes[i] : nil
     }
 
     static func isBlank(_ b: UInt8) -> Bool {
@@ -38,38 +64,59 @@ public enum DocumentLoader {
     }
 }
 
-/// The state of one `load`: documents so far, diagnostics, and where each `_id` was first seen.
+/// The state of one `load`: diagnostics, and where each `_id` was first seen.
 private struct LoadSession {
     let file: String?
     var reader: DocumentReader
+    var lineReader: DocumentLineReader
     let idIndex: Int?
-    var documents: [Document] = []
     var diagnostics: [Diagnostic] = []
     /// Set once `maxReportedErrors` is passed: nothing more is read.
     var stopped = false
-    /// Each `_id` seen: where (`on line 2`, `at array index 1`) and the range of its value.
-    var seenIDs: [Value: (place: String, range: SourceRange)] = [:]
+    /// Each `_id` seen, with the ordinal of its document. Int ids, the common case, are kept apart
+    /// from the rest (a `Value` key is six times the size), and while they only increase (an
+    /// export in `_id` order) in a sorted array rather than a dictionary. (Ordinals fit in Int32:
+    /// 2^31 documents of at least 8 bytes each would be a text of 16 GB, held in memory.)
+    var seenInts = SeenInts()
+    var seenOthers: [Value: Int32] = [:]
+    /// Per document: its line (one per line) or array index, and the range of its `_id` value.
+    var places: [Int] = []
+    var idRanges: [SourceRange] = []
+    var isArray = false
+    /// Whether lines go through `DocumentLineReader` first.
+    var shortcut = true
+    /// The lines read so far.
+    var lineNumber = 0
 
     init(schema: ObjectSchema, file: String?) {
         self.file = file
         reader = DocumentReader(schema: schema, file: file)
+        lineReader = DocumentLineReader(schema: schema)
         idIndex = schema.properties.firstIndex { $0.name == ObjectSchema.primaryKeyName }
     }
 
     // MARK: Layouts
 
-    /// One document per line; ranges from the line's own parse are moved by the line's offset.
-    mutating func loadLines(_ bytes: [UInt8]) {
-        var lineNumber = 0
+    /// One document per line, from `b`, which is the text from byte `base` on and starts at a
+    /// line. Reads every line that ends in `b`, and with `isLast` the unterminated one after them;
+    /// returns how many bytes it used. Ranges from a line's own parse are moved by its offset.
+    mutating func loadLines(_ b: UnsafeBufferPointer<UInt8>, at base: Int, isLast: Bool, each: ([Value]) -> Void) -> Int {
         var start = 0
-        while start <= bytes.count, !stopped {
-            lineNumber += 1
+        while start <= b.count, !stopped {
             var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            while end < b.count, b[end] != UInt8(ascii: "\n") { end += 1 }
+            guard end < b.count || isLast else { return start }
+            lineNumber += 1
+            let lineNumber = lineNumber
             defer { start = end + 1 }
             var contentEnd = end
-            if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-            let line = bytes[start..<contentEnd]
+            if contentEnd > start, b[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            if shortcut, lineReader.read(b, start, contentEnd) {
+                accept(lineReader.values, idRange: Self.shift(lineReader.idRange, by: base), place: lineNumber,
+                       label: { "line \(lineNumber)" }, each: each)
+                continue
+            }
+            let line = b[start..<contentEnd]
             if line.allSatisfy({ DocumentLoader.isBlank($0) }) || Self.isByteOrderMarkOnly(line) { continue }
             let label = "line \(lineNumber)"
             switch JSON.parseResult(String(decoding: line, as: UTF8.self)) {
@@ -79,17 +126,19 @@ private struct LoadSession {
                     notes.append(DiagnosticNote("each document must be on one line, or the whole text must be one JSON array"))
                 }
                 report(Diagnostic(.documentInvalidJSON, "\(label), column \(error.column): invalid JSON: \(error.message)",
-                                  at: Self.shift(error.range, by: start), notes: notes, file: file))
+                                  at: Self.shift(error.range, by: base + start), notes: notes, file: file))
             case .success(let node):
-                add(node, label: label, place: "on \(label)", offset: start)
+                add(node, label: label, place: lineNumber, offset: base + start, each: each)
             }
         }
+        return b.count
     }
 
     /// A single JSON array of documents; ranges are already file offsets.
-    mutating func loadArray(_ text: String, _ bytes: [UInt8]) {
+    mutating func loadArray(_ bytes: [UInt8], each: ([Value]) -> Void) {
+        isArray = true
         let root: JSONNode
-        switch JSON.parseResult(text) {
+        switch JSON.parseResult(String(decoding: bytes, as: UTF8.self)) {
         case .failure(let error):
             report(Diagnostic(.documentInvalidJSON, "line \(error.line), column \(error.column): invalid JSON: \(error.message)",
                               at: error.range, file: file))
@@ -103,14 +152,14 @@ private struct LoadSession {
         for (index, element) in elements.enumerated() {
             if stopped { break }
             let line = lines.line(at: element.range.start)
-            add(element, label: "array index \(index) (line \(line))", place: "at array index \(index)", offset: 0)
+            add(element, label: "array index \(index) (line \(line))", place: index, offset: 0, each: each)
         }
     }
 
     // MARK: Documents
 
-    /// Converts one document, reports its problems, and checks its `_id` against earlier ones.
-    mutating func add(_ node: JSONNode, label: String, place: String, offset: Int) {
+    /// Converts one document read by the JSON reader and reports its problems.
+    mutating func add(_ node: JSONNode, label: String, place: Int, offset: Int, each: ([Value]) -> Void) {
         reader.diagnostics = []
         let document = reader.read(node, location: label)
         for d in reader.diagnostics {
@@ -119,18 +168,33 @@ private struct LoadSession {
             report(moved)
         }
         guard let document else { return }
-        if let idIndex, idIndex < document.values.count {
-            let id = document.values[idIndex]
-            let range = Self.shift(node["_id"]?.range ?? DocumentReader.head(node), by: offset)
-            if let first = seenIDs[id] {
-                let key = Document.describeKey(id)
-                report(Diagnostic(.documentDuplicateID, "\(label): duplicate _id \(key) (also \(first.place))", at: range,
-                                  notes: [DiagnosticNote("first document with _id \(key)", range: first.range)], file: file))
+        let idRange = Self.shift(node["_id"]?.range ?? DocumentReader.head(node), by: offset)
+        accept(document.values, idRange: idRange, place: place, label: { label }, each: each)
+    }
+
+    /// Checks a converted document's `_id` against earlier ones and hands it on.
+    mutating func accept(_ values: [Value], idRange: SourceRange, place: Int, label: () -> String, each: ([Value]) -> Void) {
+        if let idIndex, idIndex < values.count {
+            let id = values[idIndex]
+            let ordinal = Int32(places.count)
+            let first: Int32?
+            if case .int(let i) = id {
+                first = seenInts.insert(i, ordinal: ordinal)
             } else {
-                seenIDs[id] = (place, range)
+                first = seenOthers[id]
+                if first == nil { seenOthers[id] = ordinal }
             }
+            if let first {
+                let key = Document.describeKey(id)
+                let firstPlace = isArray ? "at array index \(places[Int(first)])" : "on line \(places[Int(first)])"
+                report(Diagnostic(.documentDuplicateID, "\(label()): duplicate _id \(key) (also \(firstPlace))", at: idRange,
+                                  notes: [DiagnosticNote("first document with _id \(key)", range: idRanges[Int(first)])], file: file))
+                return
+            }
+            places.append(place)
+            idRanges.append(idRange)
         }
-        documents.append(document)
+        if !diagnostics.hasErrors { each(values) }
     }
 
     /// Adds a diagnostic unless the limit is reached; the first one past it stops the load.
@@ -151,8 +215,40 @@ private struct LoadSession {
     }
 
     /// A first line holding only a byte order mark (and blanks).
-    static func isByteOrderMarkOnly(_ line: ArraySlice<UInt8>) -> Bool {
+    static func isByteOrderMarkOnly(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         line.starts(with: [0xEF, 0xBB, 0xBF]) && line.dropFirst(3).allSatisfy { DocumentLoader.isBlank($0) }
+    }
+}
+
+/// Int `_id`s and the ordinals of their documents: a sorted array while the ids arrive in
+/// increasing order, a dictionary from the first one that does not.
+private struct SeenInts {
+    private var ascending: [Int64] = []
+    private var ascendingOrdinals: [Int32] = []
+    private var dictionary: [Int64: Int32]?
+
+    /// Records `id` for the document `ordinal`; if it was already there, its first ordinal instead.
+    mutating func insert(_ id: Int64, ordinal: Int32) -> Int32? {
+        if dictionary == nil {
+            guard let last = ascending.last, id <= last else {
+                ascending.append(id)
+                ascendingOrdinals.append(ordinal)
+                return nil
+            }
+            // Binary search for the first id not below `id`.
+            var low = 0, high = ascending.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ascending[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            if ascending[low] == id { return ascendingOrdinals[low] }
+            dictionary = Dictionary(uniqueKeysWithValues: zip(ascending, ascendingOrdinals))
+            ascending = []
+            ascendingOrdinals = []
+        }
+        if let first = dictionary![id] { return first }
+        dictionary![id] = ordinal
+        return nil
     }
 }
 
@@ -172,5 +268,68 @@ private struct LineCounter {
             offset += 1
         }
         return line
+    }
+}
+
+/// `DocumentLoader` a piece of text at a time, so a large file need not be held in memory: the
+/// same layouts, rules and diagnostics as reading the whole text at once.
+///
+/// Give the pieces in order (valid UTF-8 once joined), then call `finish`. A line cut between two
+/// pieces is kept until its end arrives; pieces that end at a line end are read without copying.
+/// The array layout needs the whole text, so it is gathered and read by `finish`.
+public struct DocumentStream {
+    private var session: LoadSession
+    /// Bytes not read yet: an unfinished line, or the text so far while the layout is unknown
+    /// or is the array layout.
+    private var pending: [UInt8] = []
+    /// The offset in the text of `pending`'s first byte (of the next piece when it is empty).
+    private var offset = 0
+    private enum Layout { case undecided, lines, array }
+    private var layout = Layout.undecided
+
+    public init(schema: ObjectSchema, file: String? = nil) {
+        session = LoadSession(schema: schema, file: file)
+    }
+
+    /// Reads the lines that end in `piece`, handing each document's values to `each` (dropped
+    /// by the caller if `finish` reports an error).
+    public mutating func read(_ piece: UnsafeBufferPointer<UInt8>, each: ([Value]) -> Void) {
+        switch layout {
+        case .undecided:
+            pending.append(contentsOf: piece)
+            // Only blanks so far, or the start of a byte order mark: the layout is not known yet.
+            guard let first = DocumentLoader.firstSignificantByte(pending),
+                  pending.count >= 3 || ![UInt8]([0xEF, 0xBB, 0xBF]).starts(with: pending) else { return }
+            layout = first == UInt8(ascii: "[") ? .array : .lines
+            if layout == .lines { readPending(each: each) }
+        case .array:
+            pending.append(contentsOf: piece)
+        case .lines where pending.isEmpty:
+            let used = session.loadLines(piece, at: offset, isLast: false, each: each)
+            offset += used
+            pending.append(contentsOf: piece[used...])
+        case .lines:
+            pending.append(contentsOf: piece)
+            readPending(each: each)
+        }
+    }
+
+    /// Reads what is left and returns every problem found; an error means nothing loads.
+    public mutating func finish(each: ([Value]) -> Void) -> [Diagnostic] {
+        if layout == .array {
+            session.loadArray(pending, each: each)
+        } else {
+            _ = pending.withUnsafeBufferPointer { session.loadLines($0, at: offset, isLast: true, each: each) }
+        }
+        pending = []
+        return session.diagnostics
+    }
+
+    private mutating func readPending(each: ([Value]) -> Void) {
+        let held = pending
+        pending = []
+        let used = held.withUnsafeBufferPointer { session.loadLines($0, at: offset, isLast: false, each: each) }
+        offset += used
+        pending.append(contentsOf: held[used...])
     }
 }

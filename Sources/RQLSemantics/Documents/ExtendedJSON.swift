@@ -9,7 +9,10 @@ import RQLSyntax
 /// - `double`: any JSON number, `{"$numberDouble": "1.5" | "Infinity" | "-Infinity" | "NaN"}`,
 ///   `$numberInt` or `$numberLong`.
 /// - `decimal`: `{"$numberDecimal": "…"}`, a JSON number (read from its exact text), `$numberInt`
-///   or `$numberLong`.
+///   or `$numberLong`. As in MongoDB's Decimal128 spec, a finite spelling whose exponent is beyond
+///   the range is an error unless it can be clamped (the coefficient has room for the zeros, so
+///   `1E6112` is `10E6111`, exactly); it never becomes infinity. Infinities are only spelled out:
+///   `Infinity`, `-Infinity` (or `Inf`, in any case, as the Decimal128 string grammar allows).
 /// - `string`, `bool`: a JSON string, `true`/`false`.
 /// - `date`: `{"$date": "<ISO-8601>"}` with 0-9 fraction digits, any year 0000-9999 and `Z` or an
 ///   offset; `{"$date": {"$numberLong": "<millis>"}}`; `{"$date": <millis>}`.
@@ -52,14 +55,14 @@ public enum ExtendedJSON {
 struct DocumentReader {
     let schema: ObjectSchema
     let file: String?
-    private let indexByName: [String: Int]
+    private let indexByName: [UTF8Key: Int]
     var diagnostics: [Diagnostic] = []
 
     init(schema: ObjectSchema, file: String?) {
         self.schema = schema
         self.file = file
-        var index: [String: Int] = [:]
-        for (i, p) in schema.properties.enumerated() where index[p.name] == nil { index[p.name] = i }
+        var index: [UTF8Key: Int] = [:]
+        for (i, p) in schema.properties.enumerated() where index[UTF8Key(p.name)] == nil { index[UTF8Key(p.name)] = i }
         indexByName = index
     }
 
@@ -76,7 +79,7 @@ struct DocumentReader {
         // Present but invalid fields are already reported; they must not also count as missing.
         var present = [Bool](repeating: false, count: schema.properties.count)
         for member in members {
-            guard let index = indexByName[member.key] else {
+            guard let index = indexByName[UTF8Key(member.key)] else {
                 report(.documentUnknownField,
                        "\(prefix)field '\(member.key)' is not in the schema of '\(schema.title)'\(suggestion(for: member.key))",
                        at: member.keyRange)
@@ -280,6 +283,9 @@ extension ExtendedJSON {
             if let text = node.numberText {
                 // JSON number text is always valid decimal text; the fallback is unreachable.
                 guard let d = Decimal128(text) else { return .failure(mismatch) }
+                guard d.isFinite else {
+                    return .failure(ValueProblem(.documentValueOutOfRange, "number \(shortened(text)) is beyond the range of a decimal128", node.range))
+                }
                 return .success(.decimal(d))
             }
             guard let wrapper else { return .failure(mismatch) }
@@ -290,6 +296,11 @@ extension ExtendedJSON {
                         return .failure(ValueProblem(.documentInvalidValue,
                                                      "invalid $numberDecimal \(quoted(text)): expected a decimal number, Infinity or NaN",
                                                      wrapper.value.range))
+                    }
+                    // Infinity spelled out is fine; a finite spelling that overflowed is not.
+                    guard !d.isInfinite || namesInfinity(text) else {
+                        return .failure(ValueProblem(.documentValueOutOfRange,
+                                                     "$numberDecimal \(quoted(text)) is beyond the range of a decimal128", wrapper.value.range))
                     }
                     return .success(.decimal(d))
                 }
@@ -381,7 +392,13 @@ extension ExtendedJSON {
     /// Strict decimal integer text: an optional `-`, then digits. Overflow is reported only for
     /// otherwise well-formed text.
     static func parseInteger(_ text: String) -> IntegerText {
-        var digits = Array(text.utf8)[...]
+        var text = text
+        return text.withUTF8 { parseInteger($0) }
+    }
+
+    /// `parseInteger` of UTF-8 bytes.
+    static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerText {
+        var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }
         guard !digits.isEmpty else { return .malformed }
@@ -413,6 +430,12 @@ extension ExtendedJSON {
                 return .success(value)
             }
         }
+    }
+
+    /// True for decimal text that spells infinity (`Inf`, `-Infinity`...) rather than digits.
+    static func namesInfinity(_ text: String) -> Bool {
+        let first = text.utf8.first { $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "-") }
+        return first.map { $0 | 0x20 == UInt8(ascii: "i") } ?? false
     }
 
     /// `$numberDouble` text: a decimal number (`-1.5`, `1e10`, `1.0E+10`), `Infinity`,
@@ -557,7 +580,13 @@ extension ExtendedJSON {
 
     /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM|±HHMM)`; the error is the reason, for messages.
     static func isoDate(_ text: String) -> Result<Timestamp, DateProblem> {
-        var s = DateScanner(text)
+        var text = text
+        return text.withUTF8 { isoDate($0) }
+    }
+
+    /// `isoDate` of UTF-8 bytes.
+    static func isoDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, DateProblem> {
+        var s = DateScanner(bytes)
         let shape: DateProblem = "expected YYYY-MM-DDTHH:MM:SS[.fraction]Z"
         guard let year = s.digits(4), s.skip("-"), let month = s.digits(2), s.skip("-"), let day = s.digits(2),
               s.skip("T") || s.skip("t"),
@@ -610,6 +639,58 @@ extension ExtendedJSON {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
+    }
+
+    // MARK: Writing dates
+
+    /// The years an ISO-8601 `$date` string can carry: `isoDate` reads exactly four digits.
+    public static let isoYears: ClosedRange<Int64> = 0...9999
+
+    /// A date in relaxed Extended JSON that `date(_:)` reads back to the same timestamp:
+    /// `{"$date": "<ISO-8601>"}` within `isoYears` (nanoseconds kept, up to 9 fraction digits),
+    /// `{"$date": {"$numberLong": "<millis>"}}` outside them, as MongoDB's relaxed format does.
+    ///
+    /// Outside `isoYears` only whole milliseconds have a spelling the reader accepts; every such
+    /// timestamp the reader produces is one (it can only come from milliseconds). A timestamp
+    /// built in code with finer precision there is written truncated to the millisecond, and one
+    /// beyond the int64 millisecond range is clamped to it.
+    public static func date(_ t: Timestamp) -> String {
+        if isoYears.contains(civil(t).0.year) { return "{\"$date\": \"\(iso8601(t))\"}" }
+        let (scaled, overflow) = t.seconds.multipliedReportingOverflow(by: 1000)
+        let millis = overflow ? (t.seconds < 0 ? Int64.min : Int64.max)
+            : scaled.addingReportingOverflow(Int64(t.nanoseconds) / nanosPerMillisecond).partialValue
+        return "{\"$date\": {\"$numberLong\": \"\(millis)\"}}"
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` in UTC, with as few fraction digits as the nanoseconds
+    /// need. Years outside `isoYears` are written with more digits or a sign, for reading only.
+    public static func iso8601(_ t: Timestamp) -> String {
+        let (c, nanos) = civil(t)
+        var s = c.spelling(separator: "T")
+        if nanos != 0 {
+            var fraction = String(nanos)
+            fraction = String(repeating: "0", count: maxFractionDigits - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            s += "." + fraction
+        }
+        return s + "Z"
+    }
+
+    /// The UTC calendar fields of a timestamp and its nonnegative fraction of a second. Realm's
+    /// nanoseconds share the sign of the seconds, so a negative fraction borrows a second (except
+    /// at the very first second, which has none to borrow: that one is shown without its fraction).
+    private static func civil(_ t: Timestamp) -> (TimestampLiteral.Civil, nanos: Int64) {
+        var seconds = t.seconds
+        var nanos = Int64(t.nanoseconds)
+        if nanos < 0 {
+            if seconds == .min {
+                nanos = 0
+            } else {
+                seconds -= 1
+                nanos += nanosPerSecond
+            }
+        }
+        return (TimestampLiteral.civil(seconds: seconds), nanos)
     }
 
     // MARK: Describing JSON
@@ -691,10 +772,10 @@ struct DateProblem: Error, ExpressibleByStringInterpolation {
 
 /// A cursor over the bytes of an ISO-8601 date.
 struct DateScanner {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position = 0
 
-    init(_ text: String) { bytes = Array(text.utf8) }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var atEnd: Bool { position == bytes.count }
 

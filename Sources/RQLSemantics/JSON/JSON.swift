@@ -103,7 +103,7 @@ extension JSONNode {
 
     /// The member named `key`, if this is an object that has it.
     public func member(_ key: String) -> JSONMember? {
-        objectMembers?.first { $0.key == key }
+        objectMembers?.first { UTF8Key.sameBytes($0.key, key) }
     }
 
     /// The value of the member named `key`, if this is an object that has it.
@@ -180,7 +180,8 @@ private struct JSONReader {
         var start: Int
         var elements: [JSONNode] = []
         var members: [JSONMember] = []
-        var keys: Set<String> = []
+        /// Keys by bytes: canonically equivalent spellings are different keys.
+        var keys: Set<UTF8Key> = []
         /// The key whose value is being read (objects only).
         var key = ""
         var keyRange = SourceRange.none
@@ -260,7 +261,7 @@ private struct JSONReader {
                     node = JSONNode(.object([]), range: SourceRange(start, position))
                 } else {
                     let (key, keyRange) = try parseKey(afterComma: nil)
-                    stack.append(OpenContainer(isObject: true, start: start, keys: [key], key: key, keyRange: keyRange))
+                    stack.append(OpenContainer(isObject: true, start: start, keys: [UTF8Key(key)], key: key, keyRange: keyRange))
                     continue parsing
                 }
             default:
@@ -285,7 +286,7 @@ private struct JSONReader {
                         let comma = position
                         position += 1
                         let (nextKey, nextRange) = try parseKey(afterComma: comma)
-                        if !stack[top].keys.insert(nextKey).inserted {
+                        if !stack[top].keys.insert(UTF8Key(nextKey)).inserted {
                             throw error("duplicate key '\(nextKey)'", at: nextRange.start)
                         }
                         stack[top].key = nextKey

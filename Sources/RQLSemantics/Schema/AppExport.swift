@@ -109,12 +109,11 @@ public struct AppExport: Sendable {
             fileError("'\(path)' is larger than \(Self.maxFileBytes) bytes", file: path)
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            fileError("cannot read '\(path)'", file: path)
-            return nil
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            fileError("'\(path)' is not valid UTF-8 text", file: path)
+        let text: String
+        switch TextFile.read(path) {
+        case .success(let read): text = read
+        case .failure(let error):
+            fileError("\(error)", file: path)
             return nil
         }
         fileTexts[path] = text

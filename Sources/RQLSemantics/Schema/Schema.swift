@@ -103,7 +103,7 @@ public struct ObjectSchema: Hashable, Sendable {
     public var file: String?
     /// The byte range of the `title` value in that file.
     public var titleRange: SourceRange
-    private var indexByName: [String: Int]
+    private var indexByName: [UTF8Key: Int]
 
     /// A schema. With duplicate property names the first one wins (the loader never produces them).
     public init(title: String, properties: [Property], collectionName: String? = nil,
@@ -113,14 +113,14 @@ public struct ObjectSchema: Hashable, Sendable {
         self.properties = properties
         self.file = file
         self.titleRange = titleRange
-        var index: [String: Int] = [:]
-        for (i, p) in properties.enumerated() where index[p.name] == nil { index[p.name] = i }
+        var index: [UTF8Key: Int] = [:]
+        for (i, p) in properties.enumerated() where index[UTF8Key(p.name)] == nil { index[UTF8Key(p.name)] = i }
         self.indexByName = index
     }
 
     /// The property named `name` (exact case, as Realm matches field names).
     public func property(named name: String) -> Property? {
-        indexByName[name].map { properties[$0] }
+        indexByName[UTF8Key(name)].map { properties[$0] }
     }
 
     /// The `_id` property; the loader guarantees it exists.
@@ -131,7 +131,7 @@ public struct ObjectSchema: Hashable, Sendable {
 public struct Schema: Hashable, Sendable {
     /// The collections in the order they were added.
     public private(set) var collections: [ObjectSchema] = []
-    private var indexByTitle: [String: Int] = [:]
+    private var indexByTitle: [UTF8Key: Int] = [:]
 
     /// An empty schema.
     public init() {}
@@ -143,13 +143,13 @@ public struct Schema: Hashable, Sendable {
 
     /// The collection whose title is `title`.
     public subscript(title: String) -> ObjectSchema? {
-        indexByTitle[title].map { collections[$0] }
+        indexByTitle[UTF8Key(title)].map { collections[$0] }
     }
 
     /// The collection whose MongoDB collection name is `name` (the first one if several
     /// databases use the same name).
     public func collection(named name: String) -> ObjectSchema? {
-        collections.first { $0.collectionName == name }
+        collections.first { UTF8Key.sameBytes($0.collectionName, name) }
     }
 
     /// The titles in order.
@@ -170,7 +170,7 @@ public struct Schema: Hashable, Sendable {
                               notes: [DiagnosticNote(first, range: existing.file == objectSchema.file ? existing.titleRange : nil)],
                               file: objectSchema.file)
         }
-        indexByTitle[objectSchema.title] = collections.count
+        indexByTitle[UTF8Key(objectSchema.title)] = collections.count
         collections.append(objectSchema)
         return nil
     }

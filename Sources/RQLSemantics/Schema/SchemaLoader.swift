@@ -98,7 +98,7 @@ private struct SchemaReader {
                    at: propertiesMember.value.range)
             return nil
         }
-        let required = readRequired(root, propertyNames: Set(members.map(\.key)))
+        let required = readRequired(root, propertyNames: Set(members.map { UTF8Key($0.key) }))
 
         var properties: [Property] = []
         properties.reserveCapacity(members.count)
@@ -125,37 +125,37 @@ private struct SchemaReader {
     }
 
     /// The names in `required`; each must be a property.
-    mutating func readRequired(_ root: JSONNode, propertyNames: Set<String>) -> Set<String> {
+    mutating func readRequired(_ root: JSONNode, propertyNames: Set<UTF8Key>) -> Set<UTF8Key> {
         guard let member = root.member("required") else { return [] }
         guard let items = member.value.arrayValue else {
             report(.invalidSchema, "'required' must be an array of property names", at: member.value.range)
             return []
         }
-        var names: Set<String> = []
+        var names: Set<UTF8Key> = []
         for item in items {
             guard let name = item.stringValue else {
                 report(.invalidSchema, "'required' must contain only strings, found \(item.value.typeName)", at: item.range)
                 continue
             }
-            if !propertyNames.contains(name) {
+            if !propertyNames.contains(UTF8Key(name)) {
                 report(.invalidSchema, "'required' lists '\(name)', which is not a property", at: item.range)
             }
-            names.insert(name)
+            names.insert(UTF8Key(name))
         }
         return names
     }
 
     // MARK: Properties
 
-    mutating func readProperty(_ member: JSONMember, required: Set<String>) -> Property? {
+    mutating func readProperty(_ member: JSONMember, required: Set<UTF8Key>) -> Property? {
         let context = "property '\(member.key)'"
         if member.key.isEmpty {
             report(.invalidSchema, "a property name is empty", at: member.keyRange)
             return nil
         }
-        guard let shape = readType(member.value, context: context) else { return nil }
+        guard let shape = readType(member.value, context: context, path: member.key) else { return nil }
         return Property(name: member.key, type: shape.type,
-                        isNullable: !required.contains(member.key) || shape.nullable,
+                        isNullable: !required.contains(UTF8Key(member.key)) || shape.nullable,
                         elementsNullable: shape.elementsNullable, isSet: shape.isSet, range: member.keyRange)
     }
 
@@ -167,8 +167,9 @@ private struct SchemaReader {
         var isSet = false
     }
 
-    /// The type of a property schema (`context` names it in messages).
-    mutating func readType(_ node: JSONNode, context: String) -> Shape? {
+    /// The type of a property schema (`context` names it in messages; `path` is its dotted name,
+    /// `address.street`, for the properties of embedded objects inside it).
+    mutating func readType(_ node: JSONNode, context: String, path: String) -> Shape? {
         guard let declared = readBsonType(node, context: context) else { return nil }
         if let scalar = ScalarType(rawValue: declared.name) {
             return Shape(type: .scalar(scalar), nullable: declared.nullable)
@@ -177,10 +178,10 @@ private struct SchemaReader {
         case "mixed":
             return Shape(type: .mixed, nullable: declared.nullable)
         case "object":
-            guard let isEmbedded = readObjectShape(node, context: context) else { return nil }
+            guard let isEmbedded = readObjectShape(node, context: context, path: path) else { return nil }
             return Shape(type: isEmbedded ? .embeddedObject : .dictionary, nullable: declared.nullable)
         case "array":
-            return readArray(node, context: context, nullable: declared.nullable)
+            return readArray(node, context: context, path: path, nullable: declared.nullable)
         default:
             reportUnsupported(declared.name, context: context, at: declared.range)
             return nil
@@ -188,7 +189,7 @@ private struct SchemaReader {
     }
 
     /// `array` with `items`: a list or set of scalars, a list of objects, or an unsupported nesting.
-    mutating func readArray(_ node: JSONNode, context: String, nullable: Bool) -> Shape? {
+    mutating func readArray(_ node: JSONNode, context: String, path: String, nullable: Bool) -> Shape? {
         var isSet = false
         if let unique = node.member("uniqueItems") {
             guard let flag = unique.value.boolValue else {
@@ -218,7 +219,7 @@ private struct SchemaReader {
         } else {
             switch declared.name {
             case "object":
-                guard let isEmbedded = readObjectShape(items, context: itemsContext) else { return nil }
+                guard let isEmbedded = readObjectShape(items, context: itemsContext, path: path) else { return nil }
                 type = isEmbedded ? .listOfObjects : .unsupported("list of dictionaries")
             case "mixed":
                 type = .unsupported("list of mixed")
@@ -234,14 +235,25 @@ private struct SchemaReader {
 
     /// For `bsonType: "object"`: true for an embedded object (`properties`), false for a
     /// dictionary (`additionalProperties` schema and no `properties`), nil after an error.
-    mutating func readObjectShape(_ node: JSONNode, context: String) -> Bool? {
+    /// An embedded object's properties are checked like a collection's, named by their path.
+    mutating func readObjectShape(_ node: JSONNode, context: String, path: String) -> Bool? {
         if let properties = node.member("properties") {
-            guard properties.value.objectMembers != nil else {
+            guard let members = properties.value.objectMembers else {
                 report(.invalidSchema, "\(context): 'properties' must be an object, found \(properties.value.value.typeName)",
                        at: properties.value.range)
                 return nil
             }
-            return true
+            var valid = true
+            for member in members {
+                let memberPath = path + "." + member.key
+                if member.key.isEmpty {
+                    report(.invalidSchema, "\(context): a property name is empty", at: member.keyRange)
+                    valid = false
+                } else if readType(member.value, context: "property '\(memberPath)'", path: memberPath) == nil {
+                    valid = false
+                }
+            }
+            return valid ? true : nil
         }
         if let additional = node.member("additionalProperties"), additional.value.objectMembers != nil {
             return false

@@ -84,7 +84,7 @@ public struct SyncConfig: Hashable, Sendable {
     /// (In Development Mode other eligible fields are queryable too; see `isQueryable`.)
     public func queryableFields(for collection: String) -> Set<String> {
         var fields = globalQueryableFields
-        for entry in collectionQueryableFieldsNames where entry.collection.name == collection {
+        for entry in collectionQueryableFieldsNames where UTF8Key.sameBytes(entry.collection.name, collection) {
             fields.formUnion(entry.fields.map(\.name))
         }
         return fields
@@ -103,12 +103,13 @@ public struct SyncConfig: Hashable, Sendable {
     /// True when a subscription on `collection` may use `field`: it is listed, or Development Mode
     /// is on. Type eligibility is checked separately.
     public func isQueryable(_ field: String, in collection: String) -> Bool {
-        developmentModeEnabled || queryableFields(for: collection).contains(field)
+        // By bytes: the set's own `contains` would take a canonically equivalent spelling.
+        developmentModeEnabled || queryableFields(for: collection).contains { UTF8Key.sameBytes($0, field) }
     }
 
     /// True when `collection` is a Data Ingest (asymmetric) collection.
     public func isAsymmetric(_ collection: String) -> Bool {
-        asymmetricTables.contains { $0.name == collection }
+        asymmetricTables.contains { UTF8Key.sameBytes($0.name, collection) }
     }
 
     /// True when the collection schema is asymmetric (by collection name or title).

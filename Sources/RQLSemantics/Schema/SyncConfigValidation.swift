@@ -65,7 +65,7 @@ private struct SyncConfigValidator {
     /// The config entries for a schema (matched by collection name or title).
     func entries(for objectSchema: ObjectSchema) -> [SyncConfig.CollectionFields] {
         config.collectionQueryableFieldsNames.filter {
-            $0.collection.name == objectSchema.collectionName || $0.collection.name == objectSchema.title
+            UTF8Key.sameBytes($0.collection.name, objectSchema.collectionName) || UTF8Key.sameBytes($0.collection.name, objectSchema.title)
         }
     }
 
@@ -76,9 +76,9 @@ private struct SyncConfigValidator {
 
     /// Every distinct queryable name applying to a collection, global ones first, each once.
     func queryableNames(global: [SyncConfig.Name], entries: [SyncConfig.CollectionFields]) -> [SyncConfig.Name] {
-        var seen: Set<String> = []
+        var seen: Set<UTF8Key> = []
         var result: [SyncConfig.Name] = []
-        for name in global + entries.flatMap(\.fields) where seen.insert(name.name).inserted {
+        for name in global + entries.flatMap(\.fields) where seen.insert(UTF8Key(name.name)).inserted {
             result.append(name)
         }
         return result
@@ -100,8 +100,8 @@ private struct SyncConfigValidator {
     mutating func checkReservedFieldNames() {
         let all = config.queryableFieldsNames + config.indexedQueryableFieldsNames
             + config.collectionQueryableFieldsNames.flatMap(\.fields)
-        var seen: Set<String> = []
-        for name in all where seen.insert(name.name).inserted {
+        var seen: Set<UTF8Key> = []
+        for name in all where seen.insert(UTF8Key(name.name)).inserted {
             guard let reservation = ReservedNames.reservation(of: name.name) else { continue }
             report(.reservedFieldName, "sync config: queryable field '\(name.name)' is a reserved word in RQL",
                    at: name.range, notes: [Self.reservationNote(reservation)], file: config.file)
@@ -122,9 +122,9 @@ private struct SyncConfigValidator {
     }
 
     mutating func checkIndexedFields() {
-        let global = config.globalQueryableFields
+        let global = Set(config.queryableFieldsNames.map { UTF8Key($0.name) })
         var distinct: [SyncConfig.Name] = []
-        for name in config.indexedQueryableFieldsNames where !distinct.contains(where: { $0.name == name.name }) {
+        for name in config.indexedQueryableFieldsNames where !distinct.contains(where: { UTF8Key.sameBytes($0.name, name.name) }) {
             distinct.append(name)
         }
         for (i, name) in distinct.enumerated() where i >= SyncConfig.maxIndexedQueryableFields {
@@ -133,7 +133,7 @@ private struct SyncConfigValidator {
                    at: name.range, file: config.file)
         }
         for name in distinct {
-            let isGlobal = global.contains(name.name)
+            let isGlobal = global.contains(UTF8Key(name.name))
             if !isGlobal {
                 report(.indexedFieldNotQueryable,
                        "sync config: indexed queryable field '\(name.name)' is not in queryable_fields_names",
@@ -181,19 +181,19 @@ private struct SyncConfigValidator {
     /// collection in the schema only fields it has count (a global name it lacks does not apply).
     mutating func checkFieldCounts() {
         let limit = SyncConfig.recommendedMaxQueryableFields
-        var counted: Set<String> = []
+        var counted: Set<UTF8Key> = []
         for collection in schema.collections {
             let entries = entries(for: collection)
-            entries.forEach { counted.insert($0.collection.name) }
+            entries.forEach { counted.insert(UTF8Key($0.collection.name)) }
             let names = queryableNames(global: config.queryableFieldsNames, entries: entries)
                 .filter { collection.property(named: $0.name) != nil }
             guard names.count > limit else { continue }
             let at = entries.first?.collection.range ?? config.queryableFieldsNames.first?.range ?? .none
             reportCount(names.count, collection: collection.title, at: at)
         }
-        for entry in config.collectionQueryableFieldsNames where !counted.contains(entry.collection.name) {
-            counted.insert(entry.collection.name)
-            let same = config.collectionQueryableFieldsNames.filter { $0.collection.name == entry.collection.name }
+        for entry in config.collectionQueryableFieldsNames where !counted.contains(UTF8Key(entry.collection.name)) {
+            counted.insert(UTF8Key(entry.collection.name))
+            let same = config.collectionQueryableFieldsNames.filter { UTF8Key.sameBytes($0.collection.name, entry.collection.name) }
             let names = queryableNames(global: config.queryableFieldsNames, entries: same)
             guard names.count > limit else { continue }
             reportCount(names.count, collection: entry.collection.name, at: entry.collection.range)

@@ -1,7 +1,8 @@
 /// A value of a property, a literal or an argument: every type a Flexible Sync schema can hold.
 ///
 /// Strings and binaries are compared as bytes (realm orders strings by UTF-8 bytes, not by
-/// locale); `int` covers App Services `int` and `long`; `double` also holds 32-bit float literals
+/// locale), and so are `==` and hashing: `"\u{E9}"` and `"e\u{301}"` are two values, two `_id`s and
+/// two dictionary keys, although Swift's `String` treats them as one; `int` covers App Services `int` and `long`; `double` also holds 32-bit float literals
 /// (`2.5f`) widened to double, which is how realm compares them.
 public enum Value: Hashable, Sendable {
     case null
@@ -48,6 +49,43 @@ public enum Value: Hashable, Sendable {
     }
 }
 
+extension Value {
+    /// Equality of the stored values (numeric types are not mixed: `.int(1) != .double(1)`);
+    /// strings by bytes, doubles and decimals by their own `==`.
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.int(let x), .int(let y)): x == y
+        case (.double(let x), .double(let y)): x == y
+        case (.decimal(let x), .decimal(let y)): x == y
+        case (.string(let x), .string(let y)): UTF8Key.sameBytes(x, y)
+        case (.binary(let x), .binary(let y)): x == y
+        case (.timestamp(let x), .timestamp(let y)): x == y
+        case (.objectId(let x), .objectId(let y)): x == y
+        case (.uuid(let x), .uuid(let y)): x == y
+        case (.list(let x), .list(let y)): x == y
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let x): hasher.combine(1); hasher.combine(x)
+        case .int(let x): hasher.combine(2); hasher.combine(x)
+        case .double(let x): hasher.combine(3); hasher.combine(x)
+        case .decimal(let x): hasher.combine(4); hasher.combine(x)
+        case .string(let x): hasher.combine(5); UTF8Key.hashBytes(x, into: &hasher)
+        case .binary(let x): hasher.combine(6); hasher.combine(x)
+        case .timestamp(let x): hasher.combine(7); hasher.combine(x)
+        case .objectId(let x): hasher.combine(8); hasher.combine(x)
+        case .uuid(let x): hasher.combine(9); hasher.combine(x)
+        case .list(let x): hasher.combine(10); hasher.combine(x)
+        }
+    }
+}
+
 /// A point in time with nanosecond precision, as realm stores it: seconds since the Unix epoch and
 /// nanoseconds with the same sign (so `T-1:-1` is 1.000000001 s before the epoch).
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -81,7 +119,13 @@ public struct ObjectId: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// From 24 hex digits (either case).
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
+        var hex = hex
+        guard let parsed = hex.withUTF8({ ObjectId(hexDigits: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// From 24 hex digits (either case) as UTF-8 bytes.
+    init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 24, let high = HexDigits.parse(digits[0..<16]), let low = HexDigits.parse(digits[16..<24]) else {
             return nil
         }
@@ -143,7 +187,7 @@ public struct UUIDValue: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 enum HexDigits {
-    static func parse(_ digits: ArraySlice<UInt8>) -> UInt64? {
+    static func parse<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
         var value: UInt64 = 0
         for c in digits {
             let v: UInt8
