@@ -43,7 +43,7 @@ public enum TimestampLiteral {
         guard parts.count == 2,
               let seconds = Int64(String(decoding: parts[0], as: UTF8.self)),
               let nanos = Int64(String(decoding: parts[1], as: UTF8.self)) else { return .failure(.outOfRange) }
-        guard abs(nanos) < 1_000_000_000 else { return .failure(.nanosecondsOutOfRange) }
+        guard nanos.magnitude < 1_000_000_000 else { return .failure(.nanosecondsOutOfRange) }  // abs(Int64.min) traps
         guard !(seconds < 0 && nanos > 0 || seconds > 0 && nanos < 0) else { return .failure(.mixedSigns) }
         return .success(Reading(seconds: seconds, nanoseconds: Int32(nanos)))
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RQLTesting
 @testable import RQLRuntime
@@ -115,5 +116,22 @@ import RQLSyntax
             return document.values[0] == .int(2)
         }.count
         #expect(try result?.get() == expected)
+    }
+
+    /// Inputs the parser and checker fuzz targets crashed on, kept in Tests/Fuzz/regressions:
+    /// every stage runs on them, on a small stack.
+    @Test func fuzzRegressionsRunEveryStage() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/regressions")
+        var count = 0
+        for target in ["FuzzParser", "FuzzChecker"] {
+            let folder = root.appendingPathComponent(target)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+                let bytes = try Array(Data(contentsOf: folder.appendingPathComponent(name)))
+                SmallStack.run { EveryStage.run(bytes) }
+                count += 1
+            }
+        }
+        #expect(count >= 3)
     }
 }
