@@ -43,11 +43,11 @@ public struct CompiledQuery: Sendable {
     /// Whether one document matches: the program runs on the document's values as they are (for
     /// a scan of many documents, a `ColumnarCollection` is faster still).
     public func matches(_ document: Document) -> Bool {
-        matches(source: document)
+        // The interpreter when a value does not have its property's type (see `VM.run(_:on:)`).
+        VM.run(program, on: document) ?? Interpreter.matches(optimized, document)
     }
 
-    /// The program on one object's values; the interpreter when a value does not have its
-    /// property's type (see `VM.run(_:on:)`).
+    /// The program on one object's values as another source computes them (an `ObjectMapping`).
     func matches<Source: ValueSource>(source: Source) -> Bool {
         VM.run(program, on: source) ?? Interpreter.matches(optimized, source)
     }

@@ -9,147 +9,202 @@ import RQLSemantics
 /// documents loaded against the schema do. A hand-made document or a mapping can break that; the
 /// loop then returns nil and the caller asks the interpreter, which compares any two values.
 extension VM {
-    static func run<Source: ValueSource>(_ program: Program, on source: Source) -> Bool? {
-        program.instructions.withUnsafeBufferPointer { code in
-            program.hasBranchFreeRuns ? run(code, program, source, Combining.self) : run(code, program, source, Replacing.self)
-        }
+    /// A document's values are read where they are, never copied out of the array. (Inlined:
+    /// a call copied the 150-byte `Program` to the stack each time.)
+    @inline(__always)
+    static func run(_ program: Program, on document: Document) -> Bool? {
+        document.values.withUnsafeBufferPointer { run(program, InPlace(values: $0)) }
     }
 
+    /// Any other source: each value as the source computes it.
+    static func run<Source: ValueSource>(_ program: Program, on source: Source) -> Bool? {
+        run(program, Computed(source: source))
+    }
+
+    /// Values by schema property index, for the loop: in place (a `Document`) or computed (a
+    /// mapping); itself a source for the interpreter's `fallback` comparisons.
+    protocol Reader: ValueSource {
+        /// `body` on the value, borrowed where it lies when the reader holds it: a copy would
+        /// retain its string or list (a getter, even specialised, returns a copy).
+        func withValue<R>(_ column: Int, _ body: (borrowing Value) -> R) -> R
+    }
+
+    struct InPlace: Reader {
+        let values: UnsafeBufferPointer<Value>
+
+        @inline(__always)
+        func withValue<R>(_ column: Int, _ body: (borrowing Value) -> R) -> R {
+            column < values.count ? body(values[column]) : body(.null)
+        }
+
+        func value(ofProperty index: Int) -> Value { index < values.count ? values[index] : .null }
+    }
+
+    struct Computed<Source: ValueSource>: Reader {
+        let source: Source
+
+        @inline(__always)
+        func withValue<R>(_ column: Int, _ body: (borrowing Value) -> R) -> R { body(source.value(ofProperty: column)) }
+
+        func value(ofProperty index: Int) -> Value { source.value(ofProperty: index) }
+    }
+
+    /// One loop for programs with and without branch-free runs: the check per instruction is
+    /// a predictable branch, and a second copy of the loop would not be inlined (the call copied
+    /// the `Program`). Each comparison yields nil for a value not of its property's type.
     @inline(__always)
-    private static func run<Source: ValueSource, Mode: CombineMode>(_ code: UnsafeBufferPointer<Instruction>, _ program: Program,
-                                                                   _ source: Source, _: Mode.Type) -> Bool? {
+    private static func run<Source: Reader>(_ program: Program, _ source: Source) -> Bool? {
         var pc = 0
         var flag = false
-        let end = code.count
+        let end = program.instructions.count
+        let combines = program.hasBranchFreeRuns
         while pc < end {
             let previous = flag
-            switch code[pc] {
-            case .constant(let b): flag = b
-            case .not: flag = !flag
+            let result: Bool?
+            switch program.instructions[pc] {
+            case .constant(let b): result = b
+            case .not: result = !flag
             case .jumpIfFalse(let target):
                 if !flag { pc = target; continue }
+                result = flag
             case .jumpIfTrue(let target):
                 if flag { pc = target; continue }
+                result = flag
             case .isNull(let column):
-                flag = source.value(ofProperty: column).isNull
+                result = source.withValue(column) { $0.isNull }
             case .intCompare(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .int(let v): flag = op.holds(order(v, c))
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .int(let x): op.holds(order(x, c))
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .intRange(let column, let lower, let upper):
-                switch source.value(ofProperty: column) {
-                case .int(let v): flag = v >= lower && v <= upper
-                case .null: flag = false
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .int(let x): x >= lower && x <= upper
+                    case .null: false
+                    default: nil
+                    }
                 }
             case .intVersusDouble(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .int(let v): flag = intVersusDouble(v, op, c)
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .int(let x): intVersusDouble(x, op, c)
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .doubleCompare(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .double(let v): flag = compareDoubles(v, op, c)
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .double(let x): compareDoubles(x, op, c)
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .doubleRange(let column, let lower, let lowerInclusive, let upper, let upperInclusive):
-                switch source.value(ofProperty: column) {
-                case .double(let v): flag = inRange(v, lower, lowerInclusive, upper, upperInclusive)
-                case .null: flag = false
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .double(let x): inRange(x, lower, lowerInclusive, upper, upperInclusive)
+                    case .null: false
+                    default: nil
+                    }
                 }
             case .doubleVersusInt(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .double(let v): flag = doubleVersusInt(v, op, c)
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .double(let x): doubleVersusInt(x, op, c)
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .boolEqual(let column, let c):
-                switch source.value(ofProperty: column) {
-                case .bool(let v): flag = v == c
-                case .null: flag = false
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .bool(let x): x == c
+                    case .null: false
+                    default: nil
+                    }
                 }
             case .bytesEqual(let column, let constant, let ci):
                 let c = program.needles[constant]
-                guard let result = bytes(source.value(ofProperty: column), program, column, ifNull: false, {
-                    ByteRules.equal($0, $1, c, ci)
-                }) else { return nil }
-                flag = result
+                result = source.withValue(column) { bytes($0, program, column, ifNull: false) { ByteRules.equal($0, $1, c, ci) } }
             case .bytesOrder(let column, let op, let constant):
                 let c = program.needles[constant]
                 // Null sorts before every string or binary.
-                guard let result = bytes(source.value(ofProperty: column), program, column, ifNull: op.holds(-1), {
-                    op.holds(ByteRules.compare($0, $1, c.bytes, c.count))
-                }) else { return nil }
-                flag = result
+                result = source.withValue(column) {
+                    bytes($0, program, column, ifNull: op.holds(-1)) { op.holds(ByteRules.compare($0, $1, c.bytes, c.count)) }
+                }
             case .bytesMatch(let column, let kind, let constant, let ci):
                 let c = program.needles[constant]
-                guard let result = bytes(source.value(ofProperty: column), program, column, ifNull: false, {
-                    ByteRules.match(kind, $0, $1, c, ci)
-                }) else { return nil }
-                flag = result
+                result = source.withValue(column) { bytes($0, program, column, ifNull: false) { ByteRules.match(kind, $0, $1, c, ci) } }
             case .timestampCompare(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .timestamp(let v): flag = op.holds(order(v, c))
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .timestamp(let x): op.holds(order(x, c))
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .objectIdCompare(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .objectId(let v): flag = op.holds(order(v, c))
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .objectId(let x): op.holds(order(x, c))
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .uuidCompare(let column, let op, let c):
-                switch source.value(ofProperty: column) {
-                case .uuid(let v): flag = op.holds(order(v, c))
-                case .null: flag = op.nullResult
-                default: return nil
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .uuid(let x): op.holds(order(x, c))
+                    case .null: op.nullResult
+                    default: nil
+                    }
                 }
             case .intInSet(let column, let set, let matchesNull):
-                switch source.value(ofProperty: column) {
-                case .int(let v): flag = program.intSets[set].contains(v)
-                case .null: flag = matchesNull
-                default: return nil
+                let members = program.intSets[set]
+                result = source.withValue(column) { v in
+                    switch v {
+                    case .int(let x): members.contains(x)
+                    case .null: matchesNull
+                    default: nil
+                    }
                 }
             case .bytesInSet(let column, let set, let matchesNull):
                 let members = program.byteSets[set]
-                guard let result = bytes(source.value(ofProperty: column), program, column, ifNull: matchesNull, {
-                    members.contains($0, $1)
-                }) else { return nil }
-                flag = result
+                result = source.withValue(column) { bytes($0, program, column, ifNull: matchesNull) { members.contains($0, $1) } }
             case .anyBytesEqual(let column, let constant, let ci):
                 let c = program.needles[constant]
-                guard let result = anyBytes(source.value(ofProperty: column), program, column, { ByteRules.equal($0, $1, c, ci) })
-                else { return nil }
-                flag = result
+                result = source.withValue(column) { anyBytes($0, program, column) { ByteRules.equal($0, $1, c, ci) } }
             case .anyBytesMatch(let column, let kind, let constant, let ci):
                 let c = program.needles[constant]
-                guard let result = anyBytes(source.value(ofProperty: column), program, column, { ByteRules.match(kind, $0, $1, c, ci) })
-                else { return nil }
-                flag = result
+                result = source.withValue(column) { anyBytes($0, program, column) { ByteRules.match(kind, $0, $1, c, ci) } }
             case .anyIntCompare(let column, let op, let c):
-                // Not a list: no elements (the interpreter's reading), so ANY is false.
-                guard case .list(let elements) = source.value(ofProperty: column) else { flag = false; break }
-                var found = false
-                for element in elements {
-                    switch element {
-                    case .int(let v): found = op.holds(order(v, c))
-                    case .null: found = op.nullResult
-                    default: return nil
+                result = source.withValue(column) { v -> Bool? in
+                    // Not a list: no elements (the interpreter's reading), so ANY is false.
+                    switch v {
+                    case .list(let elements):
+                        for i in elements.indices {
+                            switch elements[i] {
+                            case .int(let x): if op.holds(order(x, c)) { return true }
+                            case .null: if op.nullResult { return true }
+                            default: return nil
+                            }
+                        }
+                        return false
+                    default:
+                        return false
                     }
-                    if found { break }
                 }
-                flag = found
             case .fallback(let index):
-                flag = Interpreter.evaluate(program.fallbacks[index], source)
+                result = Interpreter.evaluate(program.fallbacks[index], source)
             }
-            if Mode.isUsed {
+            guard let result else { return nil }
+            flag = result
+            if combines {
                 switch program.combine[pc] {
                 case .replace: break
                 case .and: flag = previous && flag
@@ -161,40 +216,40 @@ extension VM {
         return flag
     }
 
+    // The helpers borrow the value where it lies (a copy would retain its string or list).
+
     /// `test` on the bytes of a string or binary value of the property's own kind; `ifNull` for a
     /// null; nil for a value of another kind.
     @inline(__always)
-    private static func bytes(_ value: Value, _ program: Program, _ column: Int, ifNull: Bool,
+    private static func bytes(_ value: borrowing Value, _ program: Program, _ column: Int, ifNull: Bool,
                               _ test: (UnsafePointer<UInt8>, Int) -> Bool) -> Bool? {
         switch value {
-        case .string(let s) where !holdsBinary(program, column):
+        case .string(let s) where !program.holdsBinary[column]:
             return ByteRules.withBytes(s, test)
-        case .binary(let b) where holdsBinary(program, column):
+        case .binary(let b) where program.holdsBinary[column]:
             return b.withUnsafeBufferPointer { test($0.baseAddress ?? ByteRules.empty, $0.count) }
         case .null: return ifNull
         default: return nil
         }
     }
 
-    /// Whether the property holds binaries (strings and binaries are distinct types).
-    @inline(__always)
-    private static func holdsBinary(_ program: Program, _ column: Int) -> Bool {
-        switch program.collection.properties[column].type {
-        case .scalar(.binData), .list(.binData): true
-        default: false
-        }
-    }
-
     /// ANY element of a list of strings or binaries passes `test` (null elements never do); a
     /// value that is not a list has no elements; nil for an element of another kind.
     @inline(__always)
-    private static func anyBytes(_ value: Value, _ program: Program, _ column: Int,
+    private static func anyBytes(_ value: borrowing Value, _ program: Program, _ column: Int,
                                  _ test: (UnsafePointer<UInt8>, Int) -> Bool) -> Bool? {
-        guard case .list(let elements) = value else { return false }
-        for element in elements {
-            guard let found = bytes(element, program, column, ifNull: false, test) else { return nil }
-            if found { return true }
+        switch value {
+        case .list(let list):
+            // Through the buffer: its subscript lends the element, the array's copies it.
+            return list.withUnsafeBufferPointer { elements in
+                for i in elements.indices {
+                    guard let found = bytes(elements[i], program, column, ifNull: false, test) else { return nil }
+                    if found { return true }
+                }
+                return false
+            }
+        default:
+            return false
         }
-        return false
     }
 }

@@ -20,6 +20,9 @@ public struct Program: Sendable {
     /// Whether some instruction ANDs or ORs into the flag (a branch-free run): the loops without
     /// runs skip the per-instruction check.
     let hasBranchFreeRuns: Bool
+    /// By property index: whether it holds binaries rather than strings (distinct types that the
+    /// byte instructions do not tell apart).
+    let holdsBinary: [Bool]
 
     init(instructions: [Instruction], combine: [Combine], byteConstants: [ByteConstant], intSets: [IntSet],
          byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema) {
@@ -32,6 +35,7 @@ public struct Program: Sendable {
         self.fallbacks = fallbacks
         self.collection = collection
         self.hasBranchFreeRuns = combine.contains { $0 != .replace }
+        self.holdsBinary = collection.properties.map { $0.type == .scalar(.binData) || $0.type == .list(.binData) }
     }
 }
 
