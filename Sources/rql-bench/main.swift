@@ -7,7 +7,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher] [--single]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -16,6 +16,7 @@ let usage = """
                     properties: _id, name, age, score, active, owner, tags, created
       --front-end   parse and parse+check times against realm-core's
       --matcher     the change matcher: indexed against a full evaluation of every subscription
+      --single      one document at a time (CompiledQuery.matches) against the interpreter, ns per document
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -27,7 +28,7 @@ func usageError(_ message: String) -> Never {
 
 struct Options {
     var objectCount = 1_000_000
-    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false
+    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, single = false
     var onlyText: String?
     var customQuery: String?
 
@@ -54,6 +55,7 @@ struct Options {
             case "--vm-only": options.vmOnly = true
             case "--front-end": options.frontEndOnly = true
             case "--matcher": options.matcherOnly = true
+            case "--single": options.single = true
             default: usageError("unknown argument '\(argument)'")
             }
         }
@@ -169,6 +171,15 @@ if let query = compiledCustomQuery, let text = options.customQuery {
     print(Disassembler.listing(query.program).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     guard expected == vm.matches else {
         FileHandle.standardError.write(Data("rql-bench: the interpreter finds \(expected) matches, the VM \(vm.matches)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
+if options.single {
+    let disagreements = SingleBenchmark.run(documents: documents, collection: columnar, schema: itemSchema, json: json, onlyText: onlyText)
+    guard disagreements.isEmpty else {
+        FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
         exit(1)
     }
     exit(0)
