@@ -73,61 +73,19 @@ extension VM {
             case .isNull(let column):
                 result = source.withValue(column) { $0.isNull }
             case .intCompare(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .int(let x): op.holds(order(x, c))
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, int, ifNull: op.nullResult) { op.holds(order($0, c)) } }
             case .intRange(let column, let lower, let upper):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .int(let x): x >= lower && x <= upper
-                    case .null: false
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, int, ifNull: false) { $0 >= lower && $0 <= upper } }
             case .intVersusDouble(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .int(let x): intVersusDouble(x, op, c)
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, int, ifNull: op.nullResult) { intVersusDouble($0, op, c) } }
             case .doubleCompare(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .double(let x): compareDoubles(x, op, c)
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, double, ifNull: op.nullResult) { compareDoubles($0, op, c) } }
             case .doubleRange(let column, let lower, let lowerInclusive, let upper, let upperInclusive):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .double(let x): inRange(x, lower, lowerInclusive, upper, upperInclusive)
-                    case .null: false
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, double, ifNull: false) { inRange($0, lower, lowerInclusive, upper, upperInclusive) } }
             case .doubleVersusInt(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .double(let x): doubleVersusInt(x, op, c)
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, double, ifNull: op.nullResult) { doubleVersusInt($0, op, c) } }
             case .boolEqual(let column, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .bool(let x): x == c
-                    case .null: false
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, bool, ifNull: false) { $0 == c } }
             case .bytesEqual(let column, let constant, let ci):
                 let c = program.needles[constant]
                 result = source.withValue(column) { bytes($0, program, column, ifNull: false) { ByteRules.equal($0, $1, c, ci) } }
@@ -141,38 +99,14 @@ extension VM {
                 let c = program.needles[constant]
                 result = source.withValue(column) { bytes($0, program, column, ifNull: false) { ByteRules.match(kind, $0, $1, c, ci) } }
             case .timestampCompare(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .timestamp(let x): op.holds(order(x, c))
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, timestamp, ifNull: op.nullResult) { op.holds(order($0, c)) } }
             case .objectIdCompare(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .objectId(let x): op.holds(order(x, c))
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, objectId, ifNull: op.nullResult) { op.holds(order($0, c)) } }
             case .uuidCompare(let column, let op, let c):
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .uuid(let x): op.holds(order(x, c))
-                    case .null: op.nullResult
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, uuid, ifNull: op.nullResult) { op.holds(order($0, c)) } }
             case .intInSet(let column, let set, let matchesNull):
                 let members = program.intSets[set]
-                result = source.withValue(column) { v in
-                    switch v {
-                    case .int(let x): members.contains(x)
-                    case .null: matchesNull
-                    default: nil
-                    }
-                }
+                result = source.withValue(column) { scalar($0, int, ifNull: matchesNull) { members.contains($0) } }
             case .bytesInSet(let column, let set, let matchesNull):
                 let members = program.byteSets[set]
                 result = source.withValue(column) { bytes($0, program, column, ifNull: matchesNull) { members.contains($0, $1) } }
@@ -188,11 +122,8 @@ extension VM {
                     switch v {
                     case .list(let elements):
                         for i in elements.indices {
-                            switch elements[i] {
-                            case .int(let x): if op.holds(order(x, c)) { return true }
-                            case .null: if op.nullResult { return true }
-                            default: return nil
-                            }
+                            guard let found = scalar(elements[i], int, ifNull: op.nullResult, { op.holds(order($0, c)) }) else { return nil }
+                            if found { return true }
                         }
                         return false
                     default:
@@ -215,6 +146,25 @@ extension VM {
         }
         return flag
     }
+
+    /// `test` on a scalar's payload (`payload` extracts it for the instruction's type); `ifNull`
+    /// for a null; nil for a value of another type.
+    @inline(__always)
+    private static func scalar<T>(_ value: borrowing Value, _ payload: (borrowing Value) -> T?, ifNull: Bool,
+                                  _ test: (T) -> Bool) -> Bool? {
+        if let x = payload(value) { return test(x) }
+        return value.isNull ? ifNull : nil
+    }
+
+    // The payloads `scalar` reads.
+    @inline(__always) private static func int(_ v: borrowing Value) -> Int64? { switch v { case .int(let x): x; default: nil } }
+    @inline(__always) private static func double(_ v: borrowing Value) -> Double? { switch v { case .double(let x): x; default: nil } }
+    @inline(__always) private static func bool(_ v: borrowing Value) -> Bool? { switch v { case .bool(let x): x; default: nil } }
+    @inline(__always) private static func timestamp(_ v: borrowing Value) -> Timestamp? {
+        switch v { case .timestamp(let x): x; default: nil }
+    }
+    @inline(__always) private static func objectId(_ v: borrowing Value) -> ObjectId? { switch v { case .objectId(let x): x; default: nil } }
+    @inline(__always) private static func uuid(_ v: borrowing Value) -> UUIDValue? { switch v { case .uuid(let x): x; default: nil } }
 
     // The helpers borrow the value where it lies (a copy would retain its string or list).
 
