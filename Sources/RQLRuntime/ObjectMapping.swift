@@ -50,7 +50,7 @@ public struct MappingError: Error, CustomStringConvertible, Sendable {
 extension CompiledQuery {
     /// Whether one of the application's objects matches.
     public func matches<Object>(_ object: Object, using mapping: ObjectMapping<Object>) -> Bool {
-        Interpreter.matches(optimized, ObjectMapping<Object>.Mapped(object: object, readers: mapping.readers))
+        matches(source: ObjectMapping<Object>.Mapped(object: object, readers: mapping.readers))
     }
 
     /// The application's objects that match, in order.

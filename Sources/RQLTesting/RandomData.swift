@@ -203,7 +203,9 @@ public enum FuzzSupport {
     }
 
     /// The interpreter, the VM and the optimized VM on the same documents: nil when they agree
-    /// (on the matching rows and on the count), otherwise a report naming what each returned.
+    /// (on the matching rows and on the count, and one document at a time on the documents and
+    /// on the same values seen through an `ObjectMapping`), otherwise a report naming what each
+    /// returned.
     public static func differentialDisagreement(_ checked: CheckedQuery, documents: [Document],
                                                 collection: ColumnarCollection? = nil) -> String? {
         // Callers running many queries over the same documents pass their columns once.
@@ -213,15 +215,43 @@ public enum FuzzSupport {
         let optimized = CompiledQuery(checked, optimize: true)
         let vm = plain.filter(collection), viaOptimizer = optimized.filter(collection)
         let vmCount = plain.count(in: collection), optimizedCount = optimized.count(in: collection)
-        if vm == expected, viaOptimizer == expected, vmCount == expected.count, optimizedCount == expected.count {
+        let mapping = dictionaryMapping(checked.collection)
+        let objects = documents.map { dictionary($0, checked.collection) }
+        let single = [plain, optimized].map { q in documents.indices.filter { q.matches(documents[$0]) } }
+        let mapped = [plain, optimized].map { q in objects.indices.filter { q.matches(objects[$0], using: mapping) } }
+        if vm == expected, viaOptimizer == expected, vmCount == expected.count, optimizedCount == expected.count,
+           (single + mapped).allSatisfy({ $0 == expected }) {
             return nil
         }
         return """
             interpreter \(expected)
             vm          \(vm) (count \(vmCount))
             optimized   \(viaOptimizer) (count \(optimizedCount))
+            single      \(single[0]), optimized \(single[1])
+            mapped      \(mapped[0]), optimized \(mapped[1])
             optimized tree: \(CheckedDump.dump(optimized.optimized))
             """
+    }
+
+    /// A document as the application's own value: a dictionary by property name (what a JSON
+    /// decoder gives), seen through `dictionaryMapping`.
+    public static func dictionary(_ document: Document, _ schema: ObjectSchema) -> [String: Value] {
+        var fields: [String: Value] = [:]
+        for (i, property) in schema.properties.enumerated() where i < document.values.count && !document.values[i].isNull {
+            fields[property.name] = document.values[i]
+        }
+        return fields
+    }
+
+    /// Every property of `schema` read from a dictionary by name; a missing key reads as null.
+    public static func dictionaryMapping(_ schema: ObjectSchema) -> ObjectMapping<[String: Value]> {
+        var readers: [String: ObjectMapping<[String: Value]>.Reader] = [:]
+        for property in schema.properties {
+            let name = property.name
+            readers[name] = { $0[name] ?? .null }
+        }
+        // The names come from the schema itself, so the mapping cannot be refused.
+        return try! ObjectMapping(schema: schema, readers)
     }
 }
 

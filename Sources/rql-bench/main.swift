@@ -1,13 +1,13 @@
 import Foundation
 import RQL
 
-// rql-bench: the standard benchmark (shared/docs/BENCHMARK.md) on this machine.
+// rql-bench: the standard benchmark (the README's Benchmarks section) on this machine.
 // For each of the 12 queries: matches, compile time (parse + check + optimize + compile), and
 // ns/object for the VM, the reference interpreter, a hand-written Swift closure and Foundation's
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher] [--load]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher] [--load] [--single]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -18,6 +18,7 @@ let usage = """
       --matcher     the change matcher: indexed against a full evaluation of every subscription
       --load        rql eval --count on the dataset written as Extended JSON lines: load_s, mb_per_s,
                     peak_rss_mb, cpu_s (needs the built rql next to rql-bench)
+      --single      one document at a time (CompiledQuery.matches) against the interpreter, ns per document
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -29,7 +30,7 @@ func usageError(_ message: String) -> Never {
 
 struct Options {
     var objectCount = 1_000_000
-    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false
+    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false
     var onlyText: String?
     var customQuery: String?
 
@@ -57,6 +58,7 @@ struct Options {
             case "--front-end": options.frontEndOnly = true
             case "--matcher": options.matcherOnly = true
             case "--load": options.load = true
+            case "--single": options.single = true
             default: usageError("unknown argument '\(argument)'")
             }
         }
@@ -176,6 +178,15 @@ if let query = compiledCustomQuery, let text = options.customQuery {
     print(Disassembler.listing(query.program).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     guard expected == vm.matches else {
         FileHandle.standardError.write(Data("rql-bench: the interpreter finds \(expected) matches, the VM \(vm.matches)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
+if options.single {
+    let disagreements = SingleBenchmark.run(documents: documents, collection: columnar, schema: itemSchema, json: json, onlyText: onlyText)
+    guard disagreements.isEmpty else {
+        FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
         exit(1)
     }
     exit(0)

@@ -126,6 +126,44 @@ import RQLSemantics
         let match = try CompiledQuery("owner LIKE '*a*a*a*a*a*a*'", collection: Self.task)
         #expect(match.count(in: collection) == 1)
     }
+
+    /// A mapping can return a value of another type than the schema's (an int property read as a
+    /// double or a string); the typed instructions cannot compare it, so the document VM gives up
+    /// and the interpreter, which compares any two values, answers.
+    @Test func mistypedMappedValuesAreLeftToTheInterpreter() throws {
+        struct Loose { var owner: Value; var priority: Value; var tags: Value }
+        let mapping = try ObjectMapping<Loose>(schema: Self.task, [
+            "owner": { $0.owner }, "priority": { $0.priority }, "tags": { $0.tags },
+        ])
+        let objects = [
+            Loose(owner: .binary(Array("u1".utf8)), priority: .double(3.0), tags: .list([.int(1), .string("urgent")])),
+            Loose(owner: .string("u1"), priority: .double(2.5), tags: .string("urgent")),
+            Loose(owner: .int(1), priority: .string("3"), tags: .null),
+        ]
+        for text in ["owner == 'u1'", "priority == 3", "priority > 2", "'urgent' IN tags", "priority IN {3, 4}",
+                     "owner BEGINSWITH 'u'", "NOT (priority < 3)"] {
+            let query = try CompiledQuery(text, collection: Self.task)
+            for object in objects {
+                let mapped = ObjectMapping<Loose>.Mapped(object: object, readers: mapping.readers)
+                #expect(query.matches(object, using: mapping) == Interpreter.matches(query.optimized, mapped), "\(text)")
+            }
+        }
+        // A double where an int belongs: the VM declines rather than answer by the int rules.
+        let query = try CompiledQuery("priority == 3", collection: Self.task)
+        #expect(VM.run(query.program, on: ObjectMapping<Loose>.Mapped(object: objects[0], readers: mapping.readers)) == nil)
+        #expect(query.matches(objects[0], using: mapping))  // 3.0 == 3 by value, as the interpreter says
+    }
+
+    /// A document with fewer values than the schema has properties reads the rest as null, in the
+    /// document VM as in the interpreter.
+    @Test func missingValuesReadAsNull() throws {
+        let short = Document(values: [.int(1), .string("u1")])
+        for text in ["status == nil", "priority == nil", "priority != 3", "'urgent' IN tags", "owner == 'u1' AND status == nil"] {
+            let query = try CompiledQuery(text, collection: Self.task)
+            #expect(query.matches(short) == Interpreter.matches(query.checked, short), "\(text)")
+            #expect(VM.run(query.program, on: short) != nil, "\(text)")
+        }
+    }
 }
 
 /// A lock-protected array for collecting results from concurrent threads in a test.

@@ -40,10 +40,16 @@ public struct CompiledQuery: Sendable {
         VM.bind(program, to: collection).filter()
     }
 
-    /// Whether one document matches (builds a one-row column set: for many documents, use a
-    /// `ColumnarCollection`).
+    /// Whether one document matches: the program runs on the document's values as they are (for
+    /// a scan of many documents, a `ColumnarCollection` is faster still).
     public func matches(_ document: Document) -> Bool {
-        VM.bind(program, to: ColumnarCollection(schema: checked.collection, documents: [document])).matches(row: 0)
+        // The interpreter when a value does not have its property's type (see `VM.run(_:on:)`).
+        VM.run(program, on: document) ?? Interpreter.matches(optimized, document)
+    }
+
+    /// The program on one object's values as another source computes them (an `ObjectMapping`).
+    func matches<Source: ValueSource>(source: Source) -> Bool {
+        VM.run(program, on: source) ?? Interpreter.matches(optimized, source)
     }
 }
 

@@ -9,12 +9,34 @@ public struct Program: Sendable {
     public let combine: [Combine]
     /// String and binary constants, and the needles of string operators (pre-folded for `[c]`).
     let byteConstants: [ByteConstant]
+    /// `byteConstants` as raw pointers, for the VM's loops (reading them retains nothing).
+    let needles: [Needle]
     let intSets: [IntSet]
     let byteSets: [ByteSet]
     /// Comparisons the VM leaves to the reference semantics (`fallback`).
     public let fallbacks: [CheckedComparison]
     /// The collection the program reads.
     public let collection: ObjectSchema
+    /// Whether some instruction ANDs or ORs into the flag (a branch-free run): the loops without
+    /// runs skip the per-instruction check.
+    let hasBranchFreeRuns: Bool
+    /// By property index: whether it holds binaries rather than strings (distinct types that the
+    /// byte instructions do not tell apart).
+    let holdsBinary: [Bool]
+
+    init(instructions: [Instruction], combine: [Combine], byteConstants: [ByteConstant], intSets: [IntSet],
+         byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema) {
+        self.instructions = instructions
+        self.combine = combine
+        self.byteConstants = byteConstants
+        self.needles = byteConstants.map(\.needle)
+        self.intSets = intSets
+        self.byteSets = byteSets
+        self.fallbacks = fallbacks
+        self.collection = collection
+        self.hasBranchFreeRuns = combine.contains { $0 != .replace }
+        self.holdsBinary = collection.properties.map { $0.type == .scalar(.binData) || $0.type == .list(.binData) }
+    }
 }
 
 /// A byte string constant with its `[c]` variants: byte `i` of a case-insensitive match must be
@@ -34,6 +56,9 @@ final class ByteConstant: @unchecked Sendable {
     }
 
     var count: Int { text.count }
+
+    /// The constant as the byte rules take it; valid while this object lives.
+    var needle: Needle { Needle(bytes: bytes.pointer, lower: lower.pointer, upper: upper.pointer, count: count) }
 }
 
 /// A set of ints: a short array scanned linearly, or a hash set when large.
@@ -46,6 +71,23 @@ final class IntSet: @unchecked Sendable {
         let unique = Array(Set(values)).sorted()
         small = Buffer(unique.count <= Self.linearLimit ? unique : [])
         large = unique.count <= Self.linearLimit ? nil : Set(unique)
+    }
+
+    @inline(__always)
+    func contains(_ v: Int64) -> Bool {
+        if let large { return large.contains(v) }
+        return Self.linearContains(small.pointer, small.count, v)
+    }
+
+    /// Membership in a short array (the VM binds `small` once and calls this per row).
+    @inline(__always)
+    static func linearContains(_ set: UnsafePointer<Int64>, _ count: Int, _ v: Int64) -> Bool {
+        var i = 0
+        while i < count {
+            if set[i] == v { return true }
+            i += 1
+        }
+        return false
     }
 }
 
@@ -85,44 +127,37 @@ final class ByteSet: @unchecked Sendable {
         return h
     }
 
+    /// Whether `bytes[0..<count]` is a member.
+    func contains(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        if members.count <= Self.linearLimit {
+            return Self.linearContains(flatBytes.pointer, flatOffsets.pointer, members.count, bytes, count)
+        }
+        return hashedContains(UnsafeBufferPointer(start: bytes, count: count))
+    }
+
     /// Membership by hash, for sets larger than `linearLimit`.
-    func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func hashedContains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let candidates = buckets[Self.hash(bytes)] else { return false }
         for i in candidates {
             let start = flatOffsets.base[Int(i)], count = flatOffsets.base[Int(i) + 1] - start
-            if count == bytes.count, memcmpEqual(flatBytes.pointer + start, bytes.baseAddress, count) { return true }
+            if count == bytes.count, ByteRules.memoryEqual(flatBytes.pointer + start, bytes.baseAddress ?? ByteRules.empty, count) {
+                return true
+            }
         }
         return false
     }
-}
 
-@inline(__always)
-func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
-    guard n > 0 else { return true }
-    guard let b else { return false }
-    var i = 0
-    while i < n {
-        if a[i] != b[i] { return false }
-        i += 1
-    }
-    return true
-}
-
-extension CaseFolding {
-    /// The upper-case partner of folded bytes, for the two-variant matching of `[c]`.
-    static func upper(_ folded: [UInt8]) -> [UInt8] {
-        var out = folded
+    /// Membership by comparing member by member, for sets of up to `linearLimit` members (the VM
+    /// binds the flat members once and calls this per row).
+    @inline(__always)
+    static func linearContains(_ members: UnsafePointer<UInt8>, _ offsets: UnsafePointer<Int>, _ memberCount: Int,
+                               _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         var i = 0
-        while i < out.count {
-            let c = out[i]
-            if c >= 0x61 && c <= 0x7A {
-                out[i] = c & ~0x20
-            } else if c == 0xC3, i + 1 < out.count, out[i + 1] >= 0xA0, out[i + 1] <= 0xBE, out[i + 1] != 0xB7 {
-                out[i + 1] -= 0x20
-                i += 1
-            }
+        while i < memberCount {
+            let start = offsets[i]
+            if offsets[i + 1] - start == count, ByteRules.memoryEqual(bytes, members + start, count) { return true }
             i += 1
         }
-        return out
+        return false
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RQLSemantics
 
 /// The virtual machine: runs a `Program` over the rows of a `ColumnarCollection`.
@@ -27,7 +22,7 @@ public struct VM {
             self.code = zip(program.instructions, program.combine).map { [arena] instruction, combine in
                 Step(bound: VM.bind(instruction, program, collection, arena), combine: combine)
             }
-            combines = program.combine.contains { $0 != .replace }
+            combines = program.hasBranchFreeRuns
         }
 
         /// Runs the program on one row.
@@ -82,13 +77,6 @@ public struct VM {
         let nulls: UnsafePointer<Bool>?
     }
 
-    struct Constant {
-        let bytes: UnsafePointer<UInt8>
-        let lower: UnsafePointer<UInt8>
-        let upper: UnsafePointer<UInt8>
-        let count: Int
-    }
-
     /// One instruction of a bound program: 16 bytes.
     struct Step {
         let bound: Bound
@@ -113,9 +101,9 @@ public struct VM {
         case double(UnsafePointer<(values: UnsafePointer<Double>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Double)>)
         case doubleVersusInt(UnsafePointer<(values: UnsafePointer<Double>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Int64)>)
         case bool(UnsafePointer<(values: UnsafePointer<Bool>, nulls: UnsafePointer<Bool>?, value: Bool)>)
-        case bytesEqual(UnsafePointer<(column: Bytes, constant: Constant, caseInsensitive: Bool)>)
-        case bytesOrder(UnsafePointer<(column: Bytes, op: OrderOperator, constant: Constant)>)
-        case bytesMatch(UnsafePointer<(column: Bytes, kind: MatchKind, constant: Constant, caseInsensitive: Bool)>)
+        case bytesEqual(UnsafePointer<(column: Bytes, constant: Needle, caseInsensitive: Bool)>)
+        case bytesOrder(UnsafePointer<(column: Bytes, op: OrderOperator, constant: Needle)>)
+        case bytesMatch(UnsafePointer<(column: Bytes, kind: MatchKind, constant: Needle, caseInsensitive: Bool)>)
         case timestamp(UnsafePointer<(seconds: UnsafePointer<Int64>, nanoseconds: UnsafePointer<Int32>, nulls: UnsafePointer<Bool>?,
                                       op: OrderOperator, value: Timestamp)>)
         case objectId(UnsafePointer<(values: UnsafePointer<ObjectId>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: ObjectId)>)
@@ -126,8 +114,8 @@ public struct VM {
         case bytesInSmallSet(UnsafePointer<(column: Bytes, members: UnsafePointer<UInt8>, offsets: UnsafePointer<Int>, count: Int,
                                             matchesNull: Bool)>)
         case bytesInSet(UnsafePointer<(column: Bytes, set: Unmanaged<ByteSet>, matchesNull: Bool)>)
-        case anyBytesEqual(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, constant: Constant, caseInsensitive: Bool)>)
-        case anyBytesMatch(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, kind: MatchKind, constant: Constant,
+        case anyBytesEqual(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, constant: Needle, caseInsensitive: Bool)>)
+        case anyBytesMatch(UnsafePointer<(rows: UnsafePointer<Int>, elements: Bytes, kind: MatchKind, constant: Needle,
                                           caseInsensitive: Bool)>)
         case anyInt(UnsafePointer<(rows: UnsafePointer<Int>, values: UnsafePointer<Int64>, nulls: UnsafePointer<Bool>?,
                                    op: OrderOperator, value: Int64)>)
@@ -153,10 +141,7 @@ public struct VM {
 
     static func bind(_ instruction: Instruction, _ program: Program, _ collection: ColumnarCollection,
                      _ arena: OperandArena) -> Bound {
-        func constant(_ i: Int) -> Constant {
-            let c = program.byteConstants[i]
-            return Constant(bytes: c.bytes.pointer, lower: c.lower.pointer, upper: c.upper.pointer, count: c.count)
-        }
+        func constant(_ i: Int) -> Needle { program.needles[i] }
         func bytes(_ b: ColumnarCollection.BytesColumn) -> Bytes {
             Bytes(bytes: b.bytes.pointer, offsets: b.offsets.pointer, nulls: b.nulls?.pointer)
         }
@@ -253,18 +238,17 @@ public struct VM {
             case .doubleRange(let operands):
                 let (values, nulls, lower, lowerInclusive, upper, upperInclusive) = operands.pointee
                 if let nulls, nulls[row] { flag = false } else {
-                    let v = values[row]
-                    flag = (lowerInclusive ? v >= lower : v > lower) && (upperInclusive ? v <= upper : v < upper)
+                    flag = inRange(values[row], lower, lowerInclusive, upper, upperInclusive)
                 }
             case .intVersusDouble(let operands):
                 let (values, nulls, op, c) = operands.pointee
-                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(ValueSemantics.compareIntDouble(values[row], c) ?? 1) }
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = intVersusDouble(values[row], op, c) }
             case .double(let operands):
                 let (values, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else { flag = compareDoubles(values[row], op, c) }
             case .doubleVersusInt(let operands):
                 let (values, nulls, op, c) = operands.pointee
-                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(-(ValueSemantics.compareIntDouble(c, values[row]) ?? 1)) }
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = doubleVersusInt(values[row], op, c) }
             case .bool(let operands):
                 let (values, nulls, c) = operands.pointee
                 if let nulls, nulls[row] { flag = false } else { flag = values[row] == c }
@@ -272,40 +256,34 @@ public struct VM {
                 let (b, c, ci) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = false } else {
                     let start = b.offsets[row]
-                    flag = b.offsets[row + 1] - start == c.count && equalAt(b.bytes + start, c, ci)
+                    flag = ByteRules.equal(b.bytes + start, b.offsets[row + 1] - start, c, ci)
                 }
             case .bytesOrder(let operands):
                 let (b, op, c) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = op.holds(-1) } else {
                     let start = b.offsets[row]
-                    flag = op.holds(compareBytes(b.bytes + start, b.offsets[row + 1] - start, c.bytes, c.count))
+                    flag = op.holds(ByteRules.compare(b.bytes + start, b.offsets[row + 1] - start, c.bytes, c.count))
                 }
             case .bytesMatch(let operands):
                 let (b, kind, c, ci) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = false } else {
                     let start = b.offsets[row]
-                    flag = match(kind, b.bytes + start, b.offsets[row + 1] - start, c, ci)
+                    flag = ByteRules.match(kind, b.bytes + start, b.offsets[row + 1] - start, c, ci)
                 }
             case .timestamp(let operands):
                 let (seconds, nanos, nulls, op, c) = operands.pointee
                 if let nulls, nulls[row] { flag = op.nullResult } else {
-                    let s = seconds[row], n = nanos[row]
-                    flag = op.holds(s < c.seconds ? -1 : s > c.seconds ? 1 : (n < c.nanoseconds ? -1 : n > c.nanoseconds ? 1 : 0))
+                    flag = op.holds(order(Timestamp(seconds: seconds[row], nanoseconds: nanos[row]), c))
                 }
             case .objectId(let operands):
                 let (values, nulls, op, c) = operands.pointee
-                if let nulls, nulls[row] { flag = op.nullResult } else { let v = values[row]; flag = op.holds(v < c ? -1 : v == c ? 0 : 1) }
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(order(values[row], c)) }
             case .uuid(let operands):
                 let (values, nulls, op, c) = operands.pointee
-                if let nulls, nulls[row] { flag = op.nullResult } else { let v = values[row]; flag = op.holds(v < c ? -1 : v == c ? 0 : 1) }
+                if let nulls, nulls[row] { flag = op.nullResult } else { flag = op.holds(order(values[row], c)) }
             case .intInSmallSet(let operands):
                 let (values, nulls, set, count, matchesNull) = operands.pointee
-                if let nulls, nulls[row] { flag = matchesNull } else {
-                    let v = values[row]
-                    flag = false
-                    var i = 0
-                    while i < count { if set[i] == v { flag = true; break }; i += 1 }
-                }
+                if let nulls, nulls[row] { flag = matchesNull } else { flag = IntSet.linearContains(set, count, values[row]) }
             case .intInLargeSet(let operands):
                 let (values, nulls, set, matchesNull) = operands.pointee
                 if let nulls, nulls[row] { flag = matchesNull } else {
@@ -315,38 +293,29 @@ public struct VM {
             case .bytesInSmallSet(let operands):
                 let (b, members, offsets, count, matchesNull) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = matchesNull } else {
-                    let start = b.offsets[row], length = b.offsets[row + 1] - start
-                    flag = false
-                    var i = 0
-                    while i < count {
-                        let memberStart = offsets[i]
-                        if offsets[i + 1] - memberStart == length, memoryEqual(b.bytes + start, members + memberStart, length) {
-                            flag = true
-                            break
-                        }
-                        i += 1
-                    }
+                    let start = b.offsets[row]
+                    flag = ByteSet.linearContains(members, offsets, count, b.bytes + start, b.offsets[row + 1] - start)
                 }
             case .bytesInSet(let operands):
                 let (b, set, matchesNull) = operands.pointee
                 if let nulls = b.nulls, nulls[row] { flag = matchesNull } else {
                     let start = b.offsets[row]
                     let slice = UnsafeBufferPointer(start: b.bytes + start, count: b.offsets[row + 1] - start)
-                    flag = set._withUnsafeGuaranteedRef { $0.contains(slice) }
+                    flag = set._withUnsafeGuaranteedRef { $0.hashedContains(slice) }
                 }
             case .anyBytesEqual(let operands):
                 let (rows, e, c, ci) = operands.pointee
                 flag = anyElement(rows, row) { i in
                     if let nulls = e.nulls, nulls[i] { return false }
                     let start = e.offsets[i]
-                    return e.offsets[i + 1] - start == c.count && equalAt(e.bytes + start, c, ci)
+                    return ByteRules.equal(e.bytes + start, e.offsets[i + 1] - start, c, ci)
                 }
             case .anyBytesMatch(let operands):
                 let (rows, e, kind, c, ci) = operands.pointee
                 flag = anyElement(rows, row) { i in
                     if let nulls = e.nulls, nulls[i] { return false }
                     let start = e.offsets[i]
-                    return match(kind, e.bytes + start, e.offsets[i + 1] - start, c, ci)
+                    return ByteRules.match(kind, e.bytes + start, e.offsets[i + 1] - start, c, ci)
                 }
             case .anyInt(let operands):
                 let (rows, values, nulls, op, c) = operands.pointee
@@ -447,8 +416,27 @@ public struct VM {
         return false
     }
 
+    /// Three-way order of ints, dates, ObjectIds, UUIDs.
     @inline(__always)
-    static func order(_ a: Int64, _ b: Int64) -> Int { a < b ? -1 : a == b ? 0 : 1 }
+    static func order<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : a == b ? 0 : 1 }
+
+    /// An int value against a double constant, exactly (`ValueSemantics`).
+    @inline(__always)
+    static func intVersusDouble(_ v: Int64, _ op: OrderOperator, _ c: Double) -> Bool {
+        op.holds(ValueSemantics.compareIntDouble(v, c) ?? 1)
+    }
+
+    /// A double value against an int constant: NaN sorts below every int (`ValueSemantics`).
+    @inline(__always)
+    static func doubleVersusInt(_ v: Double, _ op: OrderOperator, _ c: Int64) -> Bool {
+        op.holds(-(ValueSemantics.compareIntDouble(c, v) ?? 1))
+    }
+
+    /// A double within `lower...upper`, each bound inclusive or not (NaN: false).
+    @inline(__always)
+    static func inRange(_ v: Double, _ lower: Double, _ lowerInclusive: Bool, _ upper: Double, _ upperInclusive: Bool) -> Bool {
+        (lowerInclusive ? v >= lower : v > lower) && (upperInclusive ? v <= upper : v < upper)
+    }
 
     /// IEEE comparison: NaN is unordered, so only `!=` holds.
     @inline(__always)
@@ -461,101 +449,5 @@ public struct VM {
         case .greater: a > b
         case .greaterEqual: a >= b
         }
-    }
-
-    @inline(__always)
-    static func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        n == 0 || memcmp(a, b, n) == 0
-    }
-
-    @inline(__always)
-    static func compareBytes(_ a: UnsafePointer<UInt8>, _ an: Int, _ b: UnsafePointer<UInt8>, _ bn: Int) -> Int {
-        let n = min(an, bn)
-        if n > 0 {
-            let r = memcmp(a, b, n)
-            if r != 0 { return r < 0 ? -1 : 1 }
-        }
-        return an < bn ? -1 : an == bn ? 0 : 1
-    }
-
-    /// `[c]` equality of `n` bytes: each byte is the lower or the upper variant of the constant's.
-    @inline(__always)
-    static func equalFolded(_ h: UnsafePointer<UInt8>, _ c: Constant, _ n: Int) -> Bool {
-        var i = 0
-        while i < n {
-            let x = h[i]
-            if x != c.lower[i] && x != c.upper[i] { return false }
-            i += 1
-        }
-        return true
-    }
-
-    @inline(__always)
-    static func equalAt(_ h: UnsafePointer<UInt8>, _ c: Constant, _ ci: Bool) -> Bool {
-        ci ? equalFolded(h, c, c.count) : memoryEqual(h, c.bytes, c.count)
-    }
-
-    static func match(_ kind: MatchKind, _ h: UnsafePointer<UInt8>, _ n: Int, _ c: Constant, _ ci: Bool) -> Bool {
-        switch kind {
-        case .beginsWith:
-            return n >= c.count && equalAt(h, c, ci)
-        case .endsWith:
-            return n >= c.count && equalAt(h + (n - c.count), c, ci)
-        case .contains:
-            if c.count == 0 { return true }
-            guard n >= c.count else { return false }
-            let firstLower = c.lower[0], firstUpper = c.upper[0], first = c.bytes[0]
-            var i = 0
-            let last = n - c.count
-            while i <= last {
-                let x = h[i]
-                if ci ? (x == firstLower || x == firstUpper) : x == first {
-                    if equalAt(h + i, c, ci) { return true }
-                }
-                i += 1
-            }
-            return false
-        case .like:
-            return likeMatch(h, n, ci ? c.lower : c.bytes, c.count, ci)
-        }
-    }
-
-    /// LIKE over raw bytes (see `Like`), folding the haystack on the fly for `[c]` (the pattern is
-    /// already folded).
-    static func likeMatch(_ s: UnsafePointer<UInt8>, _ sn: Int, _ p: UnsafePointer<UInt8>, _ pn: Int, _ ci: Bool) -> Bool {
-        @inline(__always) func at(_ i: Int) -> UInt8 {
-            let c = s[i]
-            guard ci else { return c }
-            if c >= 0x41 && c <= 0x5A { return c | 0x20 }
-            if i > 0, s[i - 1] == 0xC3, c >= 0x80, c <= 0x9E, c != 0x97 { return c + 0x20 }
-            return c
-        }
-        @inline(__always) func sequenceLength(_ i: Int) -> Int {
-            let c = s[i]
-            return min(c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, sn - i)
-        }
-        var si = 0, pi = 0, starPattern = -1, starString = 0
-        let star = UInt8(ascii: "*"), question = UInt8(ascii: "?")
-        while si < sn {
-            if pi < pn, p[pi] == question {
-                si += sequenceLength(si)
-                pi += 1
-            } else if pi < pn, p[pi] == star {
-                starPattern = pi
-                starString = si
-                pi += 1
-            } else if pi < pn, p[pi] == at(si) {
-                si += 1
-                pi += 1
-            } else if starPattern >= 0 {
-                pi = starPattern + 1
-                starString += sequenceLength(starString)
-                si = starString
-            } else {
-                return false
-            }
-        }
-        while pi < pn, p[pi] == star { pi += 1 }
-        return pi == pn
     }
 }
