@@ -179,6 +179,18 @@ import RQLSemantics
         Self.expectPass(pass, "age == 1 AND age == 2", "age == 1 AND age == 2")
     }
 
+    @Test func equalitiesToSetMergesInequalitiesOfAnAnd() {
+        let pass = Optimizer.EqualitiesToSet.apply
+        Self.expectPass(pass, "age != 1 AND age != 2 AND age != 3", "NOT age == {1, 2, 3}")
+        Self.expectPass(pass, "age != 1 AND score > 2 AND 3 != age", "NOT age == {1, 3} AND score > 2")
+        Self.expectPass(pass, "name !=[c] 'a' AND name !=[c] 'b' AND name != 'c'", "NOT name ==[c] {'a', 'b'} AND name != 'c'")
+        Self.expectPass(pass, "age != null AND age != 1", "NOT age == {null, 1}")
+        // A list on the other side is an ANY comparison; a list property is ANY too.
+        Self.expectPass(pass, "age != {1, 2} AND age != 3", "age != {1, 2} AND age != 3")
+        Self.expectPass(pass, "tags != 'a' AND tags != 'b'", "tags != 'a' AND tags != 'b'")
+        Self.expectPass(pass, "age != 1 AND age != 1", "NOT age == 1")
+    }
+
     @Test func rangeMergingFindsContradictionsAndRedundantBounds() {
         let pass = Optimizer.RangeMerging.apply
         Self.expectPass(pass, "age > 5 AND age < 3", "FALSEPREDICATE")

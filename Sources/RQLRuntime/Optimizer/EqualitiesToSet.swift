@@ -18,12 +18,26 @@ extension Optimizer {
     /// place changes nothing. Duplicates are recognised byte for byte (strings by their UTF-8
     /// bytes, doubles by their bits), never by Swift's `String ==`, which would merge canonically
     /// equivalent strings that realm tells apart.
+    ///
+    /// An AND of inequalities merges the same way: `p != 1 AND q > 2 AND p != 3` becomes
+    /// `NOT p == {1, 3} AND q > 2`. For a non-list property against a single constant, `!=` is
+    /// exactly `!equal` (`ValueSemantics.compare`), so by De Morgan the AND of the inequalities
+    /// is the negation of the OR of the equalities, which merges as above. Only single constants
+    /// take part: `p != {1, 3}` is an ANY comparison, not a conjunction. An AND of 200,000
+    /// `_id != k` terms took one comparison per term and row; the set takes one lookup.
     public enum EqualitiesToSet {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
-                guard case .or(let terms) = node else { return node }
-                let merged = merge(terms)
-                return merged.count == 1 ? merged[0] : .or(merged)
+                switch node {
+                case .or(let terms):
+                    let merged = merge(terms, negated: false)
+                    return merged.count == 1 ? merged[0] : .or(merged)
+                case .and(let terms):
+                    let merged = merge(terms, negated: true)
+                    return merged.count == 1 ? merged[0] : .and(merged)
+                default:
+                    return node
+                }
             }
         }
 
@@ -33,12 +47,13 @@ extension Optimizer {
             var caseInsensitive: Bool
         }
 
-        /// The OR's terms with each group of two or more mergeable equalities replaced by one.
-        static func merge(_ terms: [CheckedPredicate]) -> [CheckedPredicate] {
+        /// The OR's terms with each group of two or more mergeable equalities replaced by one (or,
+        /// `negated`, the AND's terms with each group of inequalities replaced by `NOT p == {...}`).
+        static func merge(_ terms: [CheckedPredicate], negated: Bool) -> [CheckedPredicate] {
             var groups: [Key: [Int]] = [:]
             var parts: [(key: Key, values: [Value], propertySide: CheckedOperand)?] = []
             for (i, term) in terms.enumerated() {
-                let part = membership(term)
+                let part = negated ? exclusion(term) : membership(term)
                 parts.append(part)
                 if let part { groups[part.key, default: []].append(i) }
             }
@@ -61,9 +76,21 @@ extension Optimizer {
                 let right = values.count == 1 ? CheckedOperand(.constant(values[0])) : CheckedOperand(.list(values))
                 var left = part.propertySide
                 left.quantifier = nil
-                out.append(.comparison(CheckedComparison(left, .equal, right, caseInsensitive: part.key.caseInsensitive, range: range)))
+                let merged = CheckedPredicate.comparison(CheckedComparison(left, .equal, right, caseInsensitive: part.key.caseInsensitive, range: range))
+                out.append(negated ? .not(merged) : merged)
             }
             return out
+        }
+
+        /// The property and value of `p != v` or `v != p` with a single constant `v`.
+        static func exclusion(_ term: CheckedPredicate) -> (key: Key, values: [Value], propertySide: CheckedOperand)? {
+            guard case .comparison(let c) = term, c.op == .notEqual else { return nil }
+            for (propertySide, other) in [(c.left, c.right), (c.right, c.left)] {
+                guard let p = propertySide.property, !p.isList, propertySide.quantifier == nil,
+                      case .constant(let v) = other.kind, other.quantifier == nil else { continue }
+                return (Key(property: p, caseInsensitive: c.caseInsensitive), [v], propertySide)
+            }
+            return nil
         }
 
         /// The property and values of `p == v`, `v == p`, `p == {…}` or `{…} == p`, if the term

@@ -14,7 +14,8 @@ import RQLSemantics
 /// 2. `NotPushDown`: NOT moved to the leaves (De Morgan), `NOT a == v` becomes `a != v` where exact;
 /// 3. `ConstantFolding`: document-independent comparisons become TRUEPREDICATE/FALSEPREDICATE;
 /// 4. `PruneConstants`: TRUE/FALSE removed from AND/OR/NOT;
-/// 5. `EqualitiesToSet`: `p == 1 OR p == 2` becomes `p == {1, 2}`;
+/// 5. `EqualitiesToSet`: `p == 1 OR p == 2` becomes `p == {1, 2}`, `p != 1 AND p != 2`
+///    becomes `NOT p == {1, 2}`;
 /// 6. `RangeMerging`: contradictory bounds become FALSE, redundant bounds are dropped;
 /// 7. `CostOrdering`: AND/OR operands sorted cheapest first.
 ///
