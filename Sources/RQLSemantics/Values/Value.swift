@@ -1,9 +1,10 @@
 /// A value of a property, a literal or an argument: every type a Flexible Sync schema can hold.
 ///
 /// Strings and binaries are compared as bytes (realm orders strings by UTF-8 bytes, not by
-/// locale), and so are `==` and hashing: `"\u{E9}"` and `"e\u{301}"` are two values, two `_id`s and
-/// two dictionary keys, although Swift's `String` treats them as one; `int` covers App Services `int` and `long`; `double` also holds 32-bit float literals
-/// (`2.5f`) widened to double, which is how realm compares them.
+/// locale), and so are `==` and hashing: `"\u{E9}"` and `"e\u{301}"` are two values, two `_id`s
+/// and two dictionary keys, although Swift's `String` treats them as one. `int` covers App
+/// Services `int` and `long`; `double` also holds 32-bit float literals (`2.5f`) widened to
+/// double, which is how realm compares them.
 public enum Value: Hashable, Sendable {
     case null
     case bool(Bool)
