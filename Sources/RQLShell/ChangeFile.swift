@@ -252,7 +252,7 @@ private struct ChangeFileReader {
                         if let error = result.diagnostics.primaryError, result.query == nil {
                             // Without escapes the query's bytes are the string's: point into it.
                             let inside = q.range.count == query.utf8.count + 2
-                            report(error.code, "client '\(id ?? "?")': subscription on '\(collection.title)' \(StringLiteral.encode(query)): \(error.message)",
+                            report(error.code, "client '\(id ?? "?")': subscription on '\(collection.title)' \(ExtendedJSON.quoted(query)): \(error.message)",
                                    at: inside ? SourceRange(q.range.start + 1 + error.range.start, q.range.start + 1 + error.range.end) : q.range)
                             continue
                         }

@@ -200,6 +200,19 @@ import RQL
         #expect(capture.output == [#"#1 insert Task 7: c\u001B[2J enter"#])
     }
 
+    /// A client's 100 kB subscription that does not parse is named by its first characters, not
+    /// copied whole into the message (it was, 100 kB per error line).
+    @Test func aHugeBadSubscriptionIsQuotedShortInChangeFiles() throws {
+        let (shell, capture) = ShellTests.shell()
+        let path = try Self.temporaryFolder().appendingPathComponent("huge.jsonl").path
+        let query = String(repeating: "-", count: 100_000)
+        try #"{"client": "c1", "subscriptions": {"Task": ["\#(query)"]}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        shell.execute(".changes \(path)")
+        let headline = capture.errors.first?.split(separator: "\n").first ?? ""
+        #expect(headline.hasPrefix("error[RQL1102]: line 1: client 'c1': subscription on 'Task' \"-----"))
+        #expect(headline.utf8.count < 300)
+    }
+
     // MARK: No sync config
 
     static let noConfigNote = "note[RQL3018]: no Flexible Sync config (sync/config.json) found: assuming development mode, where every field is queryable and no collection is asymmetric"

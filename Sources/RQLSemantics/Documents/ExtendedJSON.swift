@@ -713,7 +713,7 @@ extension ExtendedJSON {
     }
 
     /// `s` in double quotes with JSON escapes, cut after `maxQuotedLength` characters.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         guard let cut = s.index(s.startIndex, offsetBy: maxQuotedLength, limitedBy: s.endIndex), cut < s.endIndex else {
             return ControlCharacters.jsonQuoted(s)
         }
