@@ -1,5 +1,5 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): the small, fast, seedable generator the benchmark's
-/// dataset is defined with (shared/docs/BENCHMARK.md), and every deterministic test uses.
+/// dataset is defined with (docs/BENCHMARK.md), and every deterministic test uses.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 

@@ -1,4 +1,4 @@
-/// The 12 headline queries of the standard benchmark (shared/docs/BENCHMARK.md) with realm-core
+/// The 12 headline queries of the standard benchmark (docs/BENCHMARK.md) with realm-core
 /// 14.14.0's measured parse and parse+build times (us) and match counts for N = 1,000,000, seed 42.
 struct BenchmarkQuery {
     var text: String

@@ -1,7 +1,7 @@
 import RQL
 import RQLTesting
 
-// The standard benchmark dataset (shared/docs/BENCHMARK.md), generated exactly: SplitMix64 with
+// The standard benchmark dataset (docs/BENCHMARK.md), generated exactly: SplitMix64 with
 // seed 42 and the draws in the documented order.
 
 /// One object as a plain Swift struct: what the hand-written closures and `#Predicate` read.

@@ -128,7 +128,7 @@ func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
 // MARK: Front end only
 
 if frontEndOnly {
-    print("Front end, microseconds per query (median of 7 rounds); realm-core 14.14.0 figures from BENCHMARK.md")
+    print("Front end, microseconds per query (median of 7 rounds); realm-core 14.14.0 figures from docs/BENCHMARK.md")
     print(pad("query", 50) + pad("parse", 9, left: true) + pad("realm", 9, left: true) + pad("parse+check", 13, left: true) + pad("realm build", 13, left: true))
     var rows: [(Double, Double, Double, Double)] = []
     for q in benchmarkQueries {

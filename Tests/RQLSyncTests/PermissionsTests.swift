@@ -2,7 +2,7 @@ import Testing
 import RQL
 import RQLSync
 
-/// Roles, expansions and document filters (RQL-REFERENCE.md §3.3), evaluated with the interpreter.
+/// Roles, expansions and document filters (App Services' rules.json roles), evaluated with the interpreter.
 @Suite("Permissions")
 struct PermissionsTests {
     static let schemaText = """

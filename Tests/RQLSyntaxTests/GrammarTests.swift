@@ -219,7 +219,7 @@ import RQLTesting
 
     // MARK: - The other direction: what the parser accepts is in the grammar
 
-    /// Queries from RQL-REFERENCE 1.2 and realm's test_parser.cpp valid_queries that exercise the
+    /// Queries from realm-core's lexer rules (query_flex.ll) and realm's test_parser.cpp valid_queries that exercise the
     /// lexer's corners and every construct.
     static let trickyQueries = [
         "in in 'in'", "contains contains 'contains'", "sort > 0", "TRUEPREDICATE SORT(sort ASC, distinct ASC, limit ASC)",

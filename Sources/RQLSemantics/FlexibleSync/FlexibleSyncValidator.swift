@@ -1,7 +1,7 @@
 import RQLSyntax
 
 /// Flexible Sync validation of a subscription: the rules App Services' sync server applied, on top
-/// of the type checker (`RQL-REFERENCE.md` §2). Messages follow the server's shape
+/// of the type checker (docs/LANGUAGE.md, "Flexible Sync"). Messages follow the server's shape
 /// (`invalid match expression for table "Task": key "notes" is not a queryable field`) so users
 /// recognise them, and point at the offending text.
 public enum FlexibleSyncValidator {

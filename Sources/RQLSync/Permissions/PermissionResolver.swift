@@ -13,7 +13,7 @@ public enum RoleSelection: Hashable, Sendable {
 }
 
 /// Assigns roles and compiles their filters, as App Services does when a Device Sync session
-/// starts (`RQL-REFERENCE.md` §3.3):
+/// starts:
 ///
 /// 1. the roles are the collection's own roles, or the default roles if it has none (no
 ///    fallback to the default roles when no collection role applies);

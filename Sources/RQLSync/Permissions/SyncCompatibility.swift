@@ -1,7 +1,7 @@
 import RQL
 
-/// Whether a role can be used with Device Sync (App Services "Sync compatibility",
-/// `RQL-REFERENCE.md` §3.3), with one diagnostic per reason it cannot.
+/// Whether a role can be used with Device Sync (App Services' "Sync compatibility" rules for
+/// roles), with one diagnostic per reason it cannot.
 ///
 /// A role is not sync compatible when:
 /// - `document_filters`, or its `read` or `write`, is missing;
