@@ -57,6 +57,8 @@ import RQLSyntax
             .replacingOccurrences(of: "AND i == 7", with: "OR i == 7").utf8)),
         ("IN list", repeated("i IN {0", ", 1", "}")),
         ("string IN list", repeated("s IN {'a'", ", 'b'", "}")),
+        // The interpreter's [c] needles are built in temporary storage: 750 kB of it here.
+        ("a 256 kB string", repeated("s CONTAINS[c] '", "x", "' OR s ==[c] 'y'")),
     ]
 
     @Test(arguments: malformed.map(\.0))
