@@ -41,8 +41,9 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
         .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting"]),
-        // Test support shared by the tests and the fuzz targets: the random document/query generator.
-        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
+        // Test support shared by the tests and the fuzz targets: the random document/query generator,
+        // and the change matcher's model.
+        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLSync"]),
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING); a normal
         // build makes replay tools: `.build/debug/FuzzParser FILE-OR-DIR...`.
         .executableTarget(name: "FuzzParser", dependencies: ["RQLSyntax", "RQLTesting"]),
