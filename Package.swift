@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "FuzzParser", targets: ["FuzzParser"]),
         .executable(name: "FuzzChecker", targets: ["FuzzChecker"]),
         .executable(name: "FuzzEvaluator", targets: ["FuzzEvaluator"]),
+        .executable(name: "FuzzMatcher", targets: ["FuzzMatcher"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,6 +50,7 @@ let package = Package(
         .executableTarget(name: "FuzzParser", dependencies: ["RQLSyntax", "RQLTesting"]),
         .executableTarget(name: "FuzzChecker", dependencies: ["RQLSyntax", "RQLSemantics", "RQLTesting"]),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLTesting"]),
+        .executableTarget(name: "FuzzMatcher", dependencies: ["RQLSync", "RQLTesting"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
