@@ -88,7 +88,7 @@ public struct MatcherModel {
         let verdict = everyone == model
             ? "the index lost or added a client (the full scan agrees with the model)"
             : "a client's view disagrees with its definition (the full scan disagrees with the model too)"
-        let differing = Set(indexed + everyone).symmetricDifference(model).map(\.client)
+        let differing = Set(indexed).symmetricDifference(model).union(Set(everyone).symmetricDifference(model)).map(\.client)
         var lines = [
             verdict,
             "index      \(indexed)",
