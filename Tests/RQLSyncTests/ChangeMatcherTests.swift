@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 import RQLTesting
 import RQL
@@ -123,6 +124,18 @@ import RQL
         for kind in [DeliveryKind.enter, .update, .leave] { #expect(model.delivered[kind, default: 0] > 20, "\(kind)") }
         let subscriptions = model.clients.values.flatMap(\.client.subscriptions)
         #expect(subscriptions.contains { IndexKey.equalityTerm(of: $0.predicate) != nil })
+    }
+
+    /// Every input kept in Tests/Fuzz/regressions/FuzzMatcher, through the fuzz target's harness.
+    @Test func fuzzRegressionsGetTheModelsAnswer() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/regressions/FuzzMatcher")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        for name in names {
+            let report = MatcherModel.run(input: try Array(Data(contentsOf: folder.appendingPathComponent(name))))
+            #expect(report == nil, "\(name): \(report ?? "")")
+        }
+        #expect(names.count >= 1)
     }
 
     @Test func matchesConcurrently() {
