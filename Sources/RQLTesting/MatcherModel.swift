@@ -72,7 +72,7 @@ public struct MatcherModel {
     }
 
     /// nil when `matcher.match`, `matcher.matchWithoutIndex` and the model give the same
-    /// deliveries for `change` and none of them shows a client a document its read filter hides
+    /// deliveries for `change` and the matcher shows no client a document its read filter hides
     /// (implied by the model, stated on its own because it is the one a server must never break);
     /// otherwise a report: the answers, the change, the clients, and for each client the answers
     /// differ on, its view as the matcher optimized it.
@@ -106,7 +106,7 @@ public struct MatcherModel {
                 guard let client = clients[id]?.client else { continue }
                 let view = client.view(of: collection)
                 lines.append("\(id)'s view, optimized:")
-                lines.append(CheckedDump.dump(view.compiled.optimized).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                lines.append("  " + CheckedDump.dump(view.compiled.optimized).replacingNewlines("\n  "))
             }
         }
         return lines.joined(separator: "\n")
