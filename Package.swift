@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "FuzzParser", targets: ["FuzzParser"]),
         .executable(name: "FuzzChecker", targets: ["FuzzChecker"]),
         .executable(name: "FuzzEvaluator", targets: ["FuzzEvaluator"]),
+        .executable(name: "FuzzMatcher", targets: ["FuzzMatcher"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,13 +42,15 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
         .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting"]),
-        // Test support shared by the tests and the fuzz targets: the random document/query generator.
-        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
+        // Test support shared by the tests and the fuzz targets: the random document/query generator,
+        // and the change matcher's model.
+        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLSync"]),
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING); a normal
         // build makes replay tools: `.build/debug/FuzzParser FILE-OR-DIR...`.
         .executableTarget(name: "FuzzParser", dependencies: ["RQLSyntax", "RQLTesting"]),
         .executableTarget(name: "FuzzChecker", dependencies: ["RQLSyntax", "RQLSemantics", "RQLTesting"]),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLTesting"]),
+        .executableTarget(name: "FuzzMatcher", dependencies: ["RQLSync", "RQLTesting"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),

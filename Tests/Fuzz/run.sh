@@ -3,7 +3,7 @@
 #
 #   Tests/Fuzz/run.sh SECONDS [TARGET...]
 #
-# TARGET is FuzzParser, FuzzChecker or FuzzEvaluator (default: all three). Each target runs for
+# TARGET is FuzzParser, FuzzChecker, FuzzEvaluator or FuzzMatcher (default: all four). Each target runs for
 # SECONDS (libFuzzer's -max_total_time); several targets run in parallel, one process each.
 #
 #   build      swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
@@ -13,8 +13,8 @@
 #                                                  only ever writes to the first corpus directory)
 #              .build-fuzz/seeds-long/             long runs of operators, NOT and parentheses near
 #                                                  FUZZ_MAX_LEN, written by this script (FuzzParser, FuzzChecker)
-#   dictionary Tests/Fuzz/dictionary/rql.dict      (FuzzParser, FuzzChecker; FuzzEvaluator's input is
-#                                                  a stream of random choices, where words mean nothing)
+#   dictionary Tests/Fuzz/dictionary/rql.dict      (FuzzParser, FuzzChecker; FuzzEvaluator's and FuzzMatcher's
+#                                                  input is a stream of random choices, where words mean nothing)
 #   artifacts  .build-fuzz/artifacts/<target>/     crash-*, timeout-*, oom-* inputs
 #   logs       .build-fuzz/logs/<target>-<time>.log, and .build-fuzz/logs/<target>.log -> the latest
 #
@@ -50,7 +50,7 @@ usage() {
 case "$1" in ''|*[!0-9]*) usage ;; esac
 seconds=$1
 shift
-all=(FuzzParser FuzzChecker FuzzEvaluator)
+all=(FuzzParser FuzzChecker FuzzEvaluator FuzzMatcher)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for t in "${targets[@]}"; do

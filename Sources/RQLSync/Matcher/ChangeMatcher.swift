@@ -43,6 +43,13 @@ public enum DeliveryKind: String, Sendable, Comparable {
 public struct Delivery: Hashable, Sendable, CustomStringConvertible {
     public let client: String
     public let kind: DeliveryKind
+
+    /// Public so that a server's tests (and `RQLTesting.MatcherModel`) can state expected answers.
+    public init(client: String, kind: DeliveryKind) {
+        self.client = client
+        self.kind = kind
+    }
+
     public var description: String { "\(client) \(kind.rawValue)" }
 }
 
