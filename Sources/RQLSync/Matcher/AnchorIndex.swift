@@ -81,25 +81,27 @@ struct AnchorIndex: Sendable {
 struct RangeIndex: Sendable {
     var byLower = SortedBounds()
     var byUpper = SortedBounds()
+    /// The upper-bounded slots whose bound is an int: a NaN satisfies them all (it sorts below
+    /// every int), and only them. Kept apart because `5` and `5.0` share one bound value.
+    var belowAnInt: [Slot] = []
 
     mutating func insert(lower: Anchor.Bound?, upper: Anchor.Bound?, _ slot: Slot) {
-        if let lower { byLower.insert(lower, slot) } else if let upper { byUpper.insert(upper, slot) }
+        if let lower { return byLower.insert(lower, slot) }
+        guard let upper else { return }
+        byUpper.insert(upper, slot)
+        if case .int = upper.value { belowAnInt.append(slot) }
     }
 
     mutating func remove(lower: Anchor.Bound?, upper: Anchor.Bound?, _ slot: Slot) {
-        if let lower { byLower.remove(lower, slot) } else if let upper { byUpper.remove(upper, slot) }
+        if let lower { return byLower.remove(lower, slot) }
+        guard let upper else { return }
+        byUpper.remove(upper, slot)
+        if case .int = upper.value { belowAnInt.removeSlot(slot) }
     }
 
     /// The slots whose half-open bound the value satisfies, walking only those bounds.
     func candidates(of value: Value, into out: inout [Slot]) {
-        if case .double(let d) = value, d.isNaN {
-            // NaN is below every int and unordered with doubles: only `p < int` and `p <= int` hold.
-            for (i, bound) in byUpper.bounds.enumerated() where bound.isInt {
-                out += byUpper.inclusive[i]
-                out += byUpper.exclusive[i]
-            }
-            return
-        }
+        if case .double(let d) = value, d.isNaN { return out += belowAnInt }
         // Null and values of other kinds satisfy no bound (`ValueSemantics.compare`).
         if let (p, equal) = byLower.position(of: value) {
             for i in 0..<p { out += byLower.inclusive[i]; out += byLower.exclusive[i] }
@@ -111,7 +113,7 @@ struct RangeIndex: Sendable {
         }
     }
 
-    var entryCount: Int { byLower.entryCount + byUpper.entryCount }
+    var entryCount: Int { byLower.entryCount + byUpper.entryCount + belowAnInt.count }
     var isEmpty: Bool { entryCount == 0 }
 }
 
@@ -161,13 +163,6 @@ struct SortedBounds: Sendable {
     }
 
     var entryCount: Int { bounds.count + inclusive.reduce(0) { $0 + $1.count } + exclusive.reduce(0) { $0 + $1.count } }
-}
-
-extension Value {
-    fileprivate var isInt: Bool {
-        if case .int = self { return true }
-        return false
-    }
 }
 
 extension Array where Element == Slot {
