@@ -61,6 +61,7 @@ import RQL
         let owner = Self.property("owner"), priority = Self.property("priority"), title = Self.property("title")
         func anchors(_ text: String) -> [Anchor]? { Anchor.anchors(Self.predicate(text)) }
         #expect(anchors(#"priority >= 4 AND owner == "u1""#) == [.values(property: owner, keys: [.value(.string("u1"))])])
+        #expect(anchors(#"done == false AND owner IN {"a", "b"}"#) == [.values(property: owner, keys: [.value(.string("a")), .value(.string("b"))])])
         #expect(anchors(#"priority > 1 AND title BEGINSWITH "Q""#) == [.prefix(property: title, bytes: Array("Q".utf8))])
         #expect(anchors(#"title BEGINSWITH "Q" AND title BEGINSWITH "Qu""#) == [.prefix(property: title, bytes: Array("Qu".utf8))])
         // Two bounds narrow to one range, keeping the tighter of each side.

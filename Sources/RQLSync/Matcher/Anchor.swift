@@ -44,7 +44,9 @@ enum Anchor: Hashable, Sendable {
     }
 
     /// How to prefer one anchor set over another in an AND: fewer value keys first, then longer
-    /// prefixes, then ranges bounded on both sides, then half ranges.
+    /// prefixes, then ranges bounded on both sides, then half ranges. A bool key counts as many
+    /// keys: it splits documents in two at best (`owner IN {"a", "b"} AND done == false` is
+    /// anchored by owner).
     struct Selectivity: Comparable {
         var kind: Int
         var size: Int
@@ -54,7 +56,7 @@ enum Anchor: Hashable, Sendable {
             size = 0
             for a in anchors {
                 switch a {
-                case .values(_, let keys): size += keys.count
+                case .values(_, let keys): size += keys.reduce(0) { $0 + ($1.isBool ? 100 : 1) }
                 case .prefix(_, let bytes): kind = max(kind, 1); size += 1_000 - min(bytes.count, 999)
                 case .range(_, let lower, let upper): kind = max(kind, lower != nil && upper != nil ? 2 : 3); size += 1
                 }
@@ -176,6 +178,11 @@ enum IndexKey: Hashable, Sendable {
         case .value(.decimal): return nil
         default: return key
         }
+    }
+
+    var isBool: Bool {
+        if case .value(.bool) = self { return true }
+        return false
     }
 
     /// The keys a document's value is found under (each element of a list).

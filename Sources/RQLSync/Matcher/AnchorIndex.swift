@@ -73,7 +73,7 @@ struct AnchorIndex: Sendable {
             + ranges.values.reduce(0) { $0 + 1 + $1.entryCount }
     }
 
-    var isEmpty: Bool { entryCount == 0 }
+    var isEmpty: Bool { values.isEmpty && prefixes.isEmpty && ranges.isEmpty && unanchored.isEmpty }
 }
 
 /// The range anchors on one scalar property: by their lower bound, or by the upper bound for
@@ -114,7 +114,7 @@ struct RangeIndex: Sendable {
     }
 
     var entryCount: Int { byLower.entryCount + byUpper.entryCount + belowAnInt.count }
-    var isEmpty: Bool { entryCount == 0 }
+    var isEmpty: Bool { byLower.bounds.isEmpty && byUpper.bounds.isEmpty }
 }
 
 /// Distinct bound values in ascending order, with the slots bounded at each (inclusive or not).
