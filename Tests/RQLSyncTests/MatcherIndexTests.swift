@@ -82,6 +82,9 @@ import RQL
         }
         let view = Client(id: "c", subscriptions: subscriptions, readFilters: ["Task": Self.predicate(#"owner == "u1""#)]).view(of: Self.task)
         #expect(Anchor.anchors(view.query.predicate) == [.values(property: Self.property("owner"), keys: [.value(.string("u1"))])])
+        let tied = Client(id: "t", subscriptions: [CheckedQuery(collection: Self.task, predicate: Self.predicate(#"owner == "x" AND priority == 1"#))],
+                          readFilters: ["Task": Self.predicate(#"owner == "u1""#)]).view(of: Self.task)
+        #expect(Anchor.anchors(tied.query.predicate) == [.values(property: Self.property("owner"), keys: [.value(.string("u1"))])])
         let denied = Client(id: "d", subscriptions: subscriptions, readFilters: ["Task": .none]).view(of: Self.task)
         #expect(Anchor.anchors(denied.query.predicate) == [])
     }

@@ -39,7 +39,9 @@ enum Anchor: Hashable, Sendable {
             // A scalar's bounds from different conjuncts narrow to one range.
             var candidates = conjuncts.compactMap(anchors)
             candidates += mergedRanges(candidates.compactMap { $0.count == 1 ? $0[0] : nil })
-            return candidates.min { Selectivity($0) < Selectivity($1) }
+            // Ties go to the later conjunct: in a view, the read filter's, which names the user
+            // (`status == "open" AND owner == "u1"` is anchored by owner).
+            return candidates.reversed().min { Selectivity($0) < Selectivity($1) }
         }
     }
 
