@@ -7,7 +7,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher] [--load] [--single]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -16,6 +16,7 @@ let usage = """
                     properties: _id, name, age, score, active, owner, tags, created
       --front-end   parse and parse+check times against realm-core's
       --matcher     the change matcher: indexed against a full evaluation of every subscription
+      --subscriptions N  subscriptions registered by --matcher (default 1,000,000)
       --load        rql eval --count on the dataset written as Extended JSON lines: load_s, mb_per_s,
                     peak_rss_mb, cpu_s (needs the built rql next to rql-bench)
       --single      one document at a time (CompiledQuery.matches) against the interpreter, ns per document
@@ -30,6 +31,7 @@ func usageError(_ message: String) -> Never {
 
 struct Options {
     var objectCount = 1_000_000
+    var subscriptionCount = 1_000_000
     var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false
     var onlyText: String?
     var customQuery: String?
@@ -47,6 +49,11 @@ struct Options {
                     usageError("--objects needs a whole number from 1 to \(maxObjects)")
                 }
                 options.objectCount = n
+            case "--subscriptions":
+                guard let value = arguments.popFirst(), let n = Int(value), n >= 1 else {
+                    usageError("--subscriptions needs a positive whole number")
+                }
+                options.subscriptionCount = n
             case "--only":
                 guard let value = arguments.popFirst() else { usageError("--only needs the text to look for") }
                 options.onlyText = value
@@ -72,7 +79,7 @@ if let onlyText, !benchmarkQueries.contains(where: { $0.text.contains(onlyText) 
     usageError("no benchmark query contains '\(onlyText)'")
 }
 if options.matcherOnly {
-    MatcherBenchmark.run()
+    MatcherBenchmark.run(subscriptions: options.subscriptionCount, json: json)
     exit(0)
 }
 

@@ -84,64 +84,72 @@ public struct Client: Sendable {
 /// Tells a sync server which clients must receive a changed document: a client's view of a
 /// collection is (its subscriptions, ORed) AND (its read filter), as App Services defined it.
 ///
-/// Subscriptions are indexed by an equality term of their top-level AND (`owner == "u1"`,
-/// `status IN {...}`, `"x" IN tags`: the indexed queryable field exists for this), so a change is
-/// tested only against the subscriptions whose key it carries, plus the few with no such term.
-/// Registration takes a lock; matching reads an immutable snapshot, so many changes can be
-/// matched at once from different threads.
+/// Each view is indexed by its anchors (`Anchor.anchors(_:)`): conditions every document in it
+/// satisfies, such as the read filter's `owner == "u1"`, `priority >= 4` or `title BEGINSWITH
+/// "Q"`, so a change is tested only against the clients whose anchors its documents satisfy,
+/// plus the few whose views have none. Registering or removing a client touches only its own
+/// index entries; matches share a read lock, so many changes are matched at once and a
+/// registration waits only for the matches running.
 public final class ChangeMatcher: Sendable {
     public let schema: Schema
-    private let state: Mutex<Snapshot>
+    private let state: ReadWriteLocked<State>
 
     public init(schema: Schema) {
         self.schema = schema
-        self.state = Mutex(Snapshot())
+        self.state = ReadWriteLocked(State())
     }
 
-    /// Adds or replaces a client, compiling its view of each collection it subscribes to. Work is
-    /// proportional to the client's own subscriptions, not to the number of clients.
+    /// Adds or replaces a client, compiling its view of each collection it subscribes to (outside
+    /// the lock). Work is proportional to the client's own subscriptions, not to the number of
+    /// clients.
     public func register(_ client: Client) {
         let compiled = compile(client)
-        state.withLock { snapshot in
-            snapshot.remove(client.id)
-            snapshot.add(compiled)
+        state.write { state in
+            state.remove(client.id)
+            state.add(compiled)
         }
     }
 
     public func unregister(_ id: String) {
-        state.withLock { $0.remove(id) }
+        state.write { $0.remove(id) }
     }
 
-    public var clientCount: Int { state.withLock { $0.slotByID.count } }
+    public var clientCount: Int { state.read { $0.slotByID.count } }
+
+    /// Index entries left: slots recorded plus the keys and bounds holding them (for tests).
+    var indexEntryCount: Int { state.read { $0.indexes.values.reduce(0) { $0 + $1.entryCount } } }
 
     /// The deliveries a change causes, sorted by client id.
     public func match(_ change: Change) -> [Delivery] {
-        let snapshot = state.withLock { $0 }
-        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection],
-              let index = snapshot.indexes[collection.title] else { return [] }
-        var candidates = Set(index.unindexed)
-        for document in [change.before, change.after].compactMap({ $0 }) {
-            for (property, keys) in index.byProperty {
-                for key in IndexKey.keys(of: document.value(ofProperty: property)) {
-                    if let clients = keys[key] { candidates.formUnion(clients) }
-                }
+        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else { return [] }
+        return state.read { state in
+            guard let index = state.indexes[collection.title] else { return [] }
+            var candidates = index.unanchored
+            if let before = change.before { index.candidates(of: before, into: &candidates) }
+            if let after = change.after { index.candidates(of: after, into: &candidates) }
+            // Sorting dedupes without a Set per change.
+            candidates.sort()
+            var kept = 0
+            for i in candidates.indices where kept == 0 || candidates[kept - 1] != candidates[i] {
+                candidates[kept] = candidates[i]
+                kept += 1
             }
+            return deliveries(change, collection.title, candidates[..<kept], state)
         }
-        return deliveries(change, collection.title, candidates, snapshot)
     }
 
     /// The same answer by testing every client: the reference the index is checked against, and
     /// the baseline of the benchmark.
     public func matchWithoutIndex(_ change: Change) -> [Delivery] {
-        let snapshot = state.withLock { $0 }
         guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else { return [] }
-        return deliveries(change, collection.title, Set(snapshot.slotByID.values), snapshot)
+        return state.read { state in deliveries(change, collection.title, state.slotByID.values, state) }
     }
 
-    private func deliveries(_ change: Change, _ collection: String, _ candidates: Set<Int>, _ snapshot: Snapshot) -> [Delivery] {
+    private func deliveries(_ change: Change, _ collection: String, _ candidates: some Sequence<Slot>,
+                            _ state: borrowing State) -> [Delivery] {
         var out: [Delivery] = []
-        for i in candidates {
-            guard let client = snapshot.clients[i], let view = client.views[collection] else { continue }
+        for slot in candidates {
+            guard let client = state.clients[Int(slot)], let view = client.views[collection] else { continue }
             let before = change.before.map { view.contains($0) } ?? false
             let after = change.after.map { view.contains($0) } ?? false
             switch (before, after) {
@@ -159,110 +167,47 @@ public final class ChangeMatcher: Sendable {
     struct CompiledClient: Sendable {
         let id: String
         let views: [String: ClientView]
-        /// Per collection, the index keys of each subscription (nil: not indexable).
-        let keys: [String: [(property: Int, values: [IndexKey])?]]
-    }
-
-    struct CollectionIndex: Sendable {
-        var byProperty: [Int: [IndexKey: Set<Int>]] = [:]
-        var unindexed: Set<Int> = []
+        /// Per collection, the view's anchors (nil: unanchored): the entries the client is added
+        /// to, and removed from.
+        let anchors: [String: [Anchor]?]
     }
 
     /// Clients in slots (a removed client's slot is reused), and per collection the index from
-    /// property values to the slots of the clients whose subscriptions need that value.
-    struct Snapshot: Sendable {
+    /// anchors to slots.
+    struct State: Sendable {
         var clients: [CompiledClient?] = []
-        var slotByID: [String: Int] = [:]
-        var freeSlots: [Int] = []
-        var indexes: [String: CollectionIndex] = [:]
+        var slotByID: [String: Slot] = [:]
+        var freeSlots: [Slot] = []
+        var indexes: [String: AnchorIndex] = [:]
 
         mutating func add(_ client: CompiledClient) {
-            let slot = freeSlots.popLast() ?? clients.count
-            if slot == clients.count { clients.append(client) } else { clients[slot] = client }
+            let slot = freeSlots.popLast() ?? Slot(clients.count)
+            if Int(slot) == clients.count { clients.append(client) } else { clients[Int(slot)] = client }
             slotByID[client.id] = slot
-            for (collection, keys) in client.keys {
-                // One unindexable subscription makes the client a candidate for every change.
-                if keys.contains(where: { $0 == nil }) {
-                    indexes[collection, default: CollectionIndex()].unindexed.insert(slot)
-                    continue
-                }
-                for key in keys.compactMap({ $0 }) {
-                    for value in key.values {
-                        indexes[collection, default: CollectionIndex()].byProperty[key.property, default: [:]][value, default: []].insert(slot)
-                    }
-                }
+            for (collection, anchors) in client.anchors where anchors?.isEmpty != true {
+                indexes[collection, default: AnchorIndex()].insert(anchors, slot)
             }
         }
 
         mutating func remove(_ id: String) {
-            guard let slot = slotByID.removeValue(forKey: id), let client = clients[slot] else { return }
-            for (collection, keys) in client.keys {
-                indexes[collection]?.unindexed.remove(slot)
-                for key in keys.compactMap({ $0 }) {
-                    for value in key.values { indexes[collection]?.byProperty[key.property]?[value]?.remove(slot) }
-                }
+            guard let slot = slotByID.removeValue(forKey: id), let client = clients[Int(slot)] else { return }
+            for (collection, anchors) in client.anchors where anchors?.isEmpty != true {
+                indexes[collection]?.remove(anchors, slot)
+                if indexes[collection]?.isEmpty == true { indexes[collection] = nil }
             }
-            clients[slot] = nil
+            clients[Int(slot)] = nil
             freeSlots.append(slot)
         }
     }
 
     private func compile(_ client: Client) -> CompiledClient {
         var views: [String: ClientView] = [:]
-        var keys: [String: [(property: Int, values: [IndexKey])?]] = [:]
-        for collection in schema.collections {
-            let subscriptions = client.subscriptions.filter { $0.collection.title == collection.title }
-            guard !subscriptions.isEmpty else { continue }
-            views[collection.title] = client.view(of: collection)
-            keys[collection.title] = subscriptions.map { IndexKey.equalityTerm(of: $0.predicate) }
+        var anchors: [String: [Anchor]?] = [:]
+        for collection in schema.collections where client.subscriptions.contains(where: { $0.collection.title == collection.title }) {
+            let view = client.view(of: collection)
+            views[collection.title] = view
+            anchors[collection.title] = .some(Anchor.anchors(view.query.predicate))
         }
-        return CompiledClient(id: client.id, views: views, keys: keys)
-    }
-}
-
-/// A value as an index key: numbers that are equal compare equal (`5` and `5.0`).
-enum IndexKey: Hashable, Sendable {
-    case value(Value)
-
-    static func make(_ v: Value) -> IndexKey {
-        switch v {
-        case .double(let d): if let i = Int64(exactly: d) { return .value(.int(i)) }
-        case .decimal(let d): if let i = d.int64Value { return .value(.int(i)) }
-        default: break
-        }
-        return .value(v)
-    }
-
-    /// The keys a document's value is found under (each element of a list).
-    static func keys(of v: Value) -> [IndexKey] {
-        if case .list(let elements) = v { return elements.map(make) }
-        return [make(v)]
-    }
-
-    /// An equality term of the top-level AND usable as an index: a property (scalar, or a list
-    /// with implied ANY) `==` a constant or a constant list, without `[c]`. Any object the
-    /// subscription matches has one of these values in that property, so the index never misses.
-    static func equalityTerm(of p: CheckedPredicate) -> (property: Int, values: [IndexKey])? {
-        let terms: [CheckedPredicate]
-        if case .and(let ps) = p { terms = ps } else { terms = [p] }
-        for term in terms {
-            guard case .comparison(let c) = term, c.op == .equal, !c.caseInsensitive else { continue }
-            for (side, other) in [(c.left, c.right), (c.right, c.left)] {
-                guard let property = side.property, side.quantifier == nil || side.quantifier == .any else { continue }
-                switch other.kind {
-                case .constant(let v) where !(v.isNumeric && isNaN(v)):
-                    return (property.index, [make(v)])
-                case .list(let vs) where !property.isList && (other.quantifier == nil || other.quantifier == .any) && !vs.contains(where: isNaN):
-                    return (property.index, vs.map(make))
-                default: continue
-                }
-            }
-        }
-        return nil
-    }
-
-    private static func isNaN(_ v: Value) -> Bool {
-        if case .double(let d) = v { return d.isNaN }
-        return false
+        return CompiledClient(id: client.id, views: views, anchors: anchors)
     }
 }
