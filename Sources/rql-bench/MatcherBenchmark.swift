@@ -105,6 +105,8 @@ enum MatcherBenchmark {
             return Client(id: id, subscriptions: subscriptions, readFilters: ["Task": filter])
         }
         let matcher = ChangeMatcher(schema: schema)
+        // The previous mix's memory, freed but still resident, would be reused and hide this one's.
+        _ = malloc_trim(0)
         let residentBefore = residentBytes()
         let setup = DispatchTime.now().uptimeNanoseconds
         var registered = 0, clientCount = 0
@@ -162,6 +164,10 @@ enum MatcherBenchmark {
                       full_us: fullMicros, add_us: addMicros, remove_us: removeMicros, mismatches: mismatches,
                       bytes_per_subscription: bytesPerSubscription)
     }
+
+    /// glibc's: returns freed heap pages to the system (not in Swift's Glibc module).
+    @_silgen_name("malloc_trim")
+    static func malloc_trim(_ pad: Int) -> Int32
 
     /// Resident memory from /proc/self/statm (0 where it does not exist).
     static func residentBytes() -> Int {
