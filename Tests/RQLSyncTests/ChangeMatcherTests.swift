@@ -112,8 +112,6 @@ import RQL
     /// The FuzzMatcher harness, seeded: random clients (generated queries, read filters or none,
     /// replaced and removed) and changes over `RandomData.schema`, each change answered as the
     /// model answers it.
-    /// Seeds 2^24 apart: `RandomData(seed: n + 1)`'s stream is `RandomData(seed: n)`'s shifted by
-    /// one draw, so nearby seeds would replay nearly the same run.
     @Test(arguments: [1, 1 << 24, 2 << 24, 3 << 24] as [UInt64])
     func randomOperationsGetTheModelsAnswer(seed: UInt64) {
         var generator = RandomData(seed: seed)
