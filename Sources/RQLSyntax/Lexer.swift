@@ -492,12 +492,16 @@ public struct Lexer: Sendable {
     }
 
     /// Length of a well-formed multi-byte UTF-8 sequence (no overlongs, surrogates or values
-    /// above U+10FFFF), or nil. ASCII returns nil: callers handle it separately.
-    static func utf8SequenceLength(_ s: [UInt8], at i: Int) -> Int? {
-        guard i < s.count else { return nil }
+    /// above U+10FFFF; Unicode's table 3-7), or nil. ASCII returns nil: callers handle it
+    /// separately. The one statement of the rule: the lexer, the renderer and the check every
+    /// text file gets (`UTF8Text`) use it.
+    @inlinable
+    public static func utf8SequenceLength<Bytes: RandomAccessCollection<UInt8>>(_ s: Bytes, at i: Int) -> Int?
+        where Bytes.Index == Int {
+        guard i >= s.startIndex, i < s.endIndex else { return nil }
         let c = s[i]
         func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
-            i + k < s.count && s[i + k] >= lo && s[i + k] <= hi
+            i + k < s.endIndex && s[i + k] >= lo && s[i + k] <= hi
         }
         switch c {
         case 0xC2...0xDF: return cont(1) ? 2 : nil

@@ -29,20 +29,19 @@ public struct RandomData {
         return schema.collection(named: "Thing")!
     }()
 
-    /// The SplitMix64 state.
-    public var state: UInt64
+    /// The stream the choices come from (after the fuzzer input, with `init(bytes:)`).
+    private var random: SplitMix64
     /// Fuzzer input consumed as the random stream before SplitMix64 takes over (empty with a seed).
     private var input: [UInt8]
     private var position = 0
 
-    /// A generator driven by SplitMix64 from `seed`. The seed is mixed first: SplitMix64 adds the
-    /// same constant at every step, so starting at `seed × constant` made seed n + 1 replay seed
-    /// n's stream one draw later, and tests looping over nearby seeds repeated one run.
+    /// A generator driven by SplitMix64 from `seed`. The seed is mixed first (it seeds the stream
+    /// with SplitMix64's first output for it): SplitMix64 adds the same constant at every step, so
+    /// starting at `seed × constant` made seed n + 1 replay seed n's stream one draw later, and
+    /// tests looping over nearby seeds repeated one run.
     public init(seed: UInt64) {
-        var z = seed &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        state = z ^ (z >> 31)
+        var mixer = SplitMix64(seed: seed)
+        random = SplitMix64(seed: mixer.next())
         input = []
     }
 
@@ -60,7 +59,7 @@ public struct RandomData {
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        var z = splitMix()
+        var z = random.next()
         var shift: UInt64 = 0
         while position < input.count, shift < 64 {
             z = z & ~(0xFF << shift) | UInt64(input[position]) << shift
@@ -68,14 +67,6 @@ public struct RandomData {
             shift += 8
         }
         return z
-    }
-
-    private mutating func splitMix() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// A number in `0..<n`.

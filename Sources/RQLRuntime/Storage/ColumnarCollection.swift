@@ -311,11 +311,7 @@ extension ColumnarCollection {
     public static func load(contentsOf path: String, schema: ObjectSchema, file: String? = nil)
         -> Result<(collection: ColumnarCollection?, diagnostics: [Diagnostic]), TextFileError> {
         var lines = 1
-        if let error = TextFile.readPieces(path, { piece in
-            for byte in piece where byte == UInt8(ascii: "\n") { lines += 1 }
-        }) {
-            return .failure(error)
-        }
+        if let error = TextFile.readPieces(path, { lines += DocumentLoader.lineBreaks($0) }) { return .failure(error) }
         var builder = Builder(schema: schema, capacity: lines)
         var stream = DocumentStream(schema: schema, file: file)
         if let error = TextFile.readPieces(path, { stream.read($0) { builder.append($0) } }) { return .failure(error) }

@@ -44,11 +44,15 @@ public enum DocumentLoader {
 
     /// How many documents `bytes` holds at most, one per line (a capacity hint).
     public static func estimatedCount(utf8 bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { b in
-            var lines = 1
-            for c in b where c == UInt8(ascii: "\n") { lines += 1 }
-            return lines
-        }
+        1 + bytes.withUnsafeBufferPointer(lineBreaks)
+    }
+
+    /// The line breaks in a piece of text: summed over the pieces of a file, plus one, its
+    /// `estimatedCount`.
+    public static func lineBreaks(_ piece: UnsafeBufferPointer<UInt8>) -> Int {
+        var breaks = 0
+        for c in piece where c == UInt8(ascii: "\n") { breaks += 1 }
+        return breaks
     }
 
     /// The first byte that is not whitespace or a byte order mark.

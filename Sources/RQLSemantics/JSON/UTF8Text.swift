@@ -1,3 +1,5 @@
+import RQLSyntax
+
 /// Invalid UTF-8 in a text file: where the first bad byte is.
 public struct UTF8DecodingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The byte offset of the first byte that does not begin a valid sequence.
@@ -52,22 +54,7 @@ public enum UTF8Text {
                 i += 1
                 continue
             }
-            // The allowed range of the second byte depends on the lead (Unicode Table 3-7).
-            let length: Int, low: UInt8, high: UInt8
-            switch lead {
-            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-            default: return i
-            }
-            guard i + 1 < n, (low...high).contains(b[i + 1]) else { return i }
-            for k in 2..<length {
-                guard i + k < n, b[i + k] & 0xC0 == 0x80 else { return i }
-            }
+            guard let length = Lexer.utf8SequenceLength(b, at: i) else { return i }
             i += length
         }
         return nil
