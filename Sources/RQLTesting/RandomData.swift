@@ -198,10 +198,10 @@ public enum FuzzSupport {
         return out
     }
 
-    /// The interpreter, the VM and the optimized VM on the same documents: nil when they agree
-    /// (on the matching rows and on the count, and one document at a time on the documents and
-    /// on the same values seen through an `ObjectMapping`), otherwise a report naming what each
-    /// returned.
+    /// The interpreter, the VM, the optimized VM and the VM on the query's shape with its values
+    /// bound (`ShapeCache`) on the same documents: nil when they agree (on the matching rows and
+    /// on the count, and one document at a time on the documents and on the same values seen
+    /// through an `ObjectMapping`), otherwise a report naming what each returned.
     public static func differentialDisagreement(_ checked: CheckedQuery, documents: [Document],
                                                 collection: ColumnarCollection? = nil) -> String? {
         // Callers running many queries over the same documents pass their columns once.
@@ -209,23 +209,28 @@ public enum FuzzSupport {
         let expected = documents.indices.filter { Interpreter.matches(checked, documents[$0]) }
         let plain = CompiledQuery(checked, optimize: false)
         let optimized = CompiledQuery(checked, optimize: true)
-        let vm = plain.filter(collection), viaOptimizer = optimized.filter(collection)
+        // Always through a template: a shape is compiled with placeholders, then bound.
+        let shaped = ShapeCache().compile(checked)
+        let vm = plain.filter(collection), viaOptimizer = optimized.filter(collection), viaShape = shaped.filter(collection)
         let vmCount = plain.count(in: collection), optimizedCount = optimized.count(in: collection)
+        let shapedCount = shaped.count(in: collection)
         let mapping = dictionaryMapping(checked.collection)
         let objects = documents.map { dictionary($0, checked.collection) }
-        let single = [plain, optimized].map { q in documents.indices.filter { q.matches(documents[$0]) } }
-        let mapped = [plain, optimized].map { q in objects.indices.filter { q.matches(objects[$0], using: mapping) } }
-        if vm == expected, viaOptimizer == expected, vmCount == expected.count, optimizedCount == expected.count,
-           (single + mapped).allSatisfy({ $0 == expected }) {
+        let single = [plain, optimized, shaped].map { q in documents.indices.filter { q.matches(documents[$0]) } }
+        let mapped = [plain, optimized, shaped].map { q in objects.indices.filter { q.matches(objects[$0], using: mapping) } }
+        if vm == expected, viaOptimizer == expected, viaShape == expected, vmCount == expected.count,
+           optimizedCount == expected.count, shapedCount == expected.count, (single + mapped).allSatisfy({ $0 == expected }) {
             return nil
         }
         return """
             interpreter \(expected)
             vm          \(vm) (count \(vmCount))
             optimized   \(viaOptimizer) (count \(optimizedCount))
-            single      \(single[0]), optimized \(single[1])
-            mapped      \(mapped[0]), optimized \(mapped[1])
+            shaped      \(viaShape) (count \(shapedCount))
+            single      \(single[0]), optimized \(single[1]), shaped \(single[2])
+            mapped      \(mapped[0]), optimized \(mapped[1]), shaped \(mapped[2])
             optimized tree: \(CheckedDump.dump(optimized.optimized))
+            shaped tree: \(CheckedDump.dump(shaped.optimized))
             """
     }
 

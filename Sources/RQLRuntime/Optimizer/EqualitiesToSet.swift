@@ -25,6 +25,8 @@ extension Optimizer {
     /// is the negation of the OR of the equalities, which merges as above. Only single constants
     /// take part: `p != {1, 3}` is an ANY comparison, not a conjunction. An AND of 200,000
     /// `_id != k` terms took one comparison per term and row; the set takes one lookup.
+    ///
+    /// A parameter (`QueryShape`) never merges: duplicates are found by value.
     public enum EqualitiesToSet {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
@@ -87,7 +89,7 @@ extension Optimizer {
             guard case .comparison(let c) = term, c.op == .notEqual else { return nil }
             for (propertySide, other) in [(c.left, c.right), (c.right, c.left)] {
                 guard let p = propertySide.property, !p.isList, propertySide.quantifier == nil,
-                      case .constant(let v) = other.kind, other.quantifier == nil else { continue }
+                      case .constant(let v) = other.kind, other.quantifier == nil, other.parameter == nil else { continue }
                 return (Key(property: p, caseInsensitive: c.caseInsensitive), [v], propertySide)
             }
             return nil
@@ -99,8 +101,8 @@ extension Optimizer {
             guard case .comparison(let c) = term, c.op == .equal else { return nil }
             func values(_ o: CheckedOperand) -> [Value]? {
                 switch o.kind {
-                case .constant(let v): return o.quantifier == nil ? [v] : nil
-                case .list(let vs): return o.quantifier == nil || o.quantifier == .any ? vs : nil
+                case .constant(let v): return o.quantifier == nil && o.parameter == nil ? [v] : nil
+                case .list(let vs): return (o.quantifier == nil || o.quantifier == .any) && o.parameter == nil ? vs : nil
                 case .property: return nil
                 }
             }

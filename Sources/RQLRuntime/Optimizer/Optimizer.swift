@@ -96,7 +96,7 @@ extension Optimizer {
     }
 
     static func identical(_ a: CheckedOperand, _ b: CheckedOperand) -> Bool {
-        guard a.quantifier == b.quantifier, a.range == b.range else { return false }
+        guard a.quantifier == b.quantifier, a.range == b.range, a.parameter == b.parameter else { return false }
         switch (a.kind, b.kind) {
         case (.property(let x), .property(let y)): return x == y
         case (.constant(let x), .constant(let y)): return ExactValue(x) == ExactValue(y)

@@ -104,7 +104,8 @@ extension Optimizer {
             var propertyOnLeft: Bool
 
             static func of(_ term: CheckedPredicate) -> (PropertyReference, Bound)? {
-                guard case .comparison(let c) = term, !c.caseInsensitive,
+                // A parameter (`QueryShape`) has no value to order yet.
+                guard case .comparison(let c) = term, !c.caseInsensitive, c.left.parameter == nil, c.right.parameter == nil,
                       [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(c.op),
                       c.left.quantifier == nil, c.right.quantifier == nil else { return nil }
                 let propertyOnLeft: Bool

@@ -23,6 +23,13 @@ public struct CompiledQuery: Sendable {
         self.program = Compiler.compile(optimized)
     }
 
+    /// A query whose shape was optimized and compiled before (`ShapeCache`).
+    init(checked: CheckedQuery, optimized: CheckedQuery, program: Program) {
+        self.checked = checked
+        self.optimized = optimized
+        self.program = program
+    }
+
     /// Parses, checks and compiles query text; throws the diagnostics when the query is invalid.
     public init(_ text: String, collection: ObjectSchema, arguments: [Value] = [], optimize: Bool = true) throws(QueryError) {
         let result = Checker.check(text, collection: collection, arguments: arguments)

@@ -14,7 +14,8 @@ public enum Compiler {
         builder.emit(query.predicate)
         let combine = builder.code.indices.map { builder.combine[$0] ?? .replace }
         return Program(instructions: builder.code, combine: combine, byteConstants: builder.byteConstants, intSets: builder.intSets,
-                       byteSets: builder.byteSets, fallbacks: builder.fallbacks, collection: query.collection)
+                       byteSets: builder.byteSets, fallbacks: builder.fallbacks, collection: query.collection,
+                       parameterSites: builder.parameterSites)
     }
 
     /// The longest run of comparisons evaluated without jumps (`Combine`): every row pays for
@@ -28,6 +29,8 @@ public enum Compiler {
         var intSets: [IntSet] = []
         var byteSets: [ByteSet] = []
         var fallbacks: [CheckedComparison] = []
+        /// Where a query shape's parameters went (`Program.binding(_:)`).
+        var parameterSites: [ParameterSite] = []
         /// The instructions that AND or OR into the flag (branch-free runs), by address.
         var combine: [Int: Combine] = [:]
         /// True when the last emitted instruction is a whole operand (not the end of a chain):
@@ -59,14 +62,28 @@ public enum Compiler {
                            .comparison(CheckedComparison(c.left, .lessEqual, CheckedOperand(.constant(bounds[1])), range: c.range))],
                           isAnd: true)
             case .comparison(let c):
-                if let instructions = lower(c) { code += instructions } else { emitFallback(c) }
+                if let instructions = lower(c) {
+                    noteParameter(of: c, at: code.count)
+                    code += instructions
+                } else {
+                    emitFallback(c)
+                }
                 lastInstructionIsWholeOperand = true
             }
         }
 
         mutating func emitFallback(_ c: CheckedComparison) {
             fallbacks.append(c)
+            if c.left.parameter != nil || c.right.parameter != nil { parameterSites.append(.fallback(fallbacks.count - 1)) }
             code.append(.fallback(comparison: fallbacks.count - 1))
+        }
+
+        /// A lowered comparison's constant is in its first instruction (`lower`); records it
+        /// when the constant is a parameter.
+        mutating func noteParameter(of c: CheckedComparison, at address: Int) {
+            if let parameter = c.right.parameter ?? c.left.parameter {
+                parameterSites.append(.instruction(address: address, parameter: parameter))
+            }
         }
 
         /// AND: stop at the first false operand; OR: at the first true one.
@@ -81,13 +98,16 @@ public enum Compiler {
             while i < operands.count {
                 // Two or more adjacent cheap comparisons: no jumps between them, up to a length
                 // past which stopping early is worth more than the jumps saved.
-                var run: [Instruction] = []
+                var run: [(instruction: Instruction, comparison: CheckedComparison?)] = []
                 while i + run.count < operands.count, run.count < Compiler.maxBranchFreeRun,
-                      let instruction = branchFree(operands[i + run.count]) { run.append(instruction) }
+                      let instruction = branchFree(operands[i + run.count]) {
+                    if case .predicate(.comparison(let c)) = operands[i + run.count] { run.append((instruction, c)) } else { run.append((instruction, nil)) }
+                }
                 if run.count >= 2 {
-                    for (k, instruction) in run.enumerated() {
+                    for (k, step) in run.enumerated() {
                         if k > 0 { combine[code.count] = isAnd ? .and : .or }
-                        code.append(instruction)
+                        if let c = step.comparison { noteParameter(of: c, at: code.count) }
+                        code.append(step.instruction)
                     }
                     i += run.count
                 } else {
@@ -150,6 +170,8 @@ public enum Compiler {
             guard case .comparison(let x) = a, case .comparison(let y) = b,
                   let p = x.left.property, p == y.left.property, !p.isList, x.left.quantifier == nil, y.left.quantifier == nil,
                   case .constant(let lo) = x.right.kind, case .constant(let hi) = y.right.kind,
+                  // A parameter's bound is not known yet (a strict int bound may overflow).
+                  x.right.parameter == nil, y.right.parameter == nil,
                   x.op == .greaterEqual || x.op == .greater, y.op == .lessEqual || y.op == .less else { return nil }
             switch (p.type, lo, hi) {
             case (.int, .int(var l), .int(var h)), (.long, .int(var l), .int(var h)):
@@ -239,29 +261,11 @@ public enum Compiler {
             let matchesNull = values.contains(where: \.isNull)
             switch p.type {
             case .int, .long:
-                var ints: [Int64] = []
-                for v in values {
-                    switch v {
-                    case .int(let i): ints.append(i)
-                    case .double(let d):
-                        // Only an exactly integral double can equal an int.
-                        if let i = Int64(exactly: d) { ints.append(i) }
-                    case .decimal: return nil
-                    default: continue
-                    }
-                }
+                guard let ints = Compiler.intMembers(values) else { return nil }
                 intSets.append(IntSet(ints))
                 return .intInSet(column: p.index, set: intSets.count - 1, matchesNull: matchesNull)
             case .string, .binData:
-                // Only values of the property's own kind can be equal (strings are not binaries).
-                let members = values.compactMap { v -> [UInt8]? in
-                    switch (p.type, v) {
-                    case (.string, .string(let s)): Array(s.utf8)
-                    case (.binData, .binary(let b)): b
-                    default: nil
-                    }
-                }
-                byteSets.append(ByteSet(members))
+                byteSets.append(ByteSet(Compiler.byteMembers(values, binary: p.type == .binData)))
                 return .bytesInSet(column: p.index, set: byteSets.count - 1, matchesNull: matchesNull)
             default:
                 return nil
@@ -282,6 +286,34 @@ public enum Compiler {
                 return .anyIntCompare(column: p.index, op: op, value: i)
             default:
                 return nil
+            }
+        }
+    }
+}
+
+extension Compiler {
+    /// The ints a list's elements can equal (only an exactly integral double can equal an int);
+    /// nil when it holds a decimal, which the VM does not compare.
+    static func intMembers(_ values: [Value]) -> [Int64]? {
+        var ints: [Int64] = []
+        for v in values {
+            switch v {
+            case .int(let i): ints.append(i)
+            case .double(let d): if let i = Int64(exactly: d) { ints.append(i) }
+            case .decimal: return nil
+            default: continue
+            }
+        }
+        return ints
+    }
+
+    /// The byte strings of a list's elements of the property's own kind (strings are not binaries).
+    static func byteMembers(_ values: [Value], binary: Bool) -> [[UInt8]] {
+        values.compactMap { v -> [UInt8]? in
+            switch (binary, v) {
+            case (false, .string(let s)): Array(s.utf8)
+            case (true, .binary(let b)): b
+            default: nil
             }
         }
     }

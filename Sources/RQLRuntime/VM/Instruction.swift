@@ -158,3 +158,33 @@ public enum Opcode: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension Instruction {
+    /// The byte constant a string instruction compares with.
+    var byteConstant: Int? {
+        switch self {
+        case .bytesEqual(_, let c, _), .bytesOrder(_, _, let c), .bytesMatch(_, _, let c, _), .anyBytesEqual(_, let c, _),
+             .anyBytesMatch(_, _, let c, _):
+            c
+        default:
+            nil
+        }
+    }
+
+    /// The instruction comparing with `value` instead of its own constant, for a value of the
+    /// same kind (`Program.binding(_:)`); the instruction itself for anything else.
+    func with(_ value: Value) -> Instruction {
+        switch (self, value) {
+        case (.intCompare(let column, let op, _), .int(let v)): .intCompare(column: column, op: op, value: v)
+        case (.intVersusDouble(let column, let op, _), .double(let v)): .intVersusDouble(column: column, op: op, value: v)
+        case (.doubleCompare(let column, let op, _), .double(let v)): .doubleCompare(column: column, op: op, value: v)
+        case (.doubleVersusInt(let column, let op, _), .int(let v)): .doubleVersusInt(column: column, op: op, value: v)
+        case (.boolEqual(let column, _), .bool(let v)): .boolEqual(column: column, value: v)
+        case (.timestampCompare(let column, let op, _), .timestamp(let v)): .timestampCompare(column: column, op: op, value: v)
+        case (.objectIdCompare(let column, let op, _), .objectId(let v)): .objectIdCompare(column: column, op: op, value: v)
+        case (.uuidCompare(let column, let op, _), .uuid(let v)): .uuidCompare(column: column, op: op, value: v)
+        case (.anyIntCompare(let column, let op, _), .int(let v)): .anyIntCompare(column: column, op: op, value: v)
+        default: self
+        }
+    }
+}

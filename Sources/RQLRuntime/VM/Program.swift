@@ -23,9 +23,12 @@ public struct Program: Sendable {
     /// By property index: whether it holds binaries rather than strings (distinct types that the
     /// byte instructions do not tell apart).
     let holdsBinary: [Bool]
+    /// For a query shape's program (`QueryShape`), where each parameter's value goes; empty
+    /// otherwise.
+    let parameterSites: [ParameterSite]
 
     init(instructions: [Instruction], combine: [Combine], byteConstants: [ByteConstant], intSets: [IntSet],
-         byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema) {
+         byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema, parameterSites: [ParameterSite] = []) {
         self.instructions = instructions
         self.combine = combine
         self.byteConstants = byteConstants
@@ -36,7 +39,51 @@ public struct Program: Sendable {
         self.collection = collection
         self.hasBranchFreeRuns = combine.contains { $0 != .replace }
         self.holdsBinary = collection.properties.map { $0.type == .scalar(.binData) || $0.type == .list(.binData) }
+        self.parameterSites = parameterSites
     }
+
+    /// This shape's program with `values` in place of its parameters: the instructions that hold
+    /// one are copied with the new value, everything else (sets, the other constants, the
+    /// schema) is shared. `values[k]` must have the kind parameter `k` had when the shape was
+    /// made (`QueryShape` guarantees it: the kinds are part of the shape).
+    func binding(_ values: [Value]) -> Program {
+        guard !parameterSites.isEmpty else { return self }
+        var instructions = self.instructions
+        var byteConstants = self.byteConstants
+        var fallbacks = self.fallbacks
+        var intSets = self.intSets
+        var byteSets = self.byteSets
+        for site in parameterSites {
+            switch site {
+            case .instruction(let address, let parameter):
+                let value = values[parameter]
+                switch (instructions[address], value) {
+                case (.intInSet(_, let set, _), .list(let elements)):
+                    intSets[set] = IntSet(Compiler.intMembers(elements) ?? [])
+                case (.bytesInSet(let column, let set, _), .list(let elements)):
+                    byteSets[set] = ByteSet(Compiler.byteMembers(elements, binary: holdsBinary[column]))
+                case (let instruction, _):
+                    if let constant = instruction.byteConstant {
+                        byteConstants[constant] = ByteConstant(ValueSemantics.bytes(value) ?? [])
+                    } else {
+                        instructions[address] = instruction.with(value)
+                    }
+                }
+            case .fallback(let i):
+                fallbacks[i] = fallbacks[i].binding(values)
+            }
+        }
+        return Program(instructions: instructions, combine: combine, byteConstants: byteConstants, intSets: intSets,
+                       byteSets: byteSets, fallbacks: fallbacks, collection: collection)
+    }
+}
+
+/// Where the compiler put a parameter of a query shape.
+enum ParameterSite: Sendable {
+    /// The constant of the instruction at `address` (its value, or its byte constant).
+    case instruction(address: Int, parameter: Int)
+    /// Somewhere in fallback comparison `i`.
+    case fallback(Int)
 }
 
 /// A byte string constant with its `[c]` variants: byte `i` of a case-insensitive match must be

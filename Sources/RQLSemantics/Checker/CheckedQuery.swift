@@ -91,11 +91,15 @@ public struct CheckedOperand: Hashable, Sendable {
     /// ANY/ALL/NONE as written; nil when implied.
     public var quantifier: Quantifier?
     public var range: SourceRange
+    /// In a query shape (`QueryShape`), the parameter this constant stands for: its value is
+    /// bound per use, so no rewrite may decide anything from it. Nil in a query as written.
+    public var parameter: Int?
 
-    public init(_ kind: Kind, quantifier: Quantifier? = nil, range: SourceRange = .none) {
+    public init(_ kind: Kind, quantifier: Quantifier? = nil, range: SourceRange = .none, parameter: Int? = nil) {
         self.kind = kind
         self.quantifier = quantifier
         self.range = range
+        self.parameter = parameter
     }
 
     /// True for a list property or a constant list: the side holds several values.

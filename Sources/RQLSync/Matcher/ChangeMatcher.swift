@@ -74,10 +74,10 @@ public struct Client: Sendable {
         self.init(id: id, subscriptions: subscriptions, readFilters: filters)
     }
 
-    /// The client's view of a collection.
-    public func view(of collection: ObjectSchema) -> ClientView {
+    /// The client's view of a collection (compiled through `shapes` when given).
+    public func view(of collection: ObjectSchema, shapes: ShapeCache? = nil) -> ClientView {
         ClientView(collection: collection, subscriptions: subscriptions,
-                   readFilter: readFilters[collection.title] ?? .some(.constant(true)))
+                   readFilter: readFilters[collection.title] ?? .some(.constant(true)), shapes: shapes)
     }
 }
 
@@ -93,6 +93,9 @@ public struct Client: Sendable {
 public final class ChangeMatcher: Sendable {
     public let schema: Schema
     private let state: ReadWriteLocked<State>
+    /// Clients' views share their shapes' programs: a million clients of a few kinds compile
+    /// a few views and bind the rest.
+    private let shapes = ShapeCache()
 
     public init(schema: Schema) {
         self.schema = schema
@@ -204,7 +207,7 @@ public final class ChangeMatcher: Sendable {
         var views: [String: ClientView] = [:]
         var anchors: [String: [Anchor]?] = [:]
         for collection in schema.collections where client.subscriptions.contains(where: { $0.collection.title == collection.title }) {
-            let view = client.view(of: collection)
+            let view = client.view(of: collection, shapes: shapes)
             views[collection.title] = view
             anchors[collection.title] = .some(Anchor.anchors(view.query.predicate))
         }

@@ -11,12 +11,14 @@ public struct ClientView: Sendable {
     public let compiled: CompiledQuery
 
     /// `subscriptions` are the client's checked subscriptions on `collection` (others are
-    /// ignored); `readFilter` nil means the role cannot read the collection at all.
-    public init(collection: ObjectSchema, subscriptions: [CheckedQuery], readFilter: CheckedPredicate?) {
+    /// ignored); `readFilter` nil means the role cannot read the collection at all. With
+    /// `shapes`, views of one shape (the same subscriptions and filter but for their values)
+    /// share one optimization and compilation.
+    public init(collection: ObjectSchema, subscriptions: [CheckedQuery], readFilter: CheckedPredicate?, shapes: ShapeCache? = nil) {
         let subscribed = subscriptions.filter { $0.collection.title == collection.title }.map(\.predicate)
         let predicate = readFilter.map { PredicateBuilder.and([PredicateBuilder.or(subscribed), $0]) } ?? .constant(false)
         query = CheckedQuery(collection: collection, predicate: predicate)
-        compiled = CompiledQuery(query)
+        compiled = shapes?.compile(query) ?? CompiledQuery(query)
     }
 
     public var collection: ObjectSchema { query.collection }
