@@ -110,8 +110,7 @@ public final class ShapeCache: Sendable {
             }
             return made
         }()
-        let optimized = CheckedQuery(collection: query.collection, predicate: template.optimized.predicate.binding(values))
-        return CompiledQuery(checked: query, optimized: optimized, program: template.program.binding(values))
+        return CompiledQuery(checked: query, shape: template.optimized, values: values, program: template.program.binding(values))
     }
 }
 

@@ -12,21 +12,31 @@ import RQLSyntax
 public struct CompiledQuery: Sendable {
     /// The checked query as written.
     public let checked: CheckedQuery
-    /// After the optimizer (the same as `checked` when optimization is off).
-    public let optimized: CheckedQuery
     public let program: Program
+    /// The optimized query, or its shape's (`ShapeCache`) with the values of its parameters:
+    /// a million views of a few shapes keep a few optimized trees.
+    private let optimizedForm: CheckedQuery
+    private let parameterValues: [Value]
+
+    /// After the optimizer (the same as `checked` when optimization is off).
+    public var optimized: CheckedQuery {
+        guard !parameterValues.isEmpty else { return optimizedForm }
+        return CheckedQuery(collection: optimizedForm.collection, predicate: optimizedForm.predicate.binding(parameterValues))
+    }
 
     /// Compiles a checked query.
     public init(_ checked: CheckedQuery, optimize: Bool = true) {
         self.checked = checked
-        self.optimized = optimize ? Optimizer.optimize(checked) : checked
-        self.program = Compiler.compile(optimized)
+        self.optimizedForm = optimize ? Optimizer.optimize(checked) : checked
+        self.parameterValues = []
+        self.program = Compiler.compile(optimizedForm)
     }
 
-    /// A query whose shape was optimized and compiled before (`ShapeCache`).
-    init(checked: CheckedQuery, optimized: CheckedQuery, program: Program) {
+    /// A query of a shape optimized and compiled before (`ShapeCache`), with its values.
+    init(checked: CheckedQuery, shape optimized: CheckedQuery, values: [Value], program: Program) {
         self.checked = checked
-        self.optimized = optimized
+        self.optimizedForm = optimized
+        self.parameterValues = values
         self.program = program
     }
 

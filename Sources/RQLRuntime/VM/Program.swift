@@ -28,7 +28,8 @@ public struct Program: Sendable {
     let parameterSites: [ParameterSite]
 
     init(instructions: [Instruction], combine: [Combine], byteConstants: [ByteConstant], intSets: [IntSet],
-         byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema, parameterSites: [ParameterSite] = []) {
+         byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema, parameterSites: [ParameterSite] = [],
+         holdsBinary: [Bool]? = nil) {
         self.instructions = instructions
         self.combine = combine
         self.byteConstants = byteConstants
@@ -38,7 +39,7 @@ public struct Program: Sendable {
         self.fallbacks = fallbacks
         self.collection = collection
         self.hasBranchFreeRuns = combine.contains { $0 != .replace }
-        self.holdsBinary = collection.properties.map { $0.type == .scalar(.binData) || $0.type == .list(.binData) }
+        self.holdsBinary = holdsBinary ?? collection.properties.map { $0.type == .scalar(.binData) || $0.type == .list(.binData) }
         self.parameterSites = parameterSites
     }
 
@@ -74,7 +75,7 @@ public struct Program: Sendable {
             }
         }
         return Program(instructions: instructions, combine: combine, byteConstants: byteConstants, intSets: intSets,
-                       byteSets: byteSets, fallbacks: fallbacks, collection: collection)
+                       byteSets: byteSets, fallbacks: fallbacks, collection: collection, holdsBinary: holdsBinary)
     }
 }
 
@@ -87,25 +88,31 @@ enum ParameterSite: Sendable {
 }
 
 /// A byte string constant with its `[c]` variants: byte `i` of a case-insensitive match must be
-/// `lower[i]` or `upper[i]` (realm's folding keeps lengths, so this is exact).
+/// `lower[i]` or `upper[i]` (realm's folding keeps lengths, so this is exact). The three are one
+/// allocation, `bytes ++ lower ++ upper`: a million compiled views hold millions of these.
 final class ByteConstant: @unchecked Sendable {
-    let bytes: Buffer<UInt8>
-    let lower: Buffer<UInt8>
-    let upper: Buffer<UInt8>
-    let text: [UInt8]
+    let count: Int
+    private let storage: UnsafeMutablePointer<UInt8>
 
     init(_ value: [UInt8]) {
-        text = value
-        bytes = Buffer(value)
+        count = value.count
+        storage = .allocate(capacity: max(1, 3 * count))
         let folded = CaseFolding.fold(value)
-        lower = Buffer(folded)
-        upper = Buffer(CaseFolding.upper(folded))
+        storage.initialize(from: value, count: count)
+        (storage + count).initialize(from: folded, count: count)
+        (storage + 2 * count).initialize(from: CaseFolding.upper(folded), count: count)
     }
 
-    var count: Int { text.count }
+    deinit { storage.deallocate() }
+
+    /// The constant as written.
+    var text: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 
     /// The constant as the byte rules take it; valid while this object lives.
-    var needle: Needle { Needle(bytes: bytes.pointer, lower: lower.pointer, upper: upper.pointer, count: count) }
+    var needle: Needle {
+        Needle(bytes: UnsafePointer(storage), lower: UnsafePointer(storage + count), upper: UnsafePointer(storage + 2 * count),
+               count: count)
+    }
 }
 
 /// A set of ints: a short array scanned linearly, or a hash set when large.
