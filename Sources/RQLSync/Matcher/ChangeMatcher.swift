@@ -151,14 +151,16 @@ public final class ChangeMatcher: Sendable {
     private func deliveries(_ change: Change, _ collection: String, _ candidates: some Sequence<Slot>,
                             _ state: borrowing State) -> [Delivery] {
         var out: [Delivery] = []
+        guard let views = state.views[collection] else { return out }
         for slot in candidates {
-            guard let client = state.clients[Int(slot)], let view = client.views[collection] else { continue }
+            guard Int(slot) < views.count, let view = views[Int(slot)] else { continue }
             let before = change.before.map { view.contains($0) } ?? false
             let after = change.after.map { view.contains($0) } ?? false
+            let id = state.ids[Int(slot)]
             switch (before, after) {
-            case (false, true): out.append(Delivery(client: client.id, kind: .enter))
-            case (true, true): out.append(Delivery(client: client.id, kind: .update))
-            case (true, false): out.append(Delivery(client: client.id, kind: .leave))
+            case (false, true): out.append(Delivery(client: id, kind: .enter))
+            case (true, true): out.append(Delivery(client: id, kind: .update))
+            case (true, false): out.append(Delivery(client: id, kind: .leave))
             case (false, false): break
             }
         }
@@ -179,13 +181,26 @@ public final class ChangeMatcher: Sendable {
     /// anchors to slots.
     struct State: Sendable {
         var clients: [CompiledClient?] = []
+        /// By slot, what a match reads: the client's id and, per collection, its view.
+        var ids: [String] = []
+        var views: [String: [ClientView?]] = [:]
         var slotByID: [String: Slot] = [:]
         var freeSlots: [Slot] = []
         var indexes: [String: AnchorIndex] = [:]
 
         mutating func add(_ client: CompiledClient) {
             let slot = freeSlots.popLast() ?? Slot(clients.count)
-            if Int(slot) == clients.count { clients.append(client) } else { clients[Int(slot)] = client }
+            if Int(slot) == clients.count {
+                clients.append(client)
+                ids.append(client.id)
+            } else {
+                clients[Int(slot)] = client
+                ids[Int(slot)] = client.id
+            }
+            for (collection, view) in client.views {
+                while views[collection, default: []].count <= Int(slot) { views[collection, default: []].append(nil) }
+                views[collection]![Int(slot)] = view
+            }
             slotByID[client.id] = slot
             for (collection, anchors) in client.anchors where anchors?.isEmpty != true {
                 indexes[collection, default: AnchorIndex()].insert(anchors, slot)
@@ -198,7 +213,9 @@ public final class ChangeMatcher: Sendable {
                 indexes[collection]?.remove(anchors, slot)
                 if indexes[collection]?.isEmpty == true { indexes[collection] = nil }
             }
+            for collection in client.views.keys { views[collection]?[Int(slot)] = nil }
             clients[Int(slot)] = nil
+            ids[Int(slot)] = ""
             freeSlots.append(slot)
         }
     }

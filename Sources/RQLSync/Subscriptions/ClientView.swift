@@ -3,8 +3,10 @@ import RQL
 /// What a client has of one collection, as App Services defines it: the documents that match any
 /// of its subscriptions on the collection AND its role's read filter. The one place this rule is
 /// written: the change matcher, write checks, the corpus's sync blocks and the REPL's `.view` all
-/// build a `ClientView`, optimized and compiled once, and ask it.
-public struct ClientView: Sendable {
+/// build a `ClientView`, optimized and compiled once, and ask it. A class: the matcher hands
+/// out one view per candidate client and change, and copying the compiled query's fields
+/// took 40% of a match.
+public final class ClientView: Sendable {
     /// `(s1 OR s2 OR ...) AND readFilter`, as written from its parts (what `.view` shows).
     public let query: CheckedQuery
     /// The same, optimized and compiled for the VM.
