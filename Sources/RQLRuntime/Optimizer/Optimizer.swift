@@ -21,6 +21,10 @@ import RQLSemantics
 ///
 /// Structural passes come first so that the later ones see n-ary AND/OR with NOT at the leaves;
 /// cost ordering is last so that it sorts the final shape.
+///
+/// On a query shape (`QueryShape`) the two passes that decide by a constant's value,
+/// `EqualitiesToSet` and `RangeMerging`, leave its parameters alone; the others decide by kinds
+/// and structure only, so a shape's optimized form holds for every binding of its parameters.
 public enum Optimizer {
     /// One rewrite of a predicate.
     public struct Pass: Sendable {
