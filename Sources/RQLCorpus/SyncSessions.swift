@@ -74,8 +74,12 @@ struct SyncSessions {
             }
             let matcher = ChangeMatcher(schema: schema)
             for id in subscriptions.keys.sorted() { matcher.register(client(id, schema: schema, config: config)) }
-            let deliveries = matcher.match(change)
-            return .text(deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", "))
+            do {
+                let deliveries = try matcher.match(change)
+                return .text(deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", "))
+            } catch {
+                return .text("error \(error)")
+            }
         case .write(let client, let collection):
             guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
             guard let user = users[client] else { return .text("error no user for client '\(client)'") }

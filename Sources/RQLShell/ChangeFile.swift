@@ -143,9 +143,14 @@ public struct ChangeReplay: Sendable {
                 matcher.register(Client(id: declared.id, subscriptions: store.activeQueries, permissions: permissions))
             case .change(let change):
                 number += 1
-                let deliveries = matcher.match(change.change)
                 let id = change.id.map(ResultPrinter.text) ?? "-"
-                let who = deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", ")
+                let who: String
+                do {
+                    let deliveries = try matcher.match(change.change)
+                    who = deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", ")
+                } catch {
+                    who = "refused: \(error)"
+                }
                 lines.append("#\(number) \(change.op) \(change.change.collection) \(id): \(who)")
             }
         }

@@ -28,6 +28,21 @@ public enum Change: Sendable {
     }
 }
 
+/// A change the matcher refuses: it names a collection the schema does not have, or one of its
+/// documents does not fit the collection's schema. Nothing is delivered for it.
+public enum ChangeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownCollection(String)
+    /// `document` is "before" or "after"; `problem` names the field and why.
+    case documentDoesNotFit(collection: String, document: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .unknownCollection(let name): "no collection '\(name)' in the schema"
+        case .documentDoesNotFit(let collection, let document, let problem): "the \(document) document does not fit '\(collection)': \(problem)"
+        }
+    }
+}
+
 /// What a client must be told about a change.
 public enum DeliveryKind: String, Sendable, Comparable {
     /// The document is now in its view (send it).
@@ -122,9 +137,10 @@ public final class ChangeMatcher: Sendable {
     /// Index entries left: slots recorded plus the keys and bounds holding them (for tests).
     var indexEntryCount: Int { state.read { $0.indexes.values.reduce(0) { $0 + $1.entryCount } } }
 
-    /// The deliveries a change causes, sorted by client id.
-    public func match(_ change: Change) -> [Delivery] {
-        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else { return [] }
+    /// The deliveries a change causes, sorted by client id. Its documents are checked against the
+    /// schema first: the compiled views assume every value has its property's type.
+    public func match(_ change: Change) throws(ChangeError) -> [Delivery] {
+        let collection = try check(change)
         return state.read { state in
             guard let index = state.indexes[collection.title] else { return [] }
             var candidates = index.unanchored
@@ -143,9 +159,22 @@ public final class ChangeMatcher: Sendable {
 
     /// The same answer by testing every client: the reference the index is checked against, and
     /// the baseline of the benchmark.
-    public func matchWithoutIndex(_ change: Change) -> [Delivery] {
-        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else { return [] }
+    public func matchWithoutIndex(_ change: Change) throws(ChangeError) -> [Delivery] {
+        let collection = try check(change)
         return state.read { state in deliveries(change, collection.title, state.slotByID.values, state) }
+    }
+
+    /// The change's collection, once its documents are known to fit it.
+    private func check(_ change: Change) throws(ChangeError) -> ObjectSchema {
+        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else {
+            throw .unknownCollection(change.collection)
+        }
+        for (name, document) in [("before", change.before), ("after", change.after)] {
+            if let problem = document?.mismatch(with: collection) {
+                throw .documentDoesNotFit(collection: collection.title, document: name, problem: problem)
+            }
+        }
+        return collection
     }
 
     private func deliveries(_ change: Change, _ collection: String, _ candidates: some Sequence<Slot>,

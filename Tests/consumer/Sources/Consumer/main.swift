@@ -61,6 +61,6 @@ func document(_ json: String) -> Document {
 }
 let old = document(#"{"_id": 1, "owner": "alice", "status": "open", "priority": 3}"#)
 let new = document(#"{"_id": 1, "owner": "alice", "status": "done", "priority": 3}"#)
-let deliveries = matcher.match(.update(collection: "Task", before: old, after: new))
+let deliveries = try matcher.match(.update(collection: "Task", before: old, after: new))
 print(deliveries)                           // [c1 leave]
 check(deliveries.map(\.description) == ["c1 leave"], "the task leaves c1's view")
