@@ -57,6 +57,41 @@ public struct CompiledQuery: Sendable {
         VM.bind(program, to: collection).filter()
     }
 
+    /// How the query would reach the objects of a collection of `rowCount` objects with these
+    /// indexes (`Planner`).
+    public func plan(_ indexes: CollectionIndexes, rowCount: Int) -> QueryPlan {
+        plan(indexes, rowCount: rowCount, searchedFraction: Planner.maxSearchedFraction)
+    }
+
+    /// (Tests force searches with `searchedFraction` 1.)
+    func plan(_ indexes: CollectionIndexes, rowCount: Int, searchedFraction: Double) -> QueryPlan {
+        Planner.plan(optimized, indexes: indexes, rowCount: rowCount, maxSearchedFraction: searchedFraction)
+    }
+
+    /// The number of matching objects, through an index when the plan finds one worth it.
+    public func count(in collection: ColumnarCollection, indexes: CollectionIndexes,
+                      searchedFraction: Double = Planner.maxSearchedFraction) -> Int {
+        let plan = plan(indexes, rowCount: collection.count, searchedFraction: searchedFraction)
+        guard let searches = plan.searches(indexes) else { return count(in: collection) }
+        if plan.isExact, searches.count == 1, let index = indexes[searches[0].property.index] { return searches[0].count(index) }
+        let rows = plan.rows(indexes)
+        if plan.isExact { return rows.count }
+        let bound = VM.bind(program, to: collection)
+        return rows.reduce(0) { $0 + (bound.matches(row: $1) ? 1 : 0) }
+    }
+
+    /// The row indexes of the matching objects, in insertion order, through an index when the
+    /// plan finds one worth it.
+    public func filter(_ collection: ColumnarCollection, indexes: CollectionIndexes,
+                       searchedFraction: Double = Planner.maxSearchedFraction) -> [Int] {
+        let plan = plan(indexes, rowCount: collection.count, searchedFraction: searchedFraction)
+        guard plan.searches(indexes) != nil else { return filter(collection) }
+        let rows = plan.rows(indexes)
+        if plan.isExact { return rows }
+        let bound = VM.bind(program, to: collection)
+        return rows.filter { bound.matches(row: $0) }
+    }
+
     /// Whether one document matches: the program runs on the document's values as they are (for
     /// a scan of many documents, a `ColumnarCollection` is faster still).
     public func matches(_ document: Document) -> Bool {

@@ -639,7 +639,7 @@ public struct Checker {
     }
 
     /// The known name nearest to a misspelt one (edit distance at most 2, or equal ignoring case).
-    static func closestName(to name: String, in candidates: [String]) -> String? {
+    public static func closestName(to name: String, in candidates: [String]) -> String? {
         let lower = name.lowercased()
         if let same = candidates.first(where: { $0.lowercased() == lower }) { return same }
         let limit = name.count <= 3 ? 1 : 2

@@ -1,0 +1,252 @@
+import RQLSemantics
+
+/// A property value as an index key. Two values of the property's own kind have equal keys
+/// exactly when realm's `==` holds between them: strings by their bytes (never Swift's
+/// canonical equivalence), doubles by value (0.0 and -0.0 together; NaN equals nothing, so it has
+/// no key), everything else by value.
+enum ColumnKey: Hashable, Sendable {
+    case int(Int64)
+    case double(Double)
+    case bytes([UInt8])
+    case bool(Bool)
+    case timestamp(Timestamp)
+    case objectId(ObjectId)
+    case uuid(UUIDValue)
+
+    /// The key of `value` for a property of type `type`; nil for null, NaN, and a value of
+    /// another kind (`5.0` against an int property: the planner leaves such comparisons to the
+    /// scan rather than reason about promotion).
+    init?(_ value: Value, type: ScalarType) {
+        switch (type, value) {
+        case (.int, .int(let i)), (.long, .int(let i)): self = .int(i)
+        case (.double, .double(let d)) where !d.isNaN: self = .double(d == 0 ? 0 : d)
+        case (.string, .string(let s)): self = .bytes(Array(s.utf8))
+        case (.bool, .bool(let b)): self = .bool(b)
+        case (.date, .timestamp(let t)): self = .timestamp(t)
+        case (.objectId, .objectId(let o)): self = .objectId(o)
+        case (.uuid, .uuid(let u)): self = .uuid(u)
+        default: return nil
+        }
+    }
+}
+
+/// A secondary index on one property of a collection: for each key the rows holding it (for a
+/// list, the rows with an element equal to it), in ascending order; and, for ints, doubles and
+/// dates, the keys in order, for ranges. Nulls and NaNs are not indexed: no comparison the
+/// planner serves with an index matches them.
+///
+/// Rows are only ever added (`add`): a collection that changes marks replaced and deleted rows
+/// dead and rebuilds its indexes when it compacts, so an index can serve any snapshot of it.
+public final class SecondaryIndex: @unchecked Sendable {
+    /// The property, resolved against the collection's schema.
+    public let property: PropertyReference
+    private var postings: [ColumnKey: [Int]] = [:]
+    private var ordered: OrderedKeys?
+    /// Rows added (for a list, rows with at least one indexed element).
+    public private(set) var entryCount = 0
+
+    /// The property types an index can be made on: scalars of these types and lists of strings and
+    /// ints.
+    public static func canIndex(_ property: PropertyReference) -> Bool {
+        switch property.type {
+        case .int, .long, .string: true
+        case .double, .bool, .date, .objectId, .uuid: !property.isList
+        default: false
+        }
+    }
+
+    init(_ property: PropertyReference) {
+        precondition(Self.canIndex(property))
+        self.property = property
+        if !property.isList {
+            switch property.type {
+            case .int, .long: ordered = .int(OrderedEntries())
+            case .double: ordered = .double(OrderedEntries())
+            case .date: ordered = .date(OrderedEntries())
+            default: break
+            }
+        }
+    }
+
+    /// Records row `row`'s value. Rows must be added in ascending order.
+    func add(_ value: Value, row: Int) {
+        if property.isList {
+            guard case .list(let elements) = value else { return }
+            var seen = Set<ColumnKey>()
+            for element in elements {
+                if let key = ColumnKey(element, type: property.type), seen.insert(key).inserted { postings[key, default: []].append(row) }
+            }
+            if !seen.isEmpty { entryCount += 1 }
+            return
+        }
+        guard let key = ColumnKey(value, type: property.type) else { return }
+        postings[key, default: []].append(row)
+        entryCount += 1
+        switch (ordered, key) {
+        case (.int(let entries), .int(let i)): entries.insert(i, row)
+        case (.double(let entries), .double(let d)): entries.insert(d, row)
+        case (.date(let entries), .timestamp(let t)): entries.insert(t, row)
+        default: break
+        }
+    }
+
+    /// The rows holding `key`, ascending.
+    func rows(equalTo key: ColumnKey) -> [Int] { postings[key] ?? [] }
+
+    /// How many rows hold `key`.
+    func count(equalTo key: ColumnKey) -> Int { postings[key]?.count ?? 0 }
+
+    /// Whether ranges can be served (ints, doubles and dates that are not lists).
+    var isOrdered: Bool { ordered != nil }
+
+    /// The rows whose value lies within the bounds (nil: unbounded on that side), in no
+    /// particular order; nil when the index has no order or a bound is of another kind.
+    func rows(in range: KeyRange) -> [Int]? {
+        var out: [Int] = []
+        guard visit(range, { out.append(contentsOf: $0) }) else { return nil }
+        return out
+    }
+
+    /// How many rows `rows(in:)` gives.
+    func count(in range: KeyRange) -> Int? {
+        var n = 0
+        guard visit(range, { n += $0.count }) else { return nil }
+        return n
+    }
+
+    private func visit(_ range: KeyRange, _ body: (ArraySlice<Int>) -> Void) -> Bool {
+        switch (ordered, range.lower?.key, range.upper?.key) {
+        case (.int(let e), let l, let u):
+            guard let lower = Self.bound(range.lower, l, { (k: ColumnKey) -> Int64? in if case .int(let i) = k { i } else { nil } }),
+                  let upper = Self.bound(range.upper, u, { (k: ColumnKey) -> Int64? in if case .int(let i) = k { i } else { nil } })
+            else { return false }
+            e.visit(lower: lower, upper: upper, body)
+        case (.double(let e), let l, let u):
+            guard let lower = Self.bound(range.lower, l, { (k: ColumnKey) -> Double? in if case .double(let d) = k { d } else { nil } }),
+                  let upper = Self.bound(range.upper, u, { (k: ColumnKey) -> Double? in if case .double(let d) = k { d } else { nil } })
+            else { return false }
+            e.visit(lower: lower, upper: upper, body)
+        case (.date(let e), let l, let u):
+            guard let lower = Self.bound(range.lower, l, { (k: ColumnKey) -> Timestamp? in if case .timestamp(let t) = k { t } else { nil } }),
+                  let upper = Self.bound(range.upper, u, { (k: ColumnKey) -> Timestamp? in if case .timestamp(let t) = k { t } else { nil } })
+            else { return false }
+            e.visit(lower: lower, upper: upper, body)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// A bound of the index's own key type: `.some(nil)` for none, nil for a key of another kind.
+    private static func bound<K>(_ bound: KeyRange.Bound?, _ key: ColumnKey?, _ unwrap: (ColumnKey) -> K?) -> (value: K, inclusive: Bool)?? {
+        guard let bound, let key else { return .some(nil) }
+        guard let value = unwrap(key) else { return nil }
+        return (value, bound.inclusive)
+    }
+
+    private enum OrderedKeys {
+        case int(OrderedEntries<Int64>)
+        case double(OrderedEntries<Double>)
+        case date(OrderedEntries<Timestamp>)
+    }
+}
+
+/// An interval of keys, each end open, closed or absent.
+struct KeyRange: Hashable, Sendable {
+    struct Bound: Hashable, Sendable {
+        var key: ColumnKey
+        var inclusive: Bool
+    }
+    var lower: Bound?
+    var upper: Bound?
+}
+
+/// `(key, row)` pairs in key order, in buckets of at most `bucketSize`: an insert moves at most
+/// one bucket's entries, not the whole index.
+final class OrderedEntries<Key: Comparable> {
+    static var bucketSize: Int { 1_024 }
+    private var buckets: [[(key: Key, row: Int)]] = []
+    /// Each bucket's first key, for the binary search.
+    private var firstKeys: [Key] = []
+
+    func insert(_ key: Key, _ row: Int) {
+        guard !buckets.isEmpty else {
+            buckets = [[(key, row)]]
+            firstKeys = [key]
+            return
+        }
+        // The last bucket whose first key is <= key (or the first bucket).
+        let b = max(0, upperBound(firstKeys, key) - 1)
+        let i = upperBound(buckets[b], key)
+        buckets[b].insert((key, row), at: i)
+        firstKeys[b] = buckets[b][0].key
+        if buckets[b].count > Self.bucketSize {
+            let half = Array(buckets[b][(Self.bucketSize / 2)...])
+            buckets[b].removeLast(half.count)
+            buckets.insert(half, at: b + 1)
+            firstKeys.insert(half[0].key, at: b + 1)
+        }
+    }
+
+    /// `body` on runs of rows whose keys lie within the bounds.
+    func visit(lower: (value: Key, inclusive: Bool)?, upper: (value: Key, inclusive: Bool)?, _ body: (ArraySlice<Int>) -> Void) {
+        var b = lower.map { max(0, lowerBound(firstKeys, $0.value) - 1) } ?? 0
+        var rows: [Int] = []
+        while b < buckets.count {
+            let bucket = buckets[b]
+            var start = 0
+            if let lower {
+                start = lower.inclusive ? lowerBound(bucket, lower.value) : upperBound(bucket, lower.value)
+            }
+            var end = bucket.count
+            var last = false
+            if let upper {
+                end = upper.inclusive ? upperBound(bucket, upper.value) : lowerBound(bucket, upper.value)
+                last = end < bucket.count
+            }
+            if start < end {
+                rows.removeAll(keepingCapacity: true)
+                for i in start..<end { rows.append(bucket[i].row) }
+                body(rows[...])
+            }
+            if last { break }
+            b += 1
+        }
+    }
+
+    private func lowerBound(_ keys: [Key], _ key: Key) -> Int {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private func upperBound(_ keys: [Key], _ key: Key) -> Int {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if key < keys[mid] { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
+    private func lowerBound(_ entries: [(key: Key, row: Int)], _ key: Key) -> Int {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].key < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private func upperBound(_ entries: [(key: Key, row: Int)], _ key: Key) -> Int {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if key < entries[mid].key { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}

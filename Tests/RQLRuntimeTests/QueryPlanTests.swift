@@ -1,0 +1,69 @@
+import Testing
+import RQLSyntax
+import RQLSemantics
+@testable import RQLRuntime
+import RQLTesting
+
+/// Index searches must give exactly the scan's answers, whatever the plan: random queries over
+/// random documents with an index on every property that can have one.
+@Suite struct QueryPlanTests {
+    static let indexable = ["_id", "i", "l", "d", "s", "b", "t", "o", "u", "tags", "nums"]
+
+    @Test func indexedPlansAgreeWithTheScan() throws {
+        var generator = RandomData(seed: 11)
+        let documents = (0..<300).map { generator.document(id: $0) }
+        let collection = ColumnarCollection(schema: RandomData.schema, documents: documents)
+        let indexes = try CollectionIndexes(collection, properties: Self.indexable)
+        var queries = 0, searched = 0, exact = 0, failures: [String] = []
+        while queries < 3_000 {
+            guard let checked = Checker.check(generator.query(depth: 0), collection: RandomData.schema).query else { continue }
+            queries += 1
+            let compiled = CompiledQuery(checked)
+            let scanned = compiled.filter(collection)
+            // Fraction 1: search whenever an index can serve the query, to test every search.
+            let plan = compiled.plan(indexes, rowCount: collection.count, searchedFraction: 1)
+            if case .scan = plan.access {} else { searched += 1 }
+            if plan.isExact { exact += 1 }
+            let viaIndex = compiled.filter(collection, indexes: indexes, searchedFraction: 1)
+            let counted = compiled.count(in: collection, indexes: indexes, searchedFraction: 1)
+            if viaIndex != scanned || counted != scanned.count {
+                failures.append("\(CheckedDump.dump(compiled.optimized))\n\(plan)\nscan \(scanned)\nindex \(viaIndex) (count \(counted))")
+                if failures.count >= 5 { break }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+        // The generator must reach the searches, exact and not, or this test proves little.
+        #expect(searched > queries / 10 && exact > queries / 20, "\(searched) searched, \(exact) exact of \(queries)")
+    }
+
+    static let task = CompiledQueryTests.task
+
+    static func plan(_ text: String, _ indexed: [String], rows: Int = 1_000) throws -> QueryPlan {
+        let collection = ColumnarCollection(schema: task, documents: [])
+        let indexes = try CollectionIndexes(collection, properties: indexed)
+        return try CompiledQuery(text, collection: task).plan(indexes, rowCount: rows)
+    }
+
+    @Test func plansReadLikeSQLitesExplainQueryPlan() throws {
+        // An empty collection: every search estimates 0 rows, so every servable query searches.
+        #expect(try Self.plan(#"owner == "u1""#, ["owner"]).lines == ["SEARCH Task USING INDEX owner (owner=?)"])
+        #expect(try Self.plan(#"owner == "u1""#, []).lines == ["SCAN Task"])
+        #expect(try Self.plan("priority >= 2 AND priority < 5", ["priority"]).lines == ["SEARCH Task USING INDEX priority (priority>=? AND priority<?)"])
+        #expect(try Self.plan(#"priority > 2 AND status == "open""#, ["priority"]).lines
+                == ["SEARCH Task USING INDEX priority (priority>?)", "  then the program on each of the 0 objects found"])
+        #expect(try Self.plan(#"owner IN {"a", "b"} OR priority == 3"#, ["owner", "priority"]).lines
+                == ["MULTI-INDEX OR", "  SEARCH Task USING INDEX priority (priority=?)", "  SEARCH Task USING INDEX owner (owner IN (?,?))"])
+        #expect(try Self.plan(#""urgent" IN tags"#, ["tags"]).lines == ["SEARCH Task USING INDEX tags (tags=?)"])
+        // What the index cannot answer exactly stays a scan.
+        for text in [#"owner ==[c] "u1""#, "owner == null", "NOT priority < 3", "priority == 2.5", #"owner BEGINSWITH "u""#] {
+            #expect(try Self.plan(text, ["owner", "priority"]).lines == ["SCAN Task"], "\(text)")
+        }
+    }
+
+    @Test func indexErrorsNameTheProperty() {
+        let collection = ColumnarCollection(schema: Self.task, documents: [])
+        #expect(throws: IndexError.unknownProperty("ownr", collection: "Task", suggestion: "owner")) {
+            try CollectionIndexes(collection, properties: ["ownr"])
+        }
+    }
+}
