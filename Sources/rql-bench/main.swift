@@ -7,7 +7,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single] [--indexed]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -20,6 +20,8 @@ let usage = """
       --load        rql eval --count on the dataset written as Extended JSON lines: load_s, mb_per_s,
                     peak_rss_mb, cpu_s (needs the built rql next to rql-bench)
       --single      one document at a time (CompiledQuery.matches) against the interpreter, ns per document
+      --indexed     with indexes on owner and age, through the planner: ns per object against the scan and
+                    realm-core with its search indexes
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -32,7 +34,7 @@ func usageError(_ message: String) -> Never {
 struct Options {
     var objectCount = 1_000_000
     var subscriptionCount = 1_000_000
-    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false
+    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false, indexed = false
     var onlyText: String?
     var customQuery: String?
 
@@ -66,6 +68,7 @@ struct Options {
             case "--matcher": options.matcherOnly = true
             case "--load": options.load = true
             case "--single": options.single = true
+            case "--indexed": options.indexed = true
             default: usageError("unknown argument '\(argument)'")
             }
         }
@@ -185,6 +188,15 @@ if let query = compiledCustomQuery, let text = options.customQuery {
     print(Disassembler.listing(query.program).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     guard expected == vm.matches else {
         FileHandle.standardError.write(Data("rql-bench: the interpreter finds \(expected) matches, the VM \(vm.matches)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
+if options.indexed {
+    let disagreements = IndexedBenchmark.run(collection: columnar, schema: itemSchema, json: json, onlyText: onlyText)
+    guard disagreements.isEmpty else {
+        FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
         exit(1)
     }
     exit(0)

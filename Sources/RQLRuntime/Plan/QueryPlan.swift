@@ -72,10 +72,11 @@ public struct IndexSearch: Sendable {
         return "SEARCH \(collection) USING INDEX \(name) (\(condition))"
     }
 
-    func count(_ index: SecondaryIndex) -> Int {
+    /// How many rows the search finds; past `limit` the count of a range stops early.
+    func count(_ index: SecondaryIndex, limit: Int = .max) -> Int {
         switch keys {
         case .equal(let keys): keys.reduce(0) { $0 + index.count(equalTo: $1) }
-        case .range(let r): index.count(in: r) ?? 0
+        case .range(let r): index.count(in: r, limit: limit) ?? 0
         }
     }
 
@@ -107,7 +108,7 @@ public enum Planner {
                             maxSearchedFraction: Double = maxSearchedFraction) -> QueryPlan {
         let scan = QueryPlan(collection: query.collection.title, access: .scan, isExact: false, estimatedRows: rowCount)
         guard !indexes.isEmpty, indexes.schema == query.collection,
-              let found = Finder(indexes: indexes).access(query.predicate),
+              let found = Finder(indexes: indexes, limit: Int(Double(rowCount) * maxSearchedFraction)).access(query.predicate),
               Double(found.estimate) <= Double(rowCount) * maxSearchedFraction else { return scan }
         let access: QueryPlan.Access = found.searches.count == 1 ? .search(found.searches[0]) : .union(found.searches)
         return QueryPlan(collection: query.collection.title, access: access, isExact: found.exact, estimatedRows: found.estimate)
@@ -133,6 +134,8 @@ public enum Planner {
 
     struct Finder {
         let indexes: CollectionIndexes
+        /// The most rows worth searching: estimates stop counting past it.
+        let limit: Int
 
         func access(_ p: CheckedPredicate) -> Found? {
             switch p {
@@ -157,7 +160,7 @@ public enum Planner {
 
         func found(_ searches: [IndexSearch], exact: Bool) -> Found {
             Found(searches: searches, exact: exact,
-                  estimate: searches.reduce(0) { $0 + (indexes[$1.property.index].map($1.count) ?? 0) })
+                  estimate: searches.reduce(0) { n, s in n + (indexes[s.property.index].map { s.count($0, limit: limit) } ?? 0) })
         }
 
         /// The cheapest operand's searches; bounds on one property merge into one range first

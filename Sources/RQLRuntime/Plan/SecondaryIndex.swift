@@ -99,49 +99,26 @@ public final class SecondaryIndex: @unchecked Sendable {
     /// Whether ranges can be served (ints, doubles and dates that are not lists).
     var isOrdered: Bool { ordered != nil }
 
-    /// The rows whose value lies within the bounds (nil: unbounded on that side), in no
-    /// particular order; nil when the index has no order or a bound is of another kind.
+    /// The rows whose value lies within the range, in no particular order; nil when the index
+    /// has no order or a bound is of another kind.
     func rows(in range: KeyRange) -> [Int]? {
-        var out: [Int] = []
-        guard visit(range, { out.append(contentsOf: $0) }) else { return nil }
-        return out
-    }
-
-    /// How many rows `rows(in:)` gives.
-    func count(in range: KeyRange) -> Int? {
-        var n = 0
-        guard visit(range, { n += $0.count }) else { return nil }
-        return n
-    }
-
-    private func visit(_ range: KeyRange, _ body: (ArraySlice<Int>) -> Void) -> Bool {
-        switch (ordered, range.lower?.key, range.upper?.key) {
-        case (.int(let e), let l, let u):
-            guard let lower = Self.bound(range.lower, l, { (k: ColumnKey) -> Int64? in if case .int(let i) = k { i } else { nil } }),
-                  let upper = Self.bound(range.upper, u, { (k: ColumnKey) -> Int64? in if case .int(let i) = k { i } else { nil } })
-            else { return false }
-            e.visit(lower: lower, upper: upper, body)
-        case (.double(let e), let l, let u):
-            guard let lower = Self.bound(range.lower, l, { (k: ColumnKey) -> Double? in if case .double(let d) = k { d } else { nil } }),
-                  let upper = Self.bound(range.upper, u, { (k: ColumnKey) -> Double? in if case .double(let d) = k { d } else { nil } })
-            else { return false }
-            e.visit(lower: lower, upper: upper, body)
-        case (.date(let e), let l, let u):
-            guard let lower = Self.bound(range.lower, l, { (k: ColumnKey) -> Timestamp? in if case .timestamp(let t) = k { t } else { nil } }),
-                  let upper = Self.bound(range.upper, u, { (k: ColumnKey) -> Timestamp? in if case .timestamp(let t) = k { t } else { nil } })
-            else { return false }
-            e.visit(lower: lower, upper: upper, body)
-        default:
-            return false
+        switch ordered {
+        case .int(let e): e.rows(in: range)
+        case .double(let e): e.rows(in: range)
+        case .date(let e): e.rows(in: range)
+        case nil: nil
         }
-        return true
     }
 
-    /// A bound of the index's own key type: `.some(nil)` for none, nil for a key of another kind.
-    private static func bound<K>(_ bound: KeyRange.Bound?, _ key: ColumnKey?, _ unwrap: (ColumnKey) -> K?) -> (value: K, inclusive: Bool)?? {
-        guard let bound, let key else { return .some(nil) }
-        guard let value = unwrap(key) else { return nil }
-        return (value, bound.inclusive)
+    /// How many rows `rows(in:)` gives, without collecting them; past `limit` the count stops
+    /// (at some number above it).
+    func count(in range: KeyRange, limit: Int = .max) -> Int? {
+        switch ordered {
+        case .int(let e): e.count(in: range, limit: limit)
+        case .double(let e): e.count(in: range, limit: limit)
+        case .date(let e): e.count(in: range, limit: limit)
+        case nil: nil
+        }
     }
 
     private enum OrderedKeys {
@@ -161,9 +138,26 @@ struct KeyRange: Hashable, Sendable {
     var upper: Bound?
 }
 
+/// The key types of ordered indexes, and how a `ColumnKey` bound reads as one.
+protocol OrderedKey: Comparable {
+    init?(_ key: ColumnKey)
+}
+
+extension Int64: OrderedKey {
+    init?(_ key: ColumnKey) { if case .int(let i) = key { self = i } else { return nil } }
+}
+
+extension Double: OrderedKey {
+    init?(_ key: ColumnKey) { if case .double(let d) = key { self = d } else { return nil } }
+}
+
+extension Timestamp: OrderedKey {
+    init?(_ key: ColumnKey) { if case .timestamp(let t) = key { self = t } else { return nil } }
+}
+
 /// `(key, row)` pairs in key order, in buckets of at most `bucketSize`: an insert moves at most
 /// one bucket's entries, not the whole index.
-final class OrderedEntries<Key: Comparable> {
+final class OrderedEntries<Key: OrderedKey> {
     static var bucketSize: Int { 1_024 }
     private var buckets: [[(key: Key, row: Int)]] = []
     /// Each bucket's first key, for the binary search.
@@ -188,10 +182,38 @@ final class OrderedEntries<Key: Comparable> {
         }
     }
 
-    /// `body` on runs of rows whose keys lie within the bounds.
-    func visit(lower: (value: Key, inclusive: Bool)?, upper: (value: Key, inclusive: Bool)?, _ body: (ArraySlice<Int>) -> Void) {
-        var b = lower.map { max(0, lowerBound(firstKeys, $0.value) - 1) } ?? 0
+    func rows(in range: KeyRange) -> [Int]? {
         var rows: [Int] = []
+        guard visit(range, { bucket, run in
+            for i in run { rows.append(bucket[i].row) }
+            return true
+        }) else { return nil }
+        return rows
+    }
+
+    /// Counting a range costs two binary searches per bucket it spans, up to `limit`.
+    func count(in range: KeyRange, limit: Int) -> Int? {
+        var n = 0
+        guard visit(range, { _, run in
+            n += run.count
+            return n <= limit
+        }) else { return nil }
+        return n
+    }
+
+    /// `body` on each bucket's run of entries within the range, while it returns true; false
+    /// when a bound is of another kind.
+    private func visit(_ range: KeyRange, _ body: ([(key: Key, row: Int)], Range<Int>) -> Bool) -> Bool {
+        var lower: (value: Key, inclusive: Bool)?, upper: (value: Key, inclusive: Bool)?
+        if let l = range.lower {
+            guard let key = Key(l.key) else { return false }
+            lower = (key, l.inclusive)
+        }
+        if let u = range.upper {
+            guard let key = Key(u.key) else { return false }
+            upper = (key, u.inclusive)
+        }
+        var b = lower.map { max(0, lowerBound(firstKeys, $0.value) - 1) } ?? 0
         while b < buckets.count {
             let bucket = buckets[b]
             var start = 0
@@ -204,14 +226,11 @@ final class OrderedEntries<Key: Comparable> {
                 end = upper.inclusive ? upperBound(bucket, upper.value) : lowerBound(bucket, upper.value)
                 last = end < bucket.count
             }
-            if start < end {
-                rows.removeAll(keepingCapacity: true)
-                for i in start..<end { rows.append(bucket[i].row) }
-                body(rows[...])
-            }
+            if start < end, !body(bucket, start..<end) { break }
             if last { break }
             b += 1
         }
+        return true
     }
 
     private func lowerBound(_ keys: [Key], _ key: Key) -> Int {
