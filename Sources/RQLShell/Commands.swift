@@ -75,7 +75,22 @@ public struct ShellCommand: Sendable {
         explain(".ast", .ast, help: "the syntax tree"),
         explain(".optimized", .optimized, help: "the checked query after the optimizer"),
         explain(".bytecode", .bytecode, help: "the VM program, EXPLAIN-style"),
-        explain(".explain", .all, help: "all of it: tokens, tree, checked and optimized query, bytecode"),
+        explain(".plan", .plan, help: "how the query reaches the objects: an index search, or a scan (EXPLAIN QUERY PLAN)"),
+        explain(".explain", .all, help: "all of it: tokens, tree, checked and optimized query, bytecode, plan"),
+        ShellCommand(name: ".index", arguments: "[PROPERTY]", help: "index a property of the current collection (equality, IN, ranges); without one, list the indexes") { shell, args in
+            guard let collection = shell.currentCollection else {
+                shell.errors("no collection chosen: .use COLLECTION")
+                return .proceed
+            }
+            if args.isEmpty {
+                let names = shell.indexedProperties[collection.title] ?? []
+                shell.output(names.isEmpty ? "no indexes on \(collection.title): .index PROPERTY makes one"
+                             : "indexes on \(collection.title): \(names.joined(separator: ", "))")
+            } else {
+                shell.addIndex(args, on: collection)
+            }
+            return .proceed
+        },
         ShellCommand(name: ".user", arguments: "[{json}]", help: "set the session's user, e.g. {\"id\": \"bob\", \"custom_data\": {\"isAdmin\": true}}; show its role per collection",
                      details: """
                        The user is a JSON object: "id" (required), "type" ("normal" or "server"), "custom_data", "data", "identities".
@@ -184,7 +199,7 @@ extension Shell {
         }
     }
 
-    enum ExplainPart { case tokens, ast, optimized, bytecode, all }
+    enum ExplainPart { case tokens, ast, optimized, bytecode, plan, all }
 
     func explain(_ text: String, _ part: ExplainPart) {
         guard let query = text.isEmpty ? lastQuery : text else {
@@ -225,6 +240,10 @@ extension Shell {
         if part == .bytecode || part == .all {
             if part == .all { output("-- bytecode") }
             output(Disassembler.listing(compiled.program))
+        }
+        if part == .plan || part == .all {
+            if part == .all { output("-- plan") }
+            output(compiled.plan(indexes(collection), rowCount: columnar(collection).count).description)
         }
     }
 }

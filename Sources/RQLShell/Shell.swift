@@ -40,6 +40,9 @@ public final class Shell {
     let output: (String) -> Void
     let errors: (String) -> Void
     private var columnarCache: [String: ColumnarCollection] = [:]
+    /// The indexed properties per collection (`.index`), and their indexes over the cached columns.
+    var indexedProperties: [String: [String]] = [:]
+    private var indexCache: [String: CollectionIndexes] = [:]
 
     public static let prompt = "rql> "
     public static let continuationPrompt = "...> "
@@ -164,6 +167,8 @@ public final class Shell {
         subscriptionStore = nil
         stores = [:]
         columnarCache = [:]
+        indexCache = [:]
+        indexedProperties = [:]
         current = schema.collections.count == 1 ? schema.collections[0].title : nil
         for collection in schema.collections {
             let path = (directory as NSString).appendingPathComponent("data/\(collection.title).json")
@@ -190,6 +195,7 @@ public final class Shell {
         if diagnostics.hasErrors { return false }
         stores[objectSchema.title] = store
         columnarCache[objectSchema.title] = nil
+        indexCache[objectSchema.title] = nil
         return true
     }
 
@@ -217,6 +223,31 @@ public final class Shell {
         let made = ColumnarCollection(schema: collection, documents: stores[collection.title]?.documents ?? [])
         columnarCache[collection.title] = made
         return made
+    }
+
+    /// The collection's indexes over its current columns (the properties `.index` named).
+    func indexes(_ collection: ObjectSchema) -> CollectionIndexes {
+        if let cached = indexCache[collection.title] { return cached }
+        // The names were checked when `.index` took them, against this same schema.
+        let made = (try? CollectionIndexes(columnar(collection), properties: indexedProperties[collection.title] ?? []))
+            ?? CollectionIndexes(schema: collection)
+        indexCache[collection.title] = made
+        return made
+    }
+
+    /// `.index PROPERTY`: indexes a property of the current collection.
+    func addIndex(_ name: String, on collection: ObjectSchema) {
+        do {
+            _ = try CollectionIndexes.property(name, in: collection)
+        } catch {
+            errors("\(error)")
+            return
+        }
+        if !(indexedProperties[collection.title] ?? []).contains(name) { indexedProperties[collection.title, default: []].append(name) }
+        indexCache[collection.title] = nil
+        let count = columnar(collection).count
+        _ = indexes(collection)
+        output("index on \(collection.title).\(name) (\(count) objects)")
     }
 
     var currentCollection: ObjectSchema? {
@@ -247,12 +278,17 @@ public final class Shell {
         let bound = VM.bind(compiled.program, to: columnar(collection))
         var rows: [Int] = []
         interruptRequested.store(false, ordering: .relaxed)
-        for row in 0..<bound.collection.count {
-            if row & 0xFFF == 0, interruptRequested.load(ordering: .relaxed) {
-                errors("query cancelled after \(row) of \(bound.collection.count) objects")
-                return
+        let indexes = indexes(collection)
+        if case .scan = compiled.plan(indexes, rowCount: bound.collection.count).access {
+            for row in 0..<bound.collection.count {
+                if row & 0xFFF == 0, interruptRequested.load(ordering: .relaxed) {
+                    errors("query cancelled after \(row) of \(bound.collection.count) objects")
+                    return
+                }
+                if bound.matches(row: row) { rows.append(row) }
             }
-            if bound.matches(row: row) { rows.append(row) }
+        } else {
+            rows = compiled.filter(bound.collection, indexes: indexes)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         let documents = rows.map { bound.collection.documents[$0] }

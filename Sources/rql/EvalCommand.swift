@@ -20,6 +20,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the matches as Extended JSON, one per line (the default is a table).")
     var json = false
 
+    @Option(name: .long, help: "Index this property before querying (repeatable); the planner uses an index when it pays.")
+    var index: [String] = []
+
     func run() throws {
         let text = try input.text()
         let (schema, sync) = try options.load()
@@ -34,7 +37,8 @@ struct EvalCommand: ParsableCommand {
         if !result.diagnostics.isEmpty { printError(renderer.render(result.diagnostics, source: text)) }
         guard let checked = result.query else { throw ExitStatus.dataError }
         let query = CompiledQuery(checked)
-        let rows = query.filter(documents)
+        let indexes = try makeIndexes(index, on: documents, command: "rql eval")
+        let rows = query.filter(documents, indexes: indexes)
         if count {
             print(rows.count)
         } else {

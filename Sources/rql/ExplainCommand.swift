@@ -10,6 +10,9 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var input: QueryInput
     @OptionGroup var options: SchemaOptions
 
+    @Option(name: .long, help: "Plan as if this property were indexed (repeatable).")
+    var index: [String] = []
+
     func run() throws {
         let text = try input.text()
         let parsed = Parser.parse(text)
@@ -39,6 +42,21 @@ struct ExplainCommand: ParsableCommand {
         print(CheckedDump.dump(compiled.optimized))
         print("-- bytecode")
         print(Disassembler.listing(compiled.program))
+        // Without documents every search is taken to be selective: the plan shows what the
+        // indexes can serve (with `rql eval --index` the planner also weighs how many rows).
+        let indexes = try makeIndexes(index, on: ColumnarCollection(schema: collection, documents: []), command: "rql explain")
+        print("-- plan" + (index.isEmpty ? " (no index: --index PROPERTY)" : ""))
+        print(compiled.plan(indexes, rowCount: 0).description)
+    }
+}
+
+/// Indexes on `properties` of `documents`; an unknown or unindexable property is a usage error.
+func makeIndexes(_ properties: [String], on documents: ColumnarCollection, command: String) throws -> CollectionIndexes {
+    do {
+        return try CollectionIndexes(documents, properties: properties)
+    } catch {
+        printError("\(command): --index: \(error)")
+        throw ExitStatus.usage
     }
 }
 

@@ -50,7 +50,7 @@ import RQLTesting
         #expect(try Self.plan(#"owner == "u1""#, []).lines == ["SCAN Task"])
         #expect(try Self.plan("priority >= 2 AND priority < 5", ["priority"]).lines == ["SEARCH Task USING INDEX priority (priority>=? AND priority<?)"])
         #expect(try Self.plan(#"priority > 2 AND status == "open""#, ["priority"]).lines
-                == ["SEARCH Task USING INDEX priority (priority>?)", "  then the program on each of the 0 objects found"])
+                == ["SEARCH Task USING INDEX priority (priority>?)", "  then the program on each object found"])
         #expect(try Self.plan(#"owner IN {"a", "b"} OR priority == 3"#, ["owner", "priority"]).lines
                 == ["MULTI-INDEX OR", "  SEARCH Task USING INDEX priority (priority=?)", "  SEARCH Task USING INDEX owner (owner IN (?,?))"])
         #expect(try Self.plan(#""urgent" IN tags"#, ["tags"]).lines == ["SEARCH Task USING INDEX tags (tags=?)"])

@@ -32,6 +32,12 @@ import RQLRuntime
         print(query.filter(tasks))                    // [0]: row indexes
         print(Disassembler.listing(query.program))    // the bytecode, EXPLAIN-style
 
+        // Secondary indexes: the planner searches one when it finds few enough objects (here
+        // half of two: a scan), and the program checks what a search finds.
+        let indexes = try CollectionIndexes(tasks, properties: ["owner"])
+        print(query.count(in: tasks, indexes: indexes))    // 1
+        print(query.plan(indexes, rowCount: tasks.count))  // SCAN Task
+
         // Your own Swift types, without converting them: names are resolved once.
         struct MyTask { var owner: String; var priority: Int }
         let mapping = try ObjectMapping<MyTask>(schema: task, [

@@ -94,6 +94,30 @@ import RQL
         #expect(capture.output.contains { $0.contains("intCompare") })
     }
 
+    /// With 3 objects a search that finds one is already over a quarter of them, so the plan is
+    /// a scan; an element no object holds is searched.
+    @Test func indexesAreMadeListedAndShownInThePlan() {
+        let (shell, capture) = Self.shell()
+        shell.execute(".index")
+        #expect(capture.output.last == "no indexes on Task: .index PROPERTY makes one")
+        shell.execute(".index ownr")
+        #expect(capture.errors.last == "no property 'ownr' in 'Task'; did you mean 'owner'?")
+        shell.execute(".index tags")
+        shell.execute(".index priority")
+        #expect(capture.output.last == "index on Task.priority (3 objects)")
+        shell.execute(".index")
+        #expect(capture.output.last == "indexes on Task: tags, priority")
+        shell.execute(".plan owner == \"alice\"")
+        #expect(capture.output.last == "SCAN Task")
+        shell.execute(".plan \"x\" IN tags")
+        #expect(capture.output.last == "SEARCH Task USING INDEX tags (tags=?)")
+        shell.execute(".mode count")
+        shell.execute("\"home\" IN tags OR priority == 5")
+        #expect(capture.output.last == "2")
+        shell.execute(".explain priority > 1 AND owner == \"bob\"")
+        #expect(capture.output.contains("-- plan"))
+    }
+
     @Test func subscriptionsAreJudgedWithTheSyncConfig() {
         let (shell, capture) = Self.shell()
         shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])

@@ -40,7 +40,7 @@ public struct QueryPlan: Sendable, CustomStringConvertible {
 
     /// The plan, a line per step, in EXPLAIN QUERY PLAN's words.
     public var lines: [String] {
-        let checked = isExact ? [] : ["  then the program on each of the \(estimatedRows) objects found"]
+        let checked = isExact ? [] : ["  then the program on each object found"]
         switch access {
         case .scan: return ["SCAN \(collection)"]
         case .search(let s): return [s.line(collection)] + checked
