@@ -26,15 +26,14 @@ public enum Interpreter {
 
     public static func evaluate<Source: ValueSource>(_ c: CheckedComparison, _ d: Source) -> Bool {
         if c.op == .between {
-            guard case .list(let bounds) = c.right.kind, bounds.count == 2 else { return false }
-            let atLeast = CheckedComparison(c.left, .greaterEqual, CheckedOperand(.constant(bounds[0])), range: c.range)
-            let atMost = CheckedComparison(c.left, .lessEqual, CheckedOperand(.constant(bounds[1])), range: c.range)
+            guard let (atLeast, atMost) = c.betweenBounds else { return false }
             if c.left.property?.isList == true {
                 // ALL list BETWEEN {a, b}: every element in range.
-                let elements = values(c.left, d).values
-                return elements.allSatisfy {
-                    ValueSemantics.compare(.greaterEqual, $0, bounds[0], caseInsensitive: false)
-                        && ValueSemantics.compare(.lessEqual, $0, bounds[1], caseInsensitive: false)
+                return values(c.left, d).values.allSatisfy { element in
+                    [atLeast, atMost].allSatisfy { bound in
+                        guard case .constant(let b) = bound.right.kind else { return false }
+                        return ValueSemantics.compare(bound.op, element, b, caseInsensitive: false)
+                    }
                 }
             }
             return evaluate(atLeast, d) && evaluate(atMost, d)

@@ -34,6 +34,19 @@ import RQLSemantics
         #expect(!query.matches(Self.documents[1]))
     }
 
+    /// Two bounds on one int column become one range instruction wherever they are in the AND
+    /// (cost ordering puts the cheap int comparisons together only by chance).
+    @Test func boundsFuseIntoOneRangeWhereverTheyAre() throws {
+        for text in [#"priority >= 2 AND priority < 5"#, #"priority < 5 AND owner == "u1" AND priority >= 2"#,
+                     "priority BETWEEN {2, 4}", #"priority > 1 AND status != "x" AND tags == "a" AND priority <= 4"#] {
+            let query = try CompiledQuery(text, collection: Self.task, optimize: false)
+            let ranges = query.program.instructions.filter { if case .intRange(_, 2, 4) = $0 { true } else { false } }
+            #expect(ranges.count == 1, "\(text):\n\(Disassembler.listing(query.program))")
+            let collection = ColumnarCollection(schema: Self.task, documents: Self.documents)
+            #expect(query.filter(collection) == Self.documents.indices.filter { Interpreter.matches(query.checked, Self.documents[$0]) })
+        }
+    }
+
     @Test func invalidQueriesThrowTheirDiagnostics() {
         #expect(throws: QueryError.self) { try CompiledQuery("ownr == 'x'", collection: Self.task) }
         do {

@@ -56,11 +56,9 @@ public enum Compiler {
             case .and(let ps): emitChain(ps, isAnd: true)
             case .or(let ps): emitChain(ps, isAnd: false)
             case .comparison(let c) where c.op == .between && c.left.property?.isList == false && c.left.quantifier == nil:
-                // `x BETWEEN {a, b}` on a single value is `x >= a AND x <= b` (realm lowers it the same way).
-                guard case .list(let bounds) = c.right.kind, bounds.count == 2 else { return emitFallback(c) }
-                emitChain([.comparison(CheckedComparison(c.left, .greaterEqual, CheckedOperand(.constant(bounds[0])), range: c.range)),
-                           .comparison(CheckedComparison(c.left, .lessEqual, CheckedOperand(.constant(bounds[1])), range: c.range))],
-                          isAnd: true)
+                // On a single value, `x >= a AND x <= b`.
+                guard let (atLeast, atMost) = c.betweenBounds else { return emitFallback(c) }
+                emitChain([.comparison(atLeast), .comparison(atMost)], isAnd: true)
             case .comparison(let c):
                 if let instructions = lower(c) {
                     noteParameter(of: c, at: code.count)
@@ -149,21 +147,50 @@ public enum Compiler {
             case range(Instruction)
         }
 
-        /// A lower and an upper bound on the same int or double column, next to each other in an
-        /// AND, become one range instruction (`age >= 20 AND age < 30`, BETWEEN).
+        /// A lower and an upper bound on the same int or double column anywhere in an AND become
+        /// one range instruction, in the place of the first (`age >= 20 AND age < 30`, BETWEEN,
+        /// `age < 30 AND active == true AND age >= 20`): AND is commutative, so where cost
+        /// ordering left the bounds does not matter. Linear in the operands (an AND may have
+        /// thousands).
         func fuseRanges(_ ps: [CheckedPredicate]) -> [ChainOperand] {
+            // The first unpaired lower and upper bound seen on each column.
+            var lowers: [Int: Int] = [:], uppers: [Int: Int] = [:]
+            var partner: [Int: Int] = [:]
+            for (i, p) in ps.enumerated() {
+                guard let (column, isLower) = Self.bound(p) else { continue }
+                if isLower, let j = uppers[column], Self.range(p, ps[j]) != nil {
+                    uppers[column] = nil
+                    partner[j] = i
+                } else if !isLower, let j = lowers[column], Self.range(ps[j], p) != nil {
+                    lowers[column] = nil
+                    partner[j] = i
+                } else if isLower, lowers[column] == nil {
+                    lowers[column] = i
+                } else if !isLower, uppers[column] == nil {
+                    uppers[column] = i
+                }
+            }
+            let fused = Set(partner.values)
             var out: [ChainOperand] = []
-            var i = 0
-            while i < ps.count {
-                if i + 1 < ps.count, let range = Self.range(ps[i], ps[i + 1]) {
+            for (i, p) in ps.enumerated() where !fused.contains(i) {
+                if let j = partner[i], let range = Self.range(p, ps[j]) ?? Self.range(ps[j], p) {
                     out.append(.range(range))
-                    i += 2
                 } else {
-                    out.append(.predicate(ps[i]))
-                    i += 1
+                    out.append(.predicate(p))
                 }
             }
             return out
+        }
+
+        /// The column of a comparison that could be one end of a range, and whether it is the
+        /// lower end.
+        static func bound(_ p: CheckedPredicate) -> (column: Int, isLower: Bool)? {
+            guard case .comparison(let c) = p, let property = c.left.property, c.right.property == nil else { return nil }
+            switch c.op {
+            case .greater, .greaterEqual: return (property.index, true)
+            case .less, .lessEqual: return (property.index, false)
+            default: return nil
+            }
         }
 
         static func range(_ a: CheckedPredicate, _ b: CheckedPredicate) -> Instruction? {
