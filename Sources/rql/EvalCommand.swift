@@ -14,7 +14,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "The documents: a file, or '-' for standard input.")
     var data: String
 
-    @Flag(name: .long, help: "Print only the number of matches.")
+    @Flag(name: .long, help: "Print only the number of matches (with --json, as {\"count\": N}).")
     var count = false
 
     @Flag(name: .long, help: "Print the matches as Extended JSON, one per line (the default is a table).")
@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
         let indexes = try makeIndexes(index, on: documents, command: "rql eval")
         let rows = query.filter(documents, indexes: indexes)
         if count {
-            print(rows.count)
+            print(json ? "{\"count\": \(rows.count)}" : "\(rows.count)")
         } else {
             let matches = rows.map { documents.documents[$0] }
             print(ResultPrinter.render(matches, collection: collection, mode: json ? .json : .table, maxRows: .max))

@@ -110,7 +110,46 @@ def run(home):
           repr(pipe.stdout) + repr(pipe.stderr))
 
 
+DEMO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "rql", "Resources", "demo-app")
+
+
+def cli():
+    """The command line: exit codes, the syntax-only check, JSON output, indexes and the plan."""
+    def rql(*args):
+        return subprocess.run([RQL, *args], capture_output=True, text=True, timeout=60, env=dict(os.environ, NO_COLOR="1"))
+    task = ["--app", DEMO, "--collection", "Task"]
+    data = ["--data", os.path.join(DEMO, "data", "Task.json")]
+
+    bad = rql("check", "age > 3 AND")
+    check("rql check without a schema checks the syntax: 65 and a caret", bad.returncode == 65 and "^" in bad.stderr, bad.stderr)
+    good = rql("check", "age > 3")
+    check("rql check without a schema says only the syntax was checked",
+          good.returncode == 0 and "no schema given" in good.stdout, good.stdout + good.stderr)
+    js = rql("check", "--json", "agee > 3", *task)
+    try:
+        entries = __import__("json").loads(js.stdout)
+        ok = js.returncode == 65 and entries[0]["code"] == "RQL2002" and entries[0]["line"] == 1 and entries[0]["column"] == 1 \
+            and entries[0]["range"] == {"start": 0, "end": 4}
+    except (ValueError, KeyError, IndexError):
+        ok = False
+    check("rql check --json prints code, line, column and range", ok, js.stdout + js.stderr)
+    plain = rql("eval", *task, *data, "--count", 'owner == "alice"')
+    counted = rql("eval", *task, *data, "--count", "--json", 'owner == "alice"')
+    check("rql eval --count --json prints {\"count\": N}",
+          counted.stdout.strip() == '{"count": ' + plain.stdout.strip() + "}", counted.stdout + counted.stderr)
+    indexed = rql("eval", *task, *data, "--count", "--index", "owner", "--index", "priority", 'owner == "alice" OR priority == 1')
+    scanned = rql("eval", *task, *data, "--count", 'owner == "alice" OR priority == 1')
+    check("rql eval --index gives the scan's answer", indexed.returncode == 0 and indexed.stdout == scanned.stdout,
+          indexed.stdout + indexed.stderr + scanned.stdout)
+    typo = rql("eval", *task, *data, "--index", "ownr", "TRUEPREDICATE")
+    check("rql eval --index with a misspelt property: 64 and a suggestion",
+          typo.returncode == 64 and "did you mean 'owner'?" in typo.stderr, typo.stderr)
+    plan = rql("explain", *task, "--index", "priority", "priority > 4")
+    check("rql explain prints the plan", "SEARCH Task USING INDEX priority (priority>?)" in plan.stdout, plan.stdout[-300:])
+
+
 try:
+    cli()
     run(tempfile.mkdtemp(prefix="rql-e2e-"))
 except (pexpect.TIMEOUT, pexpect.EOF) as error:
     last = spawns[-1].before if spawns else ""
