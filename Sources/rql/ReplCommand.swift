@@ -25,6 +25,14 @@ struct ReplCommand: ParsableCommand {
     @Option(name: .long, help: "The collection to query.")
     var collection: String?
 
+    /// The demo app's folder. Not through `Bundle.module`, whose accessor stops the process with a
+    /// fatal error when a copied `rql` has no resource bundle beside it.
+    static func demoApp() -> String? {
+        let beside = Bundle.main.bundleURL.appendingPathComponent("RQLKit_rql.resources/demo-app").path
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/demo-app").path
+        return [beside, source].first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     func run() throws {
         let interactive = isatty(0) == 1 && isatty(1) == 1
         let shell = Shell(output: { print($0) }, errors: { printError($0) })
@@ -32,10 +40,12 @@ struct ReplCommand: ParsableCommand {
         if let app {
             guard shell.open(directory: app) else { throw ExitStatus.dataError }
         } else if schema.isEmpty {
-            guard let demo = Bundle.module.path(forResource: "demo-app", ofType: nil), shell.open(directory: demo) else {
-                printError("rql: the bundled demo app is missing")
+            guard let demo = Self.demoApp() else {
+                printError("rql: the bundled demo app is missing: it is looked for in RQLKit_rql.resources next to the rql "
+                           + "executable (SwiftPM puts it there) and in the source tree; give an app with --app DIR")
                 throw ExitStatus.internalError
             }
+            guard shell.open(directory: demo) else { throw ExitStatus.internalError }
             if interactive { print("RQLKit shell on the bundled demo app (a task tracker). .help lists the commands.") }
         }
         for path in schema where !shell.loadSchema(file: path) { throw ExitStatus.dataError }
