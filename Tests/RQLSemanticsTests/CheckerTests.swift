@@ -136,6 +136,9 @@ import RQLSyntax
         #expect(Self.check("priority > $0").diagnostics.errors.map(\.message) == ["request for argument $0 but no arguments are provided"])
         #expect(Self.kinds("owner == $0", [.int(2)]) == [.type])
         #expect(Self.kinds("priority == $0", [.string("3")]) == [.type])
+        // realm-core's wording, with the article English wants ("to a int" in realm-core).
+        #expect(Self.check("priority == $0", [.string("3")]).diagnostics.errors.map(\.message)
+                == [#"cannot compare argument $0 with value '"3"' to an int"#])
         #expect(Self.kinds("priority == $0", [.double(.infinity)]) == [.type])
         #expect(Self.kinds("priority IN ANY $0", [.int(1)]) == [.args])
         #expect(Self.kinds("priority IN $0", [.list([.int(1), .string("x")])]).isEmpty)

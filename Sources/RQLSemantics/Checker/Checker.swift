@@ -456,7 +456,7 @@ public struct Checker {
             }
             guard let converted = Self.fit(value, to: target) else {
                 if strict {
-                    error(.typeMismatch, "cannot compare argument $\(index) with value '\(describeArgument(value))' to a \(target.realmName)", range)
+                    error(.typeMismatch, "cannot compare argument $\(index) with value '\(describeArgument(value))' to \(target.withArticle)", range)
                 }
                 return nil
             }
@@ -673,6 +673,11 @@ extension ScalarType {
     var family: ScalarType { self == .long ? .int : self }
 
     /// realm's name for the type in messages (`get_data_type_name`).
+    /// `realmName` with its article, for messages (`an int`, `a string`).
+    public var withArticle: String {
+        (self == .int || self == .long || self == .objectId ? "an " : "a ") + realmName
+    }
+
     public var realmName: String {
         switch self {
         case .int, .long: "int"
