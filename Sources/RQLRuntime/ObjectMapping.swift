@@ -12,12 +12,17 @@ import RQLSemantics
 ///     "tags": { .list($0.tags.map(Value.string)) },
 /// ])
 /// let urgent = try CompiledQuery("priority > 2 AND 'urgent' IN tags", collection: taskSchema)
-/// let matching = urgent.filter(tasks, using: mapping)
+/// let matching = try urgent.filter(tasks, using: mapping)
 /// ```
+///
+/// A query that reads a property the mapping does not provide is refused, naming it, rather than
+/// read as null (`status != "open"` would hold for an open task); so is an object whose reader
+/// returns a value the property cannot hold (a string for an int property), which no comparison
+/// could answer as the schema means.
 public struct ObjectMapping<Object>: Sendable {
     public typealias Reader = @Sendable (Object) -> Value
 
-    /// Readers by schema property index (nil: not mapped, reads as null).
+    /// Readers by schema property index (nil: not mapped).
     let readers: [Reader?]
     public let schema: ObjectSchema
 
@@ -42,19 +47,43 @@ public struct ObjectMapping<Object>: Sendable {
     }
 }
 
-public struct MappingError: Error, CustomStringConvertible, Sendable {
+public struct MappingError: Error, Equatable, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
 }
 
 extension CompiledQuery {
     /// Whether one of the application's objects matches.
-    public func matches<Object>(_ object: Object, using mapping: ObjectMapping<Object>) -> Bool {
-        matches(source: ObjectMapping<Object>.Mapped(object: object, readers: mapping.readers))
+    public func matches<Object>(_ object: Object, using mapping: ObjectMapping<Object>) throws(MappingError) -> Bool {
+        try checkCovered(by: mapping)
+        return try matchesMapped(object, mapping)
     }
 
     /// The application's objects that match, in order.
-    public func filter<Object>(_ objects: [Object], using mapping: ObjectMapping<Object>) -> [Object] {
-        objects.filter { matches($0, using: mapping) }
+    public func filter<Object>(_ objects: [Object], using mapping: ObjectMapping<Object>) throws(MappingError) -> [Object] {
+        try checkCovered(by: mapping)
+        var out: [Object] = []
+        for object in objects where try matchesMapped(object, mapping) { out.append(object) }
+        return out
+    }
+
+    private func checkCovered<Object>(by mapping: ObjectMapping<Object>) throws(MappingError) {
+        for column in program.readColumns where column >= mapping.readers.count || mapping.readers[column] == nil {
+            let name = column < program.collection.properties.count ? program.collection.properties[column].name : "#\(column)"
+            throw MappingError(message: "the query reads '\(name)', which the mapping of '\(mapping.schema.title)' does not provide")
+        }
+    }
+
+    private func matchesMapped<Object>(_ object: Object, _ mapping: ObjectMapping<Object>) throws(MappingError) -> Bool {
+        let mapped = ObjectMapping<Object>.Mapped(object: object, readers: mapping.readers)
+        // Each value the program reads must be one its property can hold (a null, for a required
+        // property, is left to the comparisons, as in a document).
+        for column in program.readColumns {
+            let value = mapped.value(ofProperty: column), property = program.collection.properties[column]
+            if !value.isNull, let problem = Document.mismatch(value, property) {
+                throw MappingError(message: "the mapping's reader for '\(property.name)' returned \(problem)")
+            }
+        }
+        return VM.run(program, on: mapped) ?? Interpreter.matches(optimized, mapped)
     }
 }

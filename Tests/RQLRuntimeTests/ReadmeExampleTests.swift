@@ -45,7 +45,7 @@ import RQLRuntime
             "priority": { .int(Int64($0.priority)) },
         ])
         let busy = try CompiledQuery("priority > 2", collection: task)
-        print(busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner))  // ["a"]
+        print(try busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner))  // ["a"]
 
         // A Flexible Sync subscription, judged as the sync server would.
         let config = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])
@@ -56,7 +56,7 @@ import RQLRuntime
 
         #expect(query.count(in: tasks) == 1)
         #expect(query.filter(tasks) == [0])
-        #expect(busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner) == ["a"])
+        #expect(try busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner) == ["a"])
         #expect(verdict.diagnostics.errors.map(\.code) == [.fieldNotQueryable, .indexedFieldNotUsed])
     }
 }

@@ -160,6 +160,19 @@ public enum Opcode: String, CaseIterable, Sendable {
 }
 
 extension Instruction {
+    /// The property a comparison reads.
+    var column: Int? {
+        switch self {
+        case .constant, .not, .jumpIfFalse, .jumpIfTrue, .fallback: nil
+        case .isNull(let c), .intCompare(let c, _, _), .intRange(let c, _, _), .intVersusDouble(let c, _, _),
+             .doubleCompare(let c, _, _), .doubleRange(let c, _, _, _, _), .doubleVersusInt(let c, _, _), .boolEqual(let c, _),
+             .bytesEqual(let c, _, _), .bytesOrder(let c, _, _), .bytesMatch(let c, _, _, _), .timestampCompare(let c, _, _),
+             .objectIdCompare(let c, _, _), .uuidCompare(let c, _, _), .intInSet(let c, _, _), .bytesInSet(let c, _, _),
+             .anyBytesEqual(let c, _, _), .anyBytesMatch(let c, _, _, _), .anyIntCompare(let c, _, _):
+            c
+        }
+    }
+
     /// The byte constant a string instruction compares with.
     var byteConstant: Int? {
         switch self {

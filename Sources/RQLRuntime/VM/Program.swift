@@ -26,6 +26,8 @@ public struct Program: Sendable {
     /// For a query shape's program (`QueryShape`), where each parameter's value goes; empty
     /// otherwise.
     let parameterSites: [ParameterSite]
+    /// The properties (by index) the program reads, ascending.
+    let readColumns: [Int]
 
     init(instructions: [Instruction], combine: [Combine], byteConstants: [ByteConstant], intSets: [IntSet],
          byteSets: [ByteSet], fallbacks: [CheckedComparison], collection: ObjectSchema, parameterSites: [ParameterSite] = [],
@@ -41,6 +43,9 @@ public struct Program: Sendable {
         self.hasBranchFreeRuns = combine.contains { $0 != .replace }
         self.holdsBinary = holdsBinary ?? collection.properties.map { $0.type == .scalar(.binData) || $0.type == .list(.binData) }
         self.parameterSites = parameterSites
+        var read = Set(instructions.compactMap(\.column))
+        for c in fallbacks { for operand in [c.left, c.right] { if let p = operand.property { read.insert(p.index) } } }
+        self.readColumns = read.sorted()
     }
 
     /// This shape's program with `values` in place of its parameters: the instructions that hold

@@ -58,7 +58,8 @@ extension Document {
         return nil
     }
 
-    private static func mismatch(_ value: Value, _ property: Property) -> String? {
+    /// Why `value` cannot be a value of `property` (`a string value in a int field`), or nil.
+    public static func mismatch(_ value: Value, _ property: Property) -> String? {
         switch property.type {
         case .scalar(let type):
             if value.isNull { return property.isNullable ? nil : "null in a required field" }
