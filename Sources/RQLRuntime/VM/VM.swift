@@ -1,26 +1,40 @@
 import RQLSemantics
 
-/// The virtual machine: runs a `Program` over the rows of a `ColumnarCollection`.
+/// The virtual machine: runs a `Program` over the rows of a `ColumnSet` (a `ColumnarCollection`,
+/// or one segment of a `LiveCollection.Snapshot`).
 ///
-/// Before a scan the program is bound to the collection: every column and constant becomes a raw
+/// Before a scan the program is bound to the columns: every column and constant becomes a raw
 /// pointer in the instruction's operands, so the loop below reads memory directly. Per row it
 /// allocates nothing, retains nothing and calls nothing dynamically; the state is local variables
 /// (pc, the flag, and the flag before the instruction, for branch-free runs).
 public struct VM {
-    /// A program bound to one collection. Keeps both alive while it exists.
+    /// What a program binds to: columns whose buffers stay where they are while it runs, the
+    /// number of rows to scan, and a way to rebuild one row as a `Document` for `fallback`
+    /// (the few comparisons left to the reference semantics). `owner` keeps the buffers alive.
+    struct ColumnSet {
+        let columns: [ColumnarCollection.Column]
+        let count: Int
+        let document: (Int) -> Document
+        let owner: AnyObject
+    }
+
+    /// A program bound to one set of columns. Keeps both alive while it exists.
     public final class BoundProgram: @unchecked Sendable {
         let code: [Step]
         let program: Program
-        public let collection: ColumnarCollection
+        let columns: ColumnSet
         let arena = OperandArena()
         /// Whether the program has branch-free runs (see `Combine`).
         let combines: Bool
 
-        init(_ program: Program, _ collection: ColumnarCollection) {
+        /// The collection the program is bound to (nil for a segment of a live collection).
+        public var collection: ColumnarCollection? { columns.owner as? ColumnarCollection }
+
+        init(_ program: Program, _ columns: ColumnSet) {
             self.program = program
-            self.collection = collection
+            self.columns = columns
             self.code = zip(program.instructions, program.combine).map { [arena] instruction, combine in
-                Step(bound: VM.bind(instruction, program, collection, arena), combine: combine)
+                Step(bound: VM.bind(instruction, program, columns.columns, arena), combine: combine)
             }
             combines = program.hasBranchFreeRuns
         }
@@ -32,30 +46,69 @@ public struct VM {
         }
 
         /// The number of matching rows.
-        public func count() -> Int {
-            if code.count == 1, let n = VM.countSingle(code[0].bound, collection.count) { return n }
-            return combines ? count(Combining.self) : count(Replacing.self)
+        public func count() -> Int { count(deleted: nil) }
+
+        /// The number of matching rows, skipping those whose bit is set in `deleted` (one bit per
+        /// row, 64 rows a word, at least `columns.count` bits); nil: every row.
+        func count(deleted: UnsafePointer<UInt64>?) -> Int {
+            if code.count == 1, let n = VM.countSingle(code[0].bound, columns.count, deleted) { return n }
+            return combines ? count(Combining.self, deleted) : count(Replacing.self, deleted)
         }
 
-        private func count<Mode: CombineMode>(_ mode: Mode.Type) -> Int {
+        private func count<Mode: CombineMode>(_ mode: Mode.Type, _ deleted: UnsafePointer<UInt64>?) -> Int {
             code.withUnsafeBufferPointer { code in
                 var n = 0
-                for row in 0..<collection.count { n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
+                guard let deleted else {
+                    for row in 0..<columns.count { n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
+                    return n
+                }
+                VM.forEachLiveRow(columns.count, deleted) { row in n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
                 return n
             }
         }
 
         /// The indexes of the matching rows, in order.
-        public func filter() -> [Int] {
-            combines ? filter(Combining.self) : filter(Replacing.self)
+        public func filter() -> [Int] { filter(deleted: nil) }
+
+        /// The matching rows in order, skipping deleted ones (as in `count(deleted:)`).
+        func filter(deleted: UnsafePointer<UInt64>?) -> [Int] {
+            combines ? filter(Combining.self, deleted) : filter(Replacing.self, deleted)
         }
 
-        private func filter<Mode: CombineMode>(_ mode: Mode.Type) -> [Int] {
+        private func filter<Mode: CombineMode>(_ mode: Mode.Type, _ deleted: UnsafePointer<UInt64>?) -> [Int] {
             code.withUnsafeBufferPointer { code in
                 var rows: [Int] = []
-                for row in 0..<collection.count where VM.run(code, row: row, self, mode) { rows.append(row) }
+                guard let deleted else {
+                    for row in 0..<columns.count where VM.run(code, row: row, self, mode) { rows.append(row) }
+                    return rows
+                }
+                VM.forEachLiveRow(columns.count, deleted) { row in if VM.run(code, row: row, self, mode) { rows.append(row) } }
                 return rows
             }
+        }
+    }
+
+    /// Calls `body` with each row of `0..<rows` whose bit in `deleted` is clear. A word without
+    /// deletions runs as a plain loop; otherwise only the live rows' bits are visited.
+    @inline(__always)
+    static func forEachLiveRow(_ rows: Int, _ deleted: UnsafePointer<UInt64>, _ body: (Int) -> Void) {
+        var base = 0
+        var word = 0
+        while base < rows {
+            let end = min(base &+ 64, rows)
+            let dead = deleted[word]
+            if dead == 0 {
+                for row in base..<end { body(row) }
+            } else {
+                var live = ~dead
+                if end &- base < 64 { live &= (1 &<< UInt64(end &- base)) &- 1 }
+                while live != 0 {
+                    body(base &+ live.trailingZeroBitCount)
+                    live &= live &- 1
+                }
+            }
+            base &+= 64
+            word &+= 1
         }
     }
 
@@ -66,7 +119,12 @@ public struct VM {
     enum Replacing: CombineMode { static var isUsed: Bool { false } }
 
     public static func bind(_ program: Program, to collection: ColumnarCollection) -> BoundProgram {
-        BoundProgram(program, collection)
+        BoundProgram(program, ColumnSet(columns: collection.columns, count: collection.count,
+                                        document: collection.document(at:), owner: collection))
+    }
+
+    static func bind(_ program: Program, to columns: ColumnSet) -> BoundProgram {
+        BoundProgram(program, columns)
     }
 
     // MARK: - Bound instructions
@@ -139,13 +197,12 @@ public struct VM {
         }
     }
 
-    static func bind(_ instruction: Instruction, _ program: Program, _ collection: ColumnarCollection,
+    static func bind(_ instruction: Instruction, _ program: Program, _ columns: [ColumnarCollection.Column],
                      _ arena: OperandArena) -> Bound {
         func constant(_ i: Int) -> Needle { program.needles[i] }
         func bytes(_ b: ColumnarCollection.BytesColumn) -> Bytes {
             Bytes(bytes: b.bytes.pointer, offsets: b.offsets.pointer, nulls: b.nulls?.pointer)
         }
-        let columns = collection.columns
         switch instruction {
         case .constant(let b): return .constant(b)
         case .not: return .not
@@ -324,7 +381,7 @@ public struct VM {
                     return op.holds(order(values[i], c))
                 }
             case .fallback(let index):
-                flag = Interpreter.evaluate(bound.program.fallbacks[index], bound.collection.documents[row])
+                flag = Interpreter.evaluate(bound.program.fallbacks[index], bound.columns.document(row))
             }
             if Mode.isUsed {
                 switch step.combine {
@@ -340,12 +397,33 @@ public struct VM {
 
     /// Counting with a one-instruction program: the instruction is decoded once and the loop is a
     /// plain scan of the column, which the compiler can unroll and vectorise.
-    static func countSingle(_ instruction: Bound, _ rows: Int) -> Int? {
+    /// With `deleted` (a live collection's segment), rows whose bit is set are not counted.
+    static func countSingle(_ instruction: Bound, _ rows: Int, _ deleted: UnsafePointer<UInt64>? = nil) -> Int? {
         // Branch-free counting: a data-dependent branch per row costs more than the comparison.
         @inline(__always) func scan(_ test: (Int) -> Bool) -> Int {
             var n = 0
             // The Bool's byte (0 or 1) added directly: `test(row) ? 1 : 0` sometimes became a branch.
-            for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+            guard let deleted else {
+                for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+                return n
+            }
+            // 64 rows at a time: the hits as a word, minus the deleted rows, counted with popcount,
+            // so deletions add no branch per row either.
+            var base = 0
+            var word = 0
+            while base < rows {
+                let end = min(base &+ 64, rows)
+                let dead = deleted[word]
+                if dead == 0 {
+                    for row in base..<end { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+                } else {
+                    var hits: UInt64 = 0
+                    for row in base..<end { hits |= UInt64(unsafeBitCast(test(row), to: UInt8.self)) &<< UInt64(row &- base) }
+                    n &+= (hits & ~dead).nonzeroBitCount
+                }
+                base &+= 64
+                word &+= 1
+            }
             return n
         }
         /// A column compared with a constant; a null row gives `nullResult`.

@@ -32,7 +32,7 @@ public struct Document: Hashable, Sendable {
 
 extension Document {
     /// A primary key value for messages, in the corpus's spelling: `3`, `"abc"`, `oid(…)`, `uuid(…)`.
-    static func describeKey(_ value: Value) -> String {
+    public static func describeKey(_ value: Value) -> String {
         switch value {
         case .null: "null"
         case .int(let i): String(i)
@@ -48,7 +48,7 @@ extension Document {
     /// Why this document does not fit `schema` (wrong number of values, a value of the wrong
     /// type, a null where none is allowed), or nil when it fits. For documents built in code; the
     /// loader only produces fitting ones.
-    func mismatch(with schema: ObjectSchema) -> String? {
+    public func mismatch(with schema: ObjectSchema) -> String? {
         guard values.count == schema.properties.count else {
             return "has \(values.count) values, but '\(schema.title)' has \(schema.properties.count) properties"
         }
