@@ -7,7 +7,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single] [--live]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -20,6 +20,8 @@ let usage = """
       --load        rql eval --count on the dataset written as Extended JSON lines: load_s, mb_per_s,
                     peak_rss_mb, cpu_s (needs the built rql next to rql-bench)
       --single      one document at a time (CompiledQuery.matches) against the interpreter, ns per document
+      --live        a LiveCollection: us per insert, update, delete (at random _ids), per document of batched
+                    updates, per snapshot(); the 12 queries in a fresh snapshot and after 100,000 updates
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -32,7 +34,7 @@ func usageError(_ message: String) -> Never {
 struct Options {
     var objectCount = 1_000_000
     var subscriptionCount = 1_000_000
-    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false
+    var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false, live = false
     var onlyText: String?
     var customQuery: String?
 
@@ -66,6 +68,7 @@ struct Options {
             case "--matcher": options.matcherOnly = true
             case "--load": options.load = true
             case "--single": options.single = true
+            case "--live": options.live = true
             default: usageError("unknown argument '\(argument)'")
             }
         }
@@ -130,6 +133,15 @@ func ratio(_ x: Double) -> String { x.isNaN ? "-" : fixed(x, x < 0.1 ? 3 : 2) + 
 func jsonNumber(_ x: Double) -> String { x.isNaN ? "null" : fixed(x, 3) }
 func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
     s.count >= n ? s : (left ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
+}
+
+if options.live {
+    let disagreements = LiveBenchmark.run(objects: objectCount, schema: itemSchema, json: json)
+    guard disagreements.isEmpty else {
+        FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
+        exit(1)
+    }
+    exit(0)
 }
 
 // MARK: Front end only
