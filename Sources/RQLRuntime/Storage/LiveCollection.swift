@@ -104,6 +104,7 @@ public final class LiveCollection: Sendable {
             for effect in effects {
                 switch effect {
                 case .put(let id, let document): state.put(id, document, self)
+                case .patch(let id, let replacing): state.patch(id, replacing, self)
                 case .remove(let id): state.remove(id)
                 }
             }
@@ -113,8 +114,20 @@ public final class LiveCollection: Sendable {
 
     /// A validated write: what it does to the rows.
     private enum Effect {
+        /// Stores the document as the version of its `_id`.
         case put(Value, Document)
+        /// A new version of a stored document: a copy of its row with some values replaced (one
+        /// per column, nil: keep), so the document is never rebuilt.
+        case patch(Value, [Value?])
         case remove(Value)
+    }
+
+    /// What a batch has done to one `_id` so far.
+    private enum Pending {
+        case document(Document)
+        /// Patched: its document is the stored one, changed by effects not yet applied.
+        case stored
+        case deleted
     }
 
     /// Checks every write against the collection as the writes before it leave it, without
@@ -123,16 +136,15 @@ public final class LiveCollection: Sendable {
         var effects: [Effect] = []
         effects.reserveCapacity(writes.count)
         var diagnostics: [Diagnostic] = []
-        // The documents the batch has written so far by `_id` (nil: deleted), over the stored ones.
-        var overlay: [Value: Document?] = [:]
+        // What the batch has written so far by `_id`, over the stored documents.
+        var overlay: [Value: Pending] = [:]
         let batch = writes.count > 1
-        func current(_ id: Value) -> Document? {
-            if let written = overlay[id] { return written }
-            return state.ids[id].map { state.document(at: $0) }
-        }
         func exists(_ id: Value) -> Bool {
-            if let written = overlay[id] { return written != nil }
-            return state.ids[id] != nil
+            switch overlay[id] {
+            case .document, .stored: true
+            case .deleted: false
+            case nil: state.ids[id] != nil
+            }
         }
         for (index, write) in writes.enumerated() {
             if diagnostics.count >= DocumentLoader.maxReportedErrors {
@@ -173,7 +185,8 @@ public final class LiveCollection: Sendable {
                 if fits(document, "upsert") { effect = .put(document.values[idColumn], document) }
             case .update(let id, let set):
                 let what = "update of _id \(Document.describeKey(id))"
-                guard var document = current(id) else { notFound(id, "update"); break }
+                guard exists(id) else { notFound(id, "update"); break }
+                var replacing = [Value?](repeating: nil, count: schema.properties.count)
                 // In name order, so the problems come in the same order every time.
                 for (name, value) in set.sorted(by: { $0.key < $1.key }) {
                     guard let column = propertyIndex[name] else {
@@ -184,17 +197,30 @@ public final class LiveCollection: Sendable {
                         problem(.documentInvalidValue, what, "an update cannot change _id (to \(Document.describeKey(value))); delete and insert instead")
                         continue
                     }
-                    document.values[column] = value
+                    // The other values are the stored document's, which fit already.
+                    if let mismatch = Document.mismatch(value, schema.properties[column]) {
+                        problem(.documentTypeMismatch, what, "does not fit '\(schema.title)': field '\(name)': \(mismatch)")
+                        continue
+                    }
+                    replacing[column] = value
                 }
-                if diagnostics.count == before, fits(document, what) { effect = .put(id, document) }
+                guard diagnostics.count == before else { break }
+                if case .document(var document) = overlay[id] {
+                    // Written by this batch: the whole new document, as the batch left it.
+                    for (column, value) in replacing.enumerated() { if let value { document.values[column] = value } }
+                    effect = .put(id, document)
+                } else {
+                    effect = .patch(id, replacing)
+                }
             case .delete(let id):
                 if exists(id) { effect = .remove(id) } else { notFound(id, "delete") }
             }
             guard let effect, diagnostics.count == before else { continue }
             if batch {
                 switch effect {
-                case .put(let id, let document): overlay[id] = .some(document)
-                case .remove(let id): overlay[id] = .some(nil)
+                case .put(let id, let document): overlay[id] = .document(document)
+                case .patch(let id, _): overlay[id] = .stored
+                case .remove(let id): overlay[id] = .deleted
                 }
             }
             if diagnostics.isEmpty { effects.append(effect) }
@@ -282,8 +308,20 @@ extension LiveCollection {
 
         /// Stores `document` as the version of `id`, replacing any other.
         mutating func put(_ id: Value, _ document: Document, _ collection: LiveCollection) {
-            if let old = ids[id] { markDeleted(old) }
-            ids[id] = append(document.values, collection)
+            let need = Segment.need(document.values)
+            let (last, row) = reserveRow(need, collection)
+            parts[last].segment.write(document.values, at: row)
+            let handle = published(last, row)
+            if let old = ids.updateValue(handle, forKey: id) { markDeleted(old) }
+        }
+
+        /// Stores a copy of `id`'s row with the non-nil values of `replacing` as its new version.
+        mutating func patch(_ id: Value, _ replacing: [Value?], _ collection: LiveCollection) {
+            guard let index = ids.index(forKey: id) else { return }
+            let old = ids.values[index]
+            let handle = copy(old, replacing: replacing, collection)
+            ids.values[index] = handle
+            markDeleted(old)
         }
 
         mutating func remove(_ id: Value) {
@@ -298,16 +336,31 @@ extension LiveCollection {
             parts[i].dead += 1
         }
 
-        private mutating func append(_ values: [Value], _ collection: LiveCollection) -> RowHandle {
-            let need = Segment.need(values)
+        /// Appends a copy of the row at `handle` (live in a part of `parts`, or in `source`),
+        /// with the non-nil values of `replacing`; returns the new row's handle.
+        private mutating func copy(_ handle: RowHandle, from source: Segment? = nil, replacing: [Value?],
+                                   _ collection: LiveCollection) -> RowHandle {
+            let segment = source ?? parts[partIndex(handle.segment)!].segment
+            let sourceRow = Int(handle.row)
+            var need = segment.need(row: sourceRow)
+            for (c, value) in replacing.enumerated() { if let value { need[c] = Segment.need([value])[0] } }
+            let (last, row) = reserveRow(need, collection)
+            parts[last].segment.write(copyOf: sourceRow, in: segment, replacing: replacing, at: row)
+            return published(last, row)
+        }
+
+        /// The newest part and its next row, with room for a row needing `need`.
+        private mutating func reserveRow(_ need: [Segment.Room], _ collection: LiveCollection) -> (part: Int, row: Int) {
             if parts.isEmpty || !parts[parts.count - 1].segment.fits(need, at: parts[parts.count - 1].rows) {
                 startSegment(need, collection)
             }
-            let last = parts.count - 1
-            let row = parts[last].rows
-            parts[last].segment.write(values, at: row)
-            parts[last].rows = row + 1
-            return RowHandle(segment: parts[last].segment.sequence, row: UInt32(row))
+            return (parts.count - 1, parts[parts.count - 1].rows)
+        }
+
+        /// Counts the row just written into its part (snapshots taken from now on see it).
+        private mutating func published(_ part: Int, _ row: Int) -> RowHandle {
+            parts[part].rows = row + 1
+            return RowHandle(segment: parts[part].segment.sequence, row: UInt32(row))
         }
 
         /// Seals the newest segment and starts one with room for `values` and for as many rows as
@@ -345,10 +398,11 @@ extension LiveCollection {
             guard !chosen.isEmpty else { return }
             let sequences = Set(chosen.map(\.segment.sequence))
             parts.removeAll { sequences.contains($0.segment.sequence) }
+            let keep = [Value?](repeating: nil, count: collection.schema.properties.count)
             for part in chosen {
                 for row in 0..<part.rows where !part.deleted.isDeleted(row) {
-                    let values = part.segment.document(at: row).values
-                    ids[values[collection.idColumn]] = append(values, collection)
+                    let id = part.segment.value(row: row, column: collection.idColumn)
+                    ids[id] = copy(RowHandle(segment: part.segment.sequence, row: UInt32(row)), from: part.segment, replacing: keep, collection)
                 }
                 compactions += 1
             }

@@ -112,51 +112,122 @@ final class Segment: @unchecked Sendable {
 
     /// Writes `values` (which fit the schema, and `fits`) as row `row`, the first unwritten one.
     func write(_ values: [Value], at row: Int) {
-        for (column, value) in zip(columns, values) {
-            func mark(_ nulls: Buffer<Bool>?, _ i: Int, _ isNull: Bool) { if let nulls { nulls.base[i] = isNull } }
-            switch column {
-            case .int(let v, let n):
-                mark(n, row, value.isNull)
-                v.base[row] = if case .int(let i) = value { i } else { 0 }
-            case .double(let v, let n):
-                mark(n, row, value.isNull)
-                v.base[row] = if case .double(let d) = value { d } else { 0 }
-            case .bool(let v, let n):
-                mark(n, row, value.isNull)
-                v.base[row] = if case .bool(let b) = value { b } else { false }
-            case .bytes(let b):
-                Self.append(value, to: b, at: row)
-            case .timestamp(let s, let ns, let n):
-                mark(n, row, value.isNull)
-                let t = if case .timestamp(let t) = value { t } else { Timestamp(seconds: 0, nanoseconds: 0) }
-                s.base[row] = t.seconds
-                ns.base[row] = t.nanoseconds
-            case .objectId(let v, let n):
-                mark(n, row, value.isNull)
-                v.base[row] = if case .objectId(let o) = value { o } else { ObjectId(high: 0, low: 0) }
-            case .uuid(let v, let n):
-                mark(n, row, value.isNull)
-                v.base[row] = if case .uuid(let u) = value { u } else { UUIDValue(high: 0, low: 0) }
-            case .bytesList(let starts, let e):
-                var i = starts.base[row]
-                if case .list(let items) = value {
-                    for item in items { Self.append(item, to: e, at: i); i += 1 }
-                }
-                starts.base[row + 1] = i
-            case .intList(let starts, let v, let n):
-                var i = starts.base[row]
-                if case .list(let items) = value {
-                    for item in items {
-                        mark(n, i, item.isNull)
-                        v.base[i] = if case .int(let x) = item { x } else { 0 }
-                        i += 1
-                    }
-                }
-                starts.base[row + 1] = i
-            case .values(let v):
-                v.base[row] = value
+        for (column, value) in zip(columns, values) { Self.write(value, to: column, at: row) }
+    }
+
+    /// Writes row `row` (the first unwritten one) as a copy of row `sourceRow` of `source` (a
+    /// segment of the same schema), but with the non-nil values of `replacing` (one per column).
+    /// Copies the bytes as they are, so an update does not rebuild the document it changes.
+    func write(copyOf sourceRow: Int, in source: Segment, replacing: [Value?], at row: Int) {
+        for c in columns.indices {
+            if let value = replacing[c] {
+                Self.write(value, to: columns[c], at: row)
+            } else {
+                Self.copy(sourceRow, of: source.columns[c], to: columns[c], at: row)
             }
         }
+    }
+
+    /// The room row `row` takes in each column.
+    func need(row: Int) -> [Room] {
+        columns.map { column in
+            switch column {
+            case .bytes(let b): Room(bytes: b.offsets.base[row + 1] - b.offsets.base[row], elements: 0)
+            case .bytesList(let starts, let e):
+                Room(bytes: e.offsets.base[starts.base[row + 1]] - e.offsets.base[starts.base[row]],
+                     elements: starts.base[row + 1] - starts.base[row])
+            case .intList(let starts, _, _): Room(bytes: 0, elements: starts.base[row + 1] - starts.base[row])
+            default: Room(bytes: 0, elements: 0)
+            }
+        }
+    }
+
+    private static func write(_ value: Value, to column: ColumnarCollection.Column, at row: Int) {
+        func mark(_ nulls: Buffer<Bool>?, _ i: Int, _ isNull: Bool) { if let nulls { nulls.base[i] = isNull } }
+        switch column {
+        case .int(let v, let n):
+            mark(n, row, value.isNull)
+            v.base[row] = if case .int(let i) = value { i } else { 0 }
+        case .double(let v, let n):
+            mark(n, row, value.isNull)
+            v.base[row] = if case .double(let d) = value { d } else { 0 }
+        case .bool(let v, let n):
+            mark(n, row, value.isNull)
+            v.base[row] = if case .bool(let b) = value { b } else { false }
+        case .bytes(let b):
+            append(value, to: b, at: row)
+        case .timestamp(let s, let ns, let n):
+            mark(n, row, value.isNull)
+            let t = if case .timestamp(let t) = value { t } else { Timestamp(seconds: 0, nanoseconds: 0) }
+            s.base[row] = t.seconds
+            ns.base[row] = t.nanoseconds
+        case .objectId(let v, let n):
+            mark(n, row, value.isNull)
+            v.base[row] = if case .objectId(let o) = value { o } else { ObjectId(high: 0, low: 0) }
+        case .uuid(let v, let n):
+            mark(n, row, value.isNull)
+            v.base[row] = if case .uuid(let u) = value { u } else { UUIDValue(high: 0, low: 0) }
+        case .bytesList(let starts, let e):
+            var i = starts.base[row]
+            if case .list(let items) = value {
+                for item in items { append(item, to: e, at: i); i += 1 }
+            }
+            starts.base[row + 1] = i
+        case .intList(let starts, let v, let n):
+            var i = starts.base[row]
+            if case .list(let items) = value {
+                for item in items {
+                    mark(n, i, item.isNull)
+                    v.base[i] = if case .int(let x) = item { x } else { 0 }
+                    i += 1
+                }
+            }
+            starts.base[row + 1] = i
+        case .values(let v):
+            v.base[row] = value
+        }
+    }
+
+    /// Row `from` of `source` as row `row` of `target`, a column of the same kind.
+    private static func copy(_ from: Int, of source: ColumnarCollection.Column, to target: ColumnarCollection.Column, at row: Int) {
+        func copy<T>(_ s: Buffer<T>?, _ t: Buffer<T>?, _ from: Int, _ to: Int, count: Int = 1) {
+            guard let s, let t else { return }
+            (t.base + to).update(from: s.base + from, count: count)
+        }
+        switch (source, target) {
+        case (.int(let sv, let sn), .int(let tv, let tn)): copy(sv, tv, from, row); copy(sn, tn, from, row)
+        case (.double(let sv, let sn), .double(let tv, let tn)): copy(sv, tv, from, row); copy(sn, tn, from, row)
+        case (.bool(let sv, let sn), .bool(let tv, let tn)): copy(sv, tv, from, row); copy(sn, tn, from, row)
+        case (.bytes(let s), .bytes(let t)): copyBytes(from, s, to: t, at: row, count: 1)
+        case (.timestamp(let ss, let sns, let sn), .timestamp(let ts, let tns, let tn)):
+            copy(ss, ts, from, row); copy(sns, tns, from, row); copy(sn, tn, from, row)
+        case (.objectId(let sv, let sn), .objectId(let tv, let tn)): copy(sv, tv, from, row); copy(sn, tn, from, row)
+        case (.uuid(let sv, let sn), .uuid(let tv, let tn)): copy(sv, tv, from, row); copy(sn, tn, from, row)
+        case (.bytesList(let ss, let se), .bytesList(let ts, let te)):
+            let first = ss.base[from], count = ss.base[from + 1] - first
+            copyBytes(first, se, to: te, at: ts.base[row], count: count)
+            ts.base[row + 1] = ts.base[row] + count
+        case (.intList(let ss, let sv, let sn), .intList(let ts, let tv, let tn)):
+            let first = ss.base[from], count = ss.base[from + 1] - first, at = ts.base[row]
+            copy(sv, tv, first, at, count: count)
+            copy(sn, tn, first, at, count: count)
+            ts.base[row + 1] = at + count
+        case (.values(let sv), .values(let tv)): tv.base[row] = sv.base[from]
+        default: preconditionFailure("segments of one collection have the same column kinds")
+        }
+    }
+
+    /// Values `from ..< from + count` of `source` as values `at ..< at + count` of `target`:
+    /// their bytes in one copy, their offsets shifted to where the bytes land.
+    private static func copyBytes(_ from: Int, _ source: ColumnarCollection.BytesColumn, to target: ColumnarCollection.BytesColumn,
+                                  at: Int, count: Int) {
+        let sourceStart = source.offsets.base[from], targetStart = target.offsets.base[at]
+        let length = source.offsets.base[from + count] - sourceStart
+        (target.bytes.base + targetStart).update(from: source.bytes.base + sourceStart, count: length)
+        for i in 0..<count {
+            target.offsets.base[at + i + 1] = source.offsets.base[from + i + 1] - sourceStart + targetStart
+        }
+        if let s = source.nulls, let t = target.nulls { (t.base + at).update(from: s.base + from, count: count) }
     }
 
     /// Appends one string or binary as value `i` of `column` (its offsets end at `offsets[i]`).

@@ -407,19 +407,20 @@ public struct VM {
                 for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
                 return n
             }
-            // 64 rows at a time: the hits as a word, minus the deleted rows, counted with popcount,
-            // so deletions add no branch per row either.
+            // 64 rows at a time: every row counted by the plain loop (which the compiler
+            // vectorises), then the deleted rows that passed taken back, visiting only their bits.
+            // (Building a word of hits per 64 rows, or masking each row's result with a byte per
+            // row, took 2.5 to 3.5 times as long as the dense scan with 10% of the rows deleted.)
             var base = 0
             var word = 0
             while base < rows {
                 let end = min(base &+ 64, rows)
-                let dead = deleted[word]
-                if dead == 0 {
-                    for row in base..<end { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
-                } else {
-                    var hits: UInt64 = 0
-                    for row in base..<end { hits |= UInt64(unsafeBitCast(test(row), to: UInt8.self)) &<< UInt64(row &- base) }
-                    n &+= (hits & ~dead).nonzeroBitCount
+                for row in base..<end { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+                var dead = deleted[word]
+                while dead != 0 {
+                    let row = base &+ dead.trailingZeroBitCount
+                    if row < end { n &-= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+                    dead &= dead &- 1
                 }
                 base &+= 64
                 word &+= 1

@@ -58,7 +58,8 @@ extension Document {
         return nil
     }
 
-    private static func mismatch(_ value: Value, _ property: Property) -> String? {
+    /// Why `value` cannot be `property`'s value (as in `mismatch(with:)`), or nil when it fits.
+    public static func mismatch(_ value: Value, _ property: Property) -> String? {
         switch property.type {
         case .scalar(let type):
             if value.isNull { return property.isNullable ? nil : "null in a required field" }
