@@ -7,8 +7,10 @@ import RQLTesting
 /// In order: load the objects in one batch; scan the 12 standard queries in a fresh snapshot
 /// (match counts checked against a `ColumnarCollection` of the same documents); `updates`
 /// single-document updates at random `_id`s, each rewriting `age` with its own value (so every
-/// later scan must still find the same matches) but storing a new row version as any update
-/// does; the 12 queries again (`scan_after_updates_ratio`: geomean after / geomean fresh);
+/// later scan must still find the same matches), first with no snapshot held (`update_us`: the
+/// rows change in place), then again while a snapshot is held (each appends a new row version
+/// and deletes the old); the 12 queries again (`scan_after_updates_ratio`: geomean after those
+/// versions / geomean fresh);
 /// then single inserts of new `_id`s and single deletes, each at random `_id`s, batches of
 /// `batchSize` updates, and `snapshot()`. Writes report the mean microseconds per document.
 enum LiveBenchmark {
@@ -52,12 +54,20 @@ enum LiveBenchmark {
         let fresh = scanAll("in a fresh snapshot")
 
         var rng = SplitMix64(seed: 7)
-        let updateIDs = (0..<updates).map { _ in Int(rng.below(UInt64(objects))) }
-        let updateMicros = timed(count: updates) {
-            for id in updateIDs {
-                try! live.update(id: .int(Int64(id)), set: [ageColumn: .int(items[id].age)])
+        /// `updates` single updates at random `_id`s.
+        func randomUpdates() -> Double {
+            let ids = (0..<updates).map { _ in Int(rng.below(UInt64(objects))) }
+            return timed(count: updates) {
+                for id in ids { try! live.update(id: .int(Int64(id)), set: [ageColumn: .int(items[id].age)]) }
             }
         }
+        // No snapshot is held: each row changes in place.
+        let updateMicros = randomUpdates()
+        // While a reader holds a snapshot: each update appends a new version and deletes the old.
+        var held: LiveCollection.Snapshot? = live.snapshot()
+        let versionedMicros = randomUpdates()
+        if held?.count != objects { disagreements.append("the held snapshot lost documents") }
+        held = nil
         let afterUpdates = scanAll("after \(updates) updates")
         let layout = live.statistics
         let scanRatio = geomean(afterUpdates.map(\.ns)) / geomean(fresh.map(\.ns))
@@ -99,16 +109,17 @@ enum LiveBenchmark {
             }
             print("""
                 {"objects": \(objects), "load_s": \(fixed(loadSeconds, 3)), "insert_us": \(fixed(insertMicros, 3)), \
-                "update_us": \(fixed(updateMicros, 3)), "delete_us": \(fixed(deleteMicros, 3)), \
+                "update_us": \(fixed(updateMicros, 3)), "update_while_snapshot_held_us": \(fixed(versionedMicros, 3)), "delete_us": \(fixed(deleteMicros, 3)), \
                 "batch_update_us": \(fixed(batchMicros, 3)), "snapshot_us": \(fixed(snapshotMicros, 3)), \
                 "scan_after_updates_ratio": \(fixed(scanRatio, 3)), "segments_after_updates": \(layout.segments), \
                 "rows_after_updates": \(layout.rows), "deleted_rows_after_updates": \(layout.deletedRows),
                  "rows": [\(rowObjects.joined(separator: ",\n  "))]}
                 """)
         } else {
-            print("per document, mean: insert \(fixed(insertMicros)) us, update \(fixed(updateMicros)) us, delete \(fixed(deleteMicros)) us, "
+            print("per document, mean: insert \(fixed(insertMicros)) us, update \(fixed(updateMicros)) us "
+                  + "(\(fixed(versionedMicros)) us while a snapshot is held), delete \(fixed(deleteMicros)) us, "
                   + "update in batches of \(batchSize) \(fixed(batchMicros)) us; snapshot() \(fixed(snapshotMicros, 3)) us")
-            print("after \(updates) updates: \(layout.segments) segments, \(layout.rows) rows of which \(layout.deletedRows) deleted")
+            print("after \(updates) updates while a snapshot was held: \(layout.segments) segments, \(layout.rows) rows of which \(layout.deletedRows) deleted")
             print(pad("query", 50) + pad("matches", 9, left: true) + pad("fresh ns", 10, left: true) + pad("updated ns", 12, left: true)
                   + pad("ratio", 8, left: true))
             for r in rows {

@@ -342,6 +342,22 @@ import RQLTesting
         #expect(newer != handle && !first.contains(newer))
     }
 
+    @Test func fixedWidthUpdatesThatNoSnapshotSeesChangeTheRowInPlace() throws {
+        let live = try LiveCollection(schema: Self.schema)
+        try live.insert(contentsOf: (0..<10).map { Self.document($0) })
+        let handle = try #require(live.snapshot().handles.first)
+        try live.update(id: .int(0), set: ["i": .int(5), "d": .double(2.5), "dec": .null])
+        #expect(live.statistics.rows == 10 && live.statistics.deletedRows == 0)
+        let now = live.snapshot()
+        #expect(now.contains(handle) && now.document(at: handle)?.values[Self.column["i"]!] == .int(5))
+        // A string does not fit in place; nor does anything a snapshot can see.
+        try live.update(id: .int(1), set: ["s": .string("zz")])
+        try live.update(id: .int(0), set: ["i": .int(6)])
+        #expect(live.statistics.rows == 12 && live.statistics.deletedRows == 2)
+        #expect(now.document(at: handle)?.values[Self.column["i"]!] == .int(5))
+        #expect(live.document(withID: .int(0))?.values[Self.column["i"]!] == .int(6))
+    }
+
     @Test func valuesLargerThanASegmentsHeapStartASegmentThatFits() throws {
         let live = try LiveCollection(schema: Self.schema, segmentRows: 8)
         let long = String(repeating: "é", count: 10_000)

@@ -271,7 +271,8 @@ public final class LiveCollection: Sendable {
 
 /// One stored version of a document: its segment's sequence number and its row there. A write
 /// to the document makes a new version with a new handle, and the old one stays visible in the
-/// snapshots taken before the write; compaction moves live rows to new handles. So an index that
+/// snapshots taken before the write (an update of fixed-width values that no snapshot can see
+/// changes the row in place instead); compaction moves live rows to new handles. So an index that
 /// maps keys to handles checks each handle with `Snapshot.contains` (and, after compaction,
 /// looks the document up by `_id`).
 public struct RowHandle: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -284,7 +285,8 @@ public struct RowHandle: Hashable, Comparable, Sendable, CustomStringConvertible
 extension LiveCollection {
     /// One segment as a snapshot (and the collection) sees it.
     struct Part: Sendable {
-        let segment: Segment
+        /// `var` only so the writer can ask whether a snapshot holds it.
+        var segment: Segment
         /// Rows written, live or deleted.
         var rows: Int
         var deleted: DeletionMask
@@ -319,6 +321,15 @@ extension LiveCollection {
         mutating func patch(_ id: Value, _ replacing: [Value?], _ collection: LiveCollection) {
             guard let index = ids.index(forKey: id) else { return }
             let old = ids.values[index]
+            // When only the collection holds the segment (no snapshot, hence no scan, has it), no
+            // reader can see the row: fixed-width values change in place, as a database without
+            // snapshots would do, and the row keeps its handle. (The deletion mask's uniqueness
+            // would not do: after a copy-on-write the new mask is unique, the segment shared.)
+            let i = partIndex(old.segment)!
+            if parts[i].segment.canOverwrite(replacing), isKnownUniquelyReferenced(&parts[i].segment) {
+                parts[i].segment.overwrite(Int(old.row), replacing)
+                return
+            }
             let handle = copy(old, replacing: replacing, collection)
             ids.values[index] = handle
             markDeleted(old)

@@ -128,6 +128,24 @@ final class Segment: @unchecked Sendable {
         }
     }
 
+    /// Whether every non-nil value of `replacing` goes to a fixed-width column, so `overwrite`
+    /// can change a row in place.
+    func canOverwrite(_ replacing: [Value?]) -> Bool {
+        for (column, value) in zip(columns, replacing) where value != nil {
+            switch column {
+            case .bytes, .bytesList, .intList: return false
+            default: continue
+            }
+        }
+        return true
+    }
+
+    /// Changes row `row`'s values in the columns where `replacing` has one (`canOverwrite`).
+    /// Only when no snapshot can see the row.
+    func overwrite(_ row: Int, _ replacing: [Value?]) {
+        for (column, value) in zip(columns, replacing) { if let value { Self.write(value, to: column, at: row) } }
+    }
+
     /// The room row `row` takes in each column.
     func need(row: Int) -> [Room] {
         columns.map { column in
@@ -190,9 +208,13 @@ final class Segment: @unchecked Sendable {
 
     /// Row `from` of `source` as row `row` of `target`, a column of the same kind.
     private static func copy(_ from: Int, of source: ColumnarCollection.Column, to target: ColumnarCollection.Column, at row: Int) {
-        func copy<T>(_ s: Buffer<T>?, _ t: Buffer<T>?, _ from: Int, _ to: Int, count: Int = 1) {
+        func copy<T>(_ s: Buffer<T>?, _ t: Buffer<T>?, _ from: Int, _ to: Int) {
             guard let s, let t else { return }
-            (t.base + to).update(from: s.base + from, count: count)
+            t.base[to] = s.base[from]
+        }
+        func copy<T>(_ s: Buffer<T>?, _ t: Buffer<T>?, _ from: Int, _ to: Int, count: Int) {
+            guard let s, let t else { return }
+            for i in 0..<count { t.base[to + i] = s.base[from + i] }
         }
         switch (source, target) {
         case (.int(let sv, let sn), .int(let tv, let tn)): copy(sv, tv, from, row); copy(sn, tn, from, row)
@@ -227,7 +249,7 @@ final class Segment: @unchecked Sendable {
         for i in 0..<count {
             target.offsets.base[at + i + 1] = source.offsets.base[from + i + 1] - sourceStart + targetStart
         }
-        if let s = source.nulls, let t = target.nulls { (t.base + at).update(from: s.base + from, count: count) }
+        if let s = source.nulls, let t = target.nulls { for i in 0..<count { t.base[at + i] = s.base[from + i] } }
     }
 
     /// Appends one string or binary as value `i` of `column` (its offsets end at `offsets[i]`).
