@@ -10,7 +10,7 @@ import RQLTesting
 /// later scan must still find the same matches), first with no snapshot held (`update_us`: the
 /// rows change in place), then again while a snapshot is held (each appends a new row version
 /// and deletes the old); the 12 queries again (`scan_after_updates_ratio`: geomean after those
-/// versions / geomean fresh);
+/// versions / geomean fresh; `scan_after_in_place_updates_ratio` after the first ones);
 /// then single inserts of new `_id`s and single deletes, each at random `_id`s, batches of
 /// `batchSize` updates, and `snapshot()`. Writes report the mean microseconds per document.
 enum LiveBenchmark {
@@ -63,6 +63,7 @@ enum LiveBenchmark {
         }
         // No snapshot is held: each row changes in place.
         let updateMicros = randomUpdates()
+        let afterInPlace = scanAll("after \(updates) updates in place")
         // While a reader holds a snapshot: each update appends a new version and deletes the old.
         var held: LiveCollection.Snapshot? = live.snapshot()
         let versionedMicros = randomUpdates()
@@ -71,6 +72,7 @@ enum LiveBenchmark {
         let afterUpdates = scanAll("after \(updates) updates")
         let layout = live.statistics
         let scanRatio = geomean(afterUpdates.map(\.ns)) / geomean(fresh.map(\.ns))
+        let inPlaceRatio = geomean(afterInPlace.map(\.ns)) / geomean(fresh.map(\.ns))
 
         let inserts = min(updates, objects)
         var newIDs = Array(objects..<(objects + inserts))
@@ -111,7 +113,7 @@ enum LiveBenchmark {
                 {"objects": \(objects), "load_s": \(fixed(loadSeconds, 3)), "insert_us": \(fixed(insertMicros, 3)), \
                 "update_us": \(fixed(updateMicros, 3)), "update_while_snapshot_held_us": \(fixed(versionedMicros, 3)), "delete_us": \(fixed(deleteMicros, 3)), \
                 "batch_update_us": \(fixed(batchMicros, 3)), "snapshot_us": \(fixed(snapshotMicros, 3)), \
-                "scan_after_updates_ratio": \(fixed(scanRatio, 3)), "segments_after_updates": \(layout.segments), \
+                "scan_after_updates_ratio": \(fixed(scanRatio, 3)), "scan_after_in_place_updates_ratio": \(fixed(inPlaceRatio, 3)), "segments_after_updates": \(layout.segments), \
                 "rows_after_updates": \(layout.rows), "deleted_rows_after_updates": \(layout.deletedRows),
                  "rows": [\(rowObjects.joined(separator: ",\n  "))]}
                 """)
@@ -120,6 +122,7 @@ enum LiveBenchmark {
                   + "(\(fixed(versionedMicros)) us while a snapshot is held), delete \(fixed(deleteMicros)) us, "
                   + "update in batches of \(batchSize) \(fixed(batchMicros)) us; snapshot() \(fixed(snapshotMicros, 3)) us")
             print("after \(updates) updates while a snapshot was held: \(layout.segments) segments, \(layout.rows) rows of which \(layout.deletedRows) deleted")
+            print("scans after \(updates) updates in place: \(fixed(inPlaceRatio, 3))x a fresh snapshot's (geomean); after those with a snapshot held (below): \(fixed(scanRatio, 3))x")
             print(pad("query", 50) + pad("matches", 9, left: true) + pad("fresh ns", 10, left: true) + pad("updated ns", 12, left: true)
                   + pad("ratio", 8, left: true))
             for r in rows {

@@ -290,7 +290,8 @@ extension LiveCollection {
         /// Rows written, live or deleted.
         var rows: Int
         var deleted: DeletionMask
-        var dead = 0
+        /// Rows deleted.
+        var dead: Int { deleted.count }
     }
 
     /// Everything the lock protects.
@@ -344,7 +345,6 @@ extension LiveCollection {
             // Copy-on-write: a snapshot that holds the mask must not see this deletion.
             if !isKnownUniquelyReferenced(&parts[i].deleted) { parts[i].deleted = DeletionMask(copying: parts[i].deleted) }
             parts[i].deleted.delete(Int(handle.row))
-            parts[i].dead += 1
         }
 
         /// Appends a copy of the row at `handle` (live in a part of `parts`, or in `source`),

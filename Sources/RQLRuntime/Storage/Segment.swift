@@ -287,6 +287,10 @@ final class Segment: @unchecked Sendable {
 final class DeletionMask: @unchecked Sendable {
     let words: UnsafeMutablePointer<UInt64>
     let wordCount: Int
+    /// How many bits are set.
+    private(set) var count = 0
+    /// No row is deleted: scans take the plain path.
+    var isEmpty: Bool { count == 0 }
 
     init(rows: Int) {
         wordCount = max(1, (rows + 63) / 64)
@@ -298,10 +302,15 @@ final class DeletionMask: @unchecked Sendable {
         wordCount = other.wordCount
         words = .allocate(capacity: wordCount)
         words.initialize(from: other.words, count: wordCount)
+        count = other.count
     }
 
     deinit { words.deallocate() }
 
     func isDeleted(_ row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
-    func delete(_ row: Int) { words[row >> 6] |= 1 << UInt64(row & 63) }
+    /// Marks `row` deleted (it was not).
+    func delete(_ row: Int) {
+        words[row >> 6] |= 1 << UInt64(row & 63)
+        count += 1
+    }
 }

@@ -88,7 +88,7 @@ extension CompiledQuery {
     /// The number of matching documents in `snapshot`.
     public func count(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> Int {
         var n = 0
-        try forEachBound(snapshot) { bound, deleted, _ in n += bound.count(deleted: UnsafePointer(deleted.words)) }
+        try forEachBound(snapshot) { bound, deleted, _ in n += deleted.isEmpty ? bound.count() : bound.count(deleted: UnsafePointer(deleted.words)) }
         return n
     }
 
@@ -96,7 +96,7 @@ extension CompiledQuery {
     public func handles(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> [RowHandle] {
         var handles: [RowHandle] = []
         try forEachBound(snapshot) { bound, deleted, sequence in
-            for row in bound.filter(deleted: UnsafePointer(deleted.words)) { handles.append(RowHandle(segment: sequence, row: UInt32(row))) }
+            for row in deleted.isEmpty ? bound.filter() : bound.filter(deleted: UnsafePointer(deleted.words)) { handles.append(RowHandle(segment: sequence, row: UInt32(row))) }
         }
         return handles
     }

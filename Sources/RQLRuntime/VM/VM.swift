@@ -63,22 +63,30 @@ public struct VM {
         /// row, 64 rows a word, at least `columns.count` bits). The dense paths above are kept as
         /// they were, so a `ColumnarCollection` scans exactly as before.
         func count(deleted: UnsafePointer<UInt64>) -> Int {
-            if code.count == 1, let n = VM.countSingle(code[0].bound, columns.count) {
-                // The scan counted the deleted rows too: take back those that match.
-                if let dead = VM.countDeletedMatches(code[0].bound, columns.count, deleted) { return n - dead }
-                return n - code.withUnsafeBufferPointer { code in
-                    var dead = 0
-                    VM.forEachDeletedRow(columns.count, deleted) { dead &+= Int(unsafeBitCast(VM.run(code, row: $0, self, Replacing.self), to: UInt8.self)) }
-                    return dead
-                }
-            }
+            if code.count == 1, let n = VM.countSingle(code[0].bound, columns.count, deleted, LiveScan.self) { return n }
             return combines ? count(Combining.self, deleted) : count(Replacing.self, deleted)
         }
 
+        /// Every row runs, and each result is masked with the row's live bit: one copy of the
+        /// inlined loop. (Two loops, plain for words without deletions and visiting the live bits
+        /// for the others, cost 1.4x the plain scan for `owner == "user42"`; this costs 1.1x, the
+        /// rows the deleted ones add.)
         private func count<Mode: CombineMode>(_ mode: Mode.Type, _ deleted: UnsafePointer<UInt64>) -> Int {
             code.withUnsafeBufferPointer { code in
                 var n = 0
-                VM.forEachLiveRow(columns.count, deleted) { row in n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
+                let rows = columns.count
+                var base = 0
+                var word = 0
+                while base < rows {
+                    let end = min(base &+ 64, rows)
+                    let live = ~deleted[word]
+                    for row in base..<end {
+                        let hit = Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self))
+                        n &+= hit & Int(truncatingIfNeeded: (live &>> UInt64(row &- base)) & 1)
+                    }
+                    base &+= 64
+                    word &+= 1
+                }
                 return n
             }
         }
@@ -437,13 +445,63 @@ public struct VM {
     /// Counting with a one-instruction program: the instruction is decoded once and the loop is a
     /// plain scan of the column, which the compiler can unroll and vectorise.
     static func countSingle(_ instruction: Bound, _ rows: Int) -> Int? {
-        // Branch-free counting: a data-dependent branch per row costs more than the comparison.
-        @inline(__always) func scan(_ test: (Int) -> Bool) -> Int {
+        countSingle(instruction, rows, nil, DenseScan.self)
+    }
+
+    /// How `countSingle` visits the rows: all of them, or those of a segment with deletions.
+    protocol SingleScan {
+        static func count(_ rows: Int, _ deleted: UnsafePointer<UInt64>?, _ test: (Int) -> Bool) -> Int
+    }
+
+    enum DenseScan: SingleScan {
+        @inline(__always)
+        static func count(_ rows: Int, _ deleted: UnsafePointer<UInt64>?, _ test: (Int) -> Bool) -> Int {
             var n = 0
             // The Bool's byte (0 or 1) added directly: `test(row) ? 1 : 0` sometimes became a branch.
             for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
             return n
         }
+    }
+
+    /// `chunk` rows at a time: the plain loop counts them all (vectorised), then the deleted ones
+    /// that match are taken back while they are in the cache, visiting only their bits. Measured
+    /// with 10% of the rows deleted, against the plain scan of every row: this 2x; masking each
+    /// row in the loop 2.5x (it stops the vectorising); keeping each result as a byte to take the
+    /// deleted ones back 3x (the narrowing stops it too).
+    enum LiveScan: SingleScan {
+        /// Rows per run of the plain loop (a multiple of 64): long enough to vectorise well,
+        /// short enough that the rows are still in L1 when the deleted ones are tested again.
+        static let chunk = 512
+
+        @inline(__always)
+        static func count(_ rows: Int, _ deleted: UnsafePointer<UInt64>?, _ test: (Int) -> Bool) -> Int {
+            guard let deleted else { return DenseScan.count(rows, nil, test) }
+            var n = 0
+            var base = 0
+            while base < rows {
+                let end = min(base &+ chunk, rows)
+                for row in base..<end { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+                var word = base &>> 6
+                while word &<< 6 < end {
+                    var dead = deleted[word]
+                    // Bits past the last row are never set; masked anyway.
+                    if end &- (word &<< 6) < 64 { dead &= (1 &<< UInt64(end &- (word &<< 6))) &- 1 }
+                    while dead != 0 {
+                        n &-= Int(unsafeBitCast(test((word &<< 6) &+ dead.trailingZeroBitCount), to: UInt8.self))
+                        dead &= dead &- 1
+                    }
+                    word &+= 1
+                }
+                base = end
+            }
+            return n
+        }
+    }
+
+    static func countSingle<Scan: SingleScan>(_ instruction: Bound, _ rows: Int, _ deleted: UnsafePointer<UInt64>?,
+                                              _: Scan.Type) -> Int? {
+        // Branch-free counting: a data-dependent branch per row costs more than the comparison.
+        @inline(__always) func scan(_ test: (Int) -> Bool) -> Int { Scan.count(rows, deleted, test) }
         /// A column compared with a constant; a null row gives `nullResult`.
         @inline(__always) func scan<T>(_ v: UnsafePointer<T>, _ nulls: UnsafePointer<Bool>?, nullResult: Bool,
                                        _ test: (T) -> Bool) -> Int {
@@ -494,59 +552,6 @@ public struct VM {
                 for i in 0..<count { hit = hit || set[i] == x }
                 return hit
             }
-        default:
-            return nil
-        }
-    }
-
-    /// How many of the deleted rows (bits set in `deleted`) a one-instruction program that
-    /// `countSingle` counts would count: `countSingle` scans every row, deleted or not, and a live
-    /// collection's segment takes these back. Masking each row in that scan instead stops the
-    /// compiler vectorising it (2.5x the dense scan with 10% of the rows deleted, against 2x for
-    /// this); testing the deleted rows with `run` took 3.4x. The tests are those of `countSingle`.
-    static func countDeletedMatches(_ instruction: Bound, _ rows: Int, _ deleted: UnsafePointer<UInt64>) -> Int? {
-        @inline(__always) func count(_ test: (Int) -> Bool) -> Int {
-            var n = 0
-            forEachDeletedRow(rows, deleted) { n &+= Int(unsafeBitCast(test($0), to: UInt8.self)) }
-            return n
-        }
-        @inline(__always) func count<T: Comparable>(_ v: UnsafePointer<T>, _ nulls: UnsafePointer<Bool>?,
-                                                    _ op: OrderOperator, _ c: T) -> Int {
-            count { row in
-                if let nulls, nulls[row] { return op.nullResult }
-                let x = v[row]
-                switch op {
-                case .equal: return x == c
-                case .notEqual: return x != c
-                case .less: return x < c
-                case .lessEqual: return x <= c
-                case .greater: return x > c
-                case .greaterEqual: return x >= c
-                }
-            }
-        }
-        switch instruction {
-        case .int(let operands):
-            let (v, nulls, op, c) = operands.pointee
-            return count(v, nulls, op, c)
-        case .double(let operands):
-            let (v, nulls, op, c) = operands.pointee
-            return count(v, nulls, op, c)
-        case .bool(let operands):
-            let (v, nulls, c) = operands.pointee
-            return count { row in !(nulls?[row] ?? false) && v[row] == c }
-        case .intRange(let operands) where operands.pointee.nulls == nil:
-            let (v, _, lower, upper) = operands.pointee
-            return count { row in v[row] >= lower && v[row] <= upper }
-        case .doubleRange(let operands) where operands.pointee.lowerInclusive && operands.pointee.upperInclusive:
-            let (v, nulls, lower, _, upper, _) = operands.pointee
-            return count { row in !(nulls?[row] ?? false) && v[row] >= lower && v[row] <= upper }
-        case .isNull(let nulls):
-            guard let nulls else { return 0 }
-            return count { nulls[$0] }
-        case .intInSmallSet(let operands) where operands.pointee.nulls == nil:
-            let (v, _, set, setCount, _) = operands.pointee
-            return count { row in IntSet.linearContains(set, setCount, v[row]) }
         default:
             return nil
         }
