@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// `snapshot()` costs O(segments) pointer copies and never sees part of a write or a batch.
 /// Rows live in append-only `Segment`s: an update or replace marks the old row deleted and
-/// appends the new version, a delete marks the row deleted. A segment (other than the newest)
+/// appends the new version, a delete marks the row deleted (an update of fixed-width values that
+/// no snapshot can see changes the row in place instead). A segment (other than the newest)
 /// whose deleted rows reach `compactionDeadFraction` of its rows is compacted: its live rows are
 /// appended anew and the segment is dropped (snapshots that hold it keep it alive).
 ///
@@ -29,6 +30,9 @@ public final class LiveCollection: Sendable {
     /// Rows of the first segments: a small collection does not take a large segment's memory.
     /// Later segments hold as many rows as the collection has, up to the segment size.
     public static let minimumSegmentRows = 1_024
+    /// The most rows a segment may be given: a row's number fits a `RowHandle`'s 32 bits with
+    /// room to spare, and one segment's columns stay a few hundred MB at most.
+    public static let maximumSegmentRows = 1 << 24
     /// A segment (not the newest) is compacted when this fraction of its rows are deleted: each
     /// deleted row costs at most one moved row, and a scan reads at most this much dead data.
     public static let compactionDeadFraction = 0.5
@@ -53,8 +57,9 @@ public final class LiveCollection: Sendable {
                                          "'\(schema.title)' has no '\(ObjectSchema.primaryKeyName)' property; a live collection finds its documents by it",
                                          at: .none)])
         }
-        guard segmentRows >= 1 else {
-            throw WriteError([Diagnostic(.invalidArgument, "segmentRows must be at least 1, not \(segmentRows)", at: .none)])
+        guard (1...Self.maximumSegmentRows).contains(segmentRows) else {
+            throw WriteError([Diagnostic(.invalidArgument,
+                                         "segmentRows must be from 1 to \(Self.maximumSegmentRows), not \(segmentRows)", at: .none)])
         }
         self.schema = schema
         self.idColumn = idColumn
@@ -300,6 +305,8 @@ extension LiveCollection {
         var parts: [Part] = []
         /// The live version of each document.
         var ids: [Value: RowHandle] = [:]
+        /// 32 bits: 4 billion segments over a collection's life, 2.8e14 rows at the default size
+        /// (a collection made with `segmentRows: 1` could reach it after 4 billion writes).
         var nextSequence: UInt32 = 0
         var compactions = 0
 
