@@ -106,6 +106,8 @@ public final class LiveCollection: Sendable {
     public func apply(_ writes: [Write]) throws(WriteError) {
         try state.withLock { (state: inout State) throws(WriteError) in
             let effects = try resolve(writes, in: state)
+            // One resize for a large batch of new documents, not one per doubling.
+            if effects.count > 1 { state.ids.reserveCapacity(state.ids.count + effects.count) }
             for effect in effects {
                 switch effect {
                 case .put(let id, let document): state.put(id, document, self)
@@ -144,6 +146,7 @@ public final class LiveCollection: Sendable {
         // What the batch has written so far by `_id`, over the stored documents.
         var overlay: [Value: Pending] = [:]
         let batch = writes.count > 1
+        if batch { overlay.reserveCapacity(writes.count) }
         func exists(_ id: Value) -> Bool {
             switch overlay[id] {
             case .document, .stored: true
