@@ -67,10 +67,11 @@ public struct VM {
             return combines ? count(Combining.self, deleted) : count(Replacing.self, deleted)
         }
 
-        /// Every row runs, and each result is masked with the row's live bit: one copy of the
-        /// inlined loop. (Two loops, plain for words without deletions and visiting the live bits
-        /// for the others, cost 1.4x the plain scan for `owner == "user42"`; this costs 1.1x, the
-        /// rows the deleted ones add.)
+        /// Programs without branch-free runs run every row and mask each result with the row's
+        /// live bit, in one loop; those with runs run only the live rows, found from the bits.
+        /// Each way measured best for most of its kind with 10% of the rows deleted, against a
+        /// fresh snapshot (`owner == "user42"`: 1.25x against 1.4x; `age > 30 AND active == true
+        /// AND score < 500.0`: 1.26x against 1.45x).
         private func count<Mode: CombineMode>(_ mode: Mode.Type, _ deleted: UnsafePointer<UInt64>) -> Int {
             code.withUnsafeBufferPointer { code in
                 var n = 0
@@ -79,10 +80,18 @@ public struct VM {
                 var word = 0
                 while base < rows {
                     let end = min(base &+ 64, rows)
-                    let live = ~deleted[word]
-                    for row in base..<end {
-                        let hit = Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self))
-                        n &+= hit & Int(truncatingIfNeeded: (live &>> UInt64(row &- base)) & 1)
+                    var live = ~deleted[word]
+                    if Mode.isUsed {
+                        if end &- base < 64 { live &= (1 &<< UInt64(end &- base)) &- 1 }
+                        while live != 0 {
+                            n &+= Int(unsafeBitCast(VM.run(code, row: base &+ live.trailingZeroBitCount, self, mode), to: UInt8.self))
+                            live &= live &- 1
+                        }
+                    } else {
+                        for row in base..<end {
+                            let hit = Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self))
+                            n &+= hit & Int(truncatingIfNeeded: (live &>> UInt64(row &- base)) & 1)
+                        }
                     }
                     base &+= 64
                     word &+= 1
@@ -548,9 +557,11 @@ public struct VM {
             let (v, _, set, count, _) = operands.pointee
             return scan { row in
                 let x = v[row]
-                var hit = false
-                for i in 0..<count { hit = hit || set[i] == x }
-                return hit
+                // Bytes ORed, not `||`: no branch per member, where the loop is not vectorised
+                // (a live segment's deleted rows) as where it is.
+                var hit: UInt8 = 0
+                for i in 0..<count { hit |= unsafeBitCast(set[i] == x, to: UInt8.self) }
+                return hit != 0
             }
         default:
             return nil
