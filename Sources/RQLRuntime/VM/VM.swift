@@ -127,23 +127,6 @@ public struct VM {
         }
     }
 
-    /// Calls `body` with each row of `0..<rows` whose bit in `deleted` is set.
-    @inline(__always)
-    static func forEachDeletedRow(_ rows: Int, _ deleted: UnsafePointer<UInt64>, _ body: (Int) -> Void) {
-        var base = 0
-        var word = 0
-        while base < rows {
-            var dead = deleted[word]
-            while dead != 0 {
-                let row = base &+ dead.trailingZeroBitCount
-                if row < rows { body(row) }
-                dead &= dead &- 1
-            }
-            base &+= 64
-            word &+= 1
-        }
-    }
-
     /// Calls `body` with each row of `0..<rows` whose bit in `deleted` is clear. A word without
     /// deletions runs as a plain loop; otherwise only the live rows' bits are visited.
     @inline(__always)
