@@ -312,6 +312,8 @@ extension LiveCollection {
         /// (a collection made with `segmentRows: 1` could reach it after 4 billion writes).
         var nextSequence: UInt32 = 0
         var compactions = 0
+        /// Where `Segment.touch` results go.
+        var touched: UInt64 = 0
 
         func partIndex(_ sequence: UInt32) -> Int? { LiveCollection.partIndex(parts, sequence) }
 
@@ -363,6 +365,7 @@ extension LiveCollection {
                                    _ collection: LiveCollection) -> RowHandle {
             let segment = source ?? parts[partIndex(handle.segment)!].segment
             let sourceRow = Int(handle.row)
+            touched ^= segment.touch(row: sourceRow)
             var need = segment.need(row: sourceRow)
             for (c, value) in replacing.enumerated() { if let value { need[c] = Segment.need([value])[0] } }
             let (last, row) = reserveRow(need, collection)

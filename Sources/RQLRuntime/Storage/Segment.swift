@@ -146,6 +146,28 @@ final class Segment: @unchecked Sendable {
         for (column, value) in zip(columns, replacing) { if let value { Self.write(value, to: column, at: row) } }
     }
 
+    /// Reads one word of row `row` in every column, so the cache misses of a row about to be
+    /// copied overlap instead of coming one column at a time (the copy took most of an update
+    /// made while a snapshot is held). The result only keeps the loads from being dropped.
+    func touch(row: Int) -> UInt64 {
+        var sink: UInt64 = 0
+        for column in columns {
+            switch column {
+            case .int(let v, let n): sink ^= UInt64(bitPattern: v.base[row]) ^ UInt64(n?.base[row] == true ? 1 : 0)
+            case .double(let v, let n): sink ^= v.base[row].bitPattern ^ UInt64(n?.base[row] == true ? 1 : 0)
+            case .bool(let v, let n): sink ^= UInt64(v.base[row] ? 1 : 0) ^ UInt64(n?.base[row] == true ? 1 : 0)
+            case .bytes(let b): sink ^= UInt64(bitPattern: Int64(b.offsets.base[row])) ^ UInt64(b.nulls?.base[row] == true ? 1 : 0)
+            case .timestamp(let seconds, let nanos, let n):
+                sink ^= UInt64(bitPattern: seconds.base[row]) ^ UInt64(bitPattern: Int64(nanos.base[row])) ^ UInt64(n?.base[row] == true ? 1 : 0)
+            case .objectId(let v, let n): sink ^= v.base[row].high ^ UInt64(n?.base[row] == true ? 1 : 0)
+            case .uuid(let v, let n): sink ^= v.base[row].high ^ UInt64(n?.base[row] == true ? 1 : 0)
+            case .bytesList(let starts, _), .intList(let starts, _, _): sink ^= UInt64(bitPattern: Int64(starts.base[row]))
+            case .values: break
+            }
+        }
+        return sink
+    }
+
     /// The room row `row` takes in each column.
     func need(row: Int) -> [Room] {
         columns.map { column in
