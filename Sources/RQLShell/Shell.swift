@@ -275,26 +275,27 @@ public final class Shell {
 
     /// Runs a checked query on the loaded documents and prints the matches with the current mode.
     func show(_ compiled: CompiledQuery, collection: ObjectSchema, start: UInt64) {
-        let bound = VM.bind(compiled.program, to: columnar(collection))
+        let columns = columnar(collection)
+        let bound = VM.bind(compiled.program, to: columns)
         var rows: [Int] = []
         interruptRequested.store(false, ordering: .relaxed)
         let indexes = indexes(collection)
-        if case .scan = compiled.plan(indexes, rowCount: bound.collection.count).access {
-            for row in 0..<bound.collection.count {
+        if case .scan = compiled.plan(indexes, rowCount: columns.count).access {
+            for row in 0..<columns.count {
                 if row & 0xFFF == 0, interruptRequested.load(ordering: .relaxed) {
-                    errors("query cancelled after \(row) of \(bound.collection.count) objects")
+                    errors("query cancelled after \(row) of \(columns.count) objects")
                     return
                 }
                 if bound.matches(row: row) { rows.append(row) }
             }
         } else {
-            rows = compiled.filter(bound.collection, indexes: indexes)
+            rows = compiled.filter(columns, indexes: indexes)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        let documents = rows.map { bound.collection.documents[$0] }
+        let documents = rows.map { columns.documents[$0] }
         output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
         if timer {
-            output(String(format: "%d of %d objects, %.3f ms", rows.count, bound.collection.count, elapsed))
+            output(String(format: "%d of %d objects, %.3f ms", rows.count, columns.count, elapsed))
         }
     }
 

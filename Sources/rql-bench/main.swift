@@ -7,7 +7,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single] [--indexed]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single] [--indexed] [--live]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -22,6 +22,8 @@ let usage = """
       --single      one document at a time (CompiledQuery.matches) against the interpreter, ns per document
       --indexed     with indexes on owner and age, through the planner: ns per object against the scan and
                     realm-core with its search indexes
+      --live        a LiveCollection: us per insert, update, delete (at random _ids), per document of batched
+                    updates, per snapshot(); the 12 queries in a fresh snapshot and after 100,000 updates
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -35,6 +37,7 @@ struct Options {
     var objectCount = 1_000_000
     var subscriptionCount = 1_000_000
     var json = false, frontEndOnly = false, vmOnly = false, matcherOnly = false, load = false, single = false, indexed = false
+    var live = false
     var onlyText: String?
     var customQuery: String?
 
@@ -69,6 +72,7 @@ struct Options {
             case "--load": options.load = true
             case "--single": options.single = true
             case "--indexed": options.indexed = true
+            case "--live": options.live = true
             default: usageError("unknown argument '\(argument)'")
             }
         }
@@ -133,6 +137,15 @@ func ratio(_ x: Double) -> String { x.isNaN ? "-" : fixed(x, x < 0.1 ? 3 : 2) + 
 func jsonNumber(_ x: Double) -> String { x.isNaN ? "null" : fixed(x, 3) }
 func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
     s.count >= n ? s : (left ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
+}
+
+if options.live {
+    let disagreements = LiveBenchmark.run(objects: objectCount, schema: itemSchema, json: json)
+    guard disagreements.isEmpty else {
+        FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
+        exit(1)
+    }
+    exit(0)
 }
 
 // MARK: Front end only

@@ -58,5 +58,21 @@ import RQLRuntime
         #expect(query.filter(tasks) == [0])
         #expect(try busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner) == ["a"])
         #expect(verdict.diagnostics.errors.map(\.code) == [.fieldNotQueryable, .indexedFieldNotUsed])
+
+        // --- README: Live collections ---
+        let live = try LiveCollection(schema: task)         // a schema without _id is refused
+        try live.insert(contentsOf: store.documents)
+        try live.update(id: .int(2), set: ["owner": .string("u1")])
+        try live.apply([.delete(id: .int(1)),                // a batch: all of it or none of it
+                        .upsert(Document(values: [.int(3), .string("u1"), .string("late"), .null, .list([])]))])
+        let now = live.snapshot()                           // O(segments); later writes do not show in it
+        print(try query.count(in: now))                     // 2
+        print(try query.ids(in: now))                       // _id 2 and 3
+        // --- end ---
+
+        #expect(try query.count(in: now) == 2)
+        #expect(try query.ids(in: now) == [.int(2), .int(3)])
+        try live.delete(id: .int(3))
+        #expect(try query.count(in: now) == 2 && query.count(in: live) == 1)
     }
 }

@@ -32,7 +32,7 @@ public final class ColumnarCollection: @unchecked Sendable {
         /// A list of ints: row `r` has `values[rowStart[r] ..< rowStart[r + 1]]`.
         case intList(rowStart: Buffer<Int>, values: Buffer<Int64>, nulls: Buffer<Bool>?)
         /// Decimals and other lists, as values: only the reference semantics read them.
-        case values([Value])
+        case values(Buffer<Value>)
     }
 
     /// Strings or binaries: value `i` is `bytes[offsets[i] ..< offsets[i + 1]]`.
@@ -84,22 +84,28 @@ public final class ColumnarCollection: @unchecked Sendable {
 
     /// The value of one property of one row, as the loader made it.
     func value(row: Int, column: Int) -> Value {
+        columns[column].value(row, isString: schema.properties[column].type.scalarType == .string)
+    }
+}
+
+extension ColumnarCollection.Column {
+    /// Row `row`'s value (`isString`: the property holds strings, not binaries, which share a layout).
+    func value(_ row: Int, isString: Bool) -> Value {
         func isNull(_ nulls: Buffer<Bool>?) -> Bool { Self.isNull(nulls, row) }
-        switch columns[column] {
+        switch self {
         case .int(let v, let n): return isNull(n) ? .null : .int(v.base[row])
         case .double(let v, let n): return isNull(n) ? .null : .double(v.base[row])
         case .bool(let v, let n): return isNull(n) ? .null : .bool(v.base[row])
-        case .bytes(let b): return b.value(row, isString: schema.properties[column].type.scalarType == .string)
+        case .bytes(let b): return b.value(row, isString: isString)
         case .timestamp(let s, let ns, let n):
             return isNull(n) ? .null : .timestamp(Timestamp(seconds: s.base[row], nanoseconds: ns.base[row]))
         case .objectId(let v, let n): return isNull(n) ? .null : .objectId(v.base[row])
         case .uuid(let v, let n): return isNull(n) ? .null : .uuid(v.base[row])
         case .bytesList(let rowStart, let elements):
-            let isString = schema.properties[column].type.scalarType == .string
             return .list((rowStart.base[row]..<rowStart.base[row + 1]).map { elements.value($0, isString: isString) })
         case .intList(let rowStart, let values, let nulls):
             return .list((rowStart.base[row]..<rowStart.base[row + 1]).map { Self.isNull(nulls, $0) ? .null : .int(values.base[$0]) })
-        case .values(let values): return values[row]
+        case .values(let values): return values.base[row]
         }
     }
 
@@ -267,7 +273,7 @@ extension ColumnarCollection {
             case .bytesList:
                 return .bytesList(rowStart: Buffer(rowStart), elements: BytesColumn(bytes: Buffer(bytes), offsets: Buffer(offsets), nulls: mask))
             case .intList: return .intList(rowStart: Buffer(rowStart), values: Buffer(ints), nulls: mask)
-            case .values: return .values(values)
+            case .values: return .values(Buffer(values))
             }
         }
     }
@@ -282,6 +288,21 @@ final class Buffer<Element>: @unchecked Sendable {
         count = elements.count
         base = UnsafeMutablePointer<Element>.allocate(capacity: max(1, elements.count))
         _ = UnsafeMutableBufferPointer(start: base, count: elements.count).initialize(from: elements)
+    }
+
+    /// Room for `count` elements that a writer fills in place (a `LiveCollection` segment): left
+    /// uninitialized, so a segment costs no time until its rows arrive; readers only read
+    /// elements that were written before their snapshot.
+    init(uninitialized count: Int) where Element: BitwiseCopyable {
+        self.count = count
+        base = UnsafeMutablePointer<Element>.allocate(capacity: max(1, count))
+    }
+
+    /// `count` copies of `value`: room a writer fills in place (a `LiveCollection` segment).
+    init(repeating value: Element, count: Int) {
+        self.count = count
+        base = UnsafeMutablePointer<Element>.allocate(capacity: max(1, count))
+        base.initialize(repeating: value, count: count)
     }
 
     deinit {

@@ -111,3 +111,65 @@ public struct QueryError: Error, CustomStringConvertible, Sendable {
     public let diagnostics: [Diagnostic]
     public var description: String { DiagnosticRenderer().render(diagnostics, source: source) }
 }
+
+/// A query compiled for one collection schema, run on a collection of another: its property
+/// indexes would name the wrong columns, so nothing runs.
+public struct SchemaMismatchError: Error, CustomStringConvertible, Sendable {
+    /// The schema the query was compiled for.
+    public let query: ObjectSchema
+    /// The schema of the collection it was run on.
+    public let collection: ObjectSchema
+
+    public var description: String {
+        if query.title != collection.title {
+            return "the query was compiled for '\(query.title)', but the collection is '\(collection.title)'"
+        }
+        let names = { (s: ObjectSchema) in s.properties.map { "\($0.name): \($0.type)" }.joined(separator: ", ") }
+        return "the query was compiled for another schema of '\(query.title)' (\(names(query))) than the collection's (\(names(collection)))"
+    }
+}
+
+extension CompiledQuery {
+    /// The program bound to each segment of `snapshot`, after checking the schemas agree.
+    private func forEachBound(_ snapshot: LiveCollection.Snapshot,
+                              _ body: (VM.BoundProgram, DeletionMask, UInt32) -> Void) throws(SchemaMismatchError) {
+        guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
+        snapshot.forEachColumnSet { columns, deleted, sequence in body(VM.bind(program, to: columns), deleted, sequence) }
+    }
+
+    /// The number of matching documents in `snapshot`.
+    public func count(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> Int {
+        var n = 0
+        try forEachBound(snapshot) { bound, deleted, _ in n += deleted.isEmpty ? bound.count() : bound.count(deleted: UnsafePointer(deleted.words)) }
+        return n
+    }
+
+    /// The matching rows of `snapshot`, in storage order.
+    public func handles(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> [RowHandle] {
+        var handles: [RowHandle] = []
+        try forEachBound(snapshot) { bound, deleted, sequence in
+            for row in deleted.isEmpty ? bound.filter() : bound.filter(deleted: UnsafePointer(deleted.words)) { handles.append(RowHandle(segment: sequence, row: UInt32(row))) }
+        }
+        return handles
+    }
+
+    /// The `_id`s of the matching documents of `snapshot`, in storage order.
+    public func ids(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> [Value] {
+        try handles(in: snapshot).map { snapshot.id(at: $0)! }
+    }
+
+    /// The matching documents of `snapshot`, in storage order.
+    public func documents(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> [Document] {
+        try handles(in: snapshot).map { snapshot.document(at: $0)! }
+    }
+
+    /// The number of matching documents in `collection` now (in a snapshot taken for the scan).
+    public func count(in collection: LiveCollection) throws(SchemaMismatchError) -> Int {
+        try count(in: collection.snapshot())
+    }
+
+    /// The matching documents of `collection` now (in a snapshot taken for the scan).
+    public func documents(in collection: LiveCollection) throws(SchemaMismatchError) -> [Document] {
+        try documents(in: collection.snapshot())
+    }
+}

@@ -1,26 +1,40 @@
 import RQLSemantics
 
-/// The virtual machine: runs a `Program` over the rows of a `ColumnarCollection`.
+/// The virtual machine: runs a `Program` over the rows of a `ColumnSet` (a `ColumnarCollection`,
+/// or one segment of a `LiveCollection.Snapshot`).
 ///
-/// Before a scan the program is bound to the collection: every column and constant becomes a raw
+/// Before a scan the program is bound to the columns: every column and constant becomes a raw
 /// pointer in the instruction's operands, so the loop below reads memory directly. Per row it
 /// allocates nothing, retains nothing and calls nothing dynamically; the state is local variables
 /// (pc, the flag, and the flag before the instruction, for branch-free runs).
 public struct VM {
-    /// A program bound to one collection. Keeps both alive while it exists.
+    /// What a program binds to: columns whose buffers stay where they are while it runs, the
+    /// number of rows to scan, and a way to rebuild one row as a `Document` for `fallback`
+    /// (the few comparisons left to the reference semantics). `owner` keeps the buffers alive.
+    struct ColumnSet {
+        let columns: [ColumnarCollection.Column]
+        let count: Int
+        let document: (Int) -> Document
+        let owner: AnyObject
+    }
+
+    /// A program bound to one set of columns. Keeps both alive while it exists.
     public final class BoundProgram: @unchecked Sendable {
         let code: [Step]
         let program: Program
-        public let collection: ColumnarCollection
+        let columns: ColumnSet
         let arena = OperandArena()
         /// Whether the program has branch-free runs (see `Combine`).
         let combines: Bool
 
-        init(_ program: Program, _ collection: ColumnarCollection) {
+        /// The collection the program is bound to (nil for a segment of a live collection).
+        public var collection: ColumnarCollection? { columns.owner as? ColumnarCollection }
+
+        init(_ program: Program, _ columns: ColumnSet) {
             self.program = program
-            self.collection = collection
+            self.columns = columns
             self.code = zip(program.instructions, program.combine).map { [arena] instruction, combine in
-                Step(bound: VM.bind(instruction, program, collection, arena), combine: combine)
+                Step(bound: VM.bind(instruction, program, columns.columns, arena), combine: combine)
             }
             combines = program.hasBranchFreeRuns
         }
@@ -33,14 +47,55 @@ public struct VM {
 
         /// The number of matching rows.
         public func count() -> Int {
-            if code.count == 1, let n = VM.countSingle(code[0].bound, collection.count) { return n }
+            if code.count == 1, let n = VM.countSingle(code[0].bound, columns.count) { return n }
             return combines ? count(Combining.self) : count(Replacing.self)
         }
 
         private func count<Mode: CombineMode>(_ mode: Mode.Type) -> Int {
             code.withUnsafeBufferPointer { code in
                 var n = 0
-                for row in 0..<collection.count { n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
+                for row in 0..<columns.count { n &+= Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self)) }
+                return n
+            }
+        }
+
+        /// The number of matching rows, skipping those whose bit is set in `deleted` (one bit per
+        /// row, 64 rows a word, at least `columns.count` bits). The dense paths above are kept as
+        /// they were, so a `ColumnarCollection` scans exactly as before.
+        func count(deleted: UnsafePointer<UInt64>) -> Int {
+            if code.count == 1, let n = VM.countSingle(code[0].bound, columns.count, deleted, LiveScan.self) { return n }
+            return combines ? count(Combining.self, deleted) : count(Replacing.self, deleted)
+        }
+
+        /// Programs without branch-free runs run every row and mask each result with the row's
+        /// live bit, in one loop; those with runs run only the live rows, found from the bits.
+        /// Each way measured best for most of its kind with 10% of the rows deleted, against a
+        /// fresh snapshot (`owner == "user42"`: 1.25x against 1.4x; `age > 30 AND active == true
+        /// AND score < 500.0`: 1.26x against 1.45x).
+        private func count<Mode: CombineMode>(_ mode: Mode.Type, _ deleted: UnsafePointer<UInt64>) -> Int {
+            code.withUnsafeBufferPointer { code in
+                var n = 0
+                let rows = columns.count
+                var base = 0
+                var word = 0
+                while base < rows {
+                    let end = min(base &+ 64, rows)
+                    var live = ~deleted[word]
+                    if Mode.isUsed {
+                        if end &- base < 64 { live &= (1 &<< UInt64(end &- base)) &- 1 }
+                        while live != 0 {
+                            n &+= Int(unsafeBitCast(VM.run(code, row: base &+ live.trailingZeroBitCount, self, mode), to: UInt8.self))
+                            live &= live &- 1
+                        }
+                    } else {
+                        for row in base..<end {
+                            let hit = Int(unsafeBitCast(VM.run(code, row: row, self, mode), to: UInt8.self))
+                            n &+= hit & Int(truncatingIfNeeded: (live &>> UInt64(row &- base)) & 1)
+                        }
+                    }
+                    base &+= 64
+                    word &+= 1
+                }
                 return n
             }
         }
@@ -53,9 +108,46 @@ public struct VM {
         private func filter<Mode: CombineMode>(_ mode: Mode.Type) -> [Int] {
             code.withUnsafeBufferPointer { code in
                 var rows: [Int] = []
-                for row in 0..<collection.count where VM.run(code, row: row, self, mode) { rows.append(row) }
+                for row in 0..<columns.count where VM.run(code, row: row, self, mode) { rows.append(row) }
                 return rows
             }
+        }
+
+        /// The matching rows in order, skipping deleted ones (as in `count(deleted:)`).
+        func filter(deleted: UnsafePointer<UInt64>) -> [Int] {
+            code.withUnsafeBufferPointer { code in
+                var rows: [Int] = []
+                if combines {
+                    VM.forEachLiveRow(columns.count, deleted) { row in if VM.run(code, row: row, self, Combining.self) { rows.append(row) } }
+                } else {
+                    VM.forEachLiveRow(columns.count, deleted) { row in if VM.run(code, row: row, self, Replacing.self) { rows.append(row) } }
+                }
+                return rows
+            }
+        }
+    }
+
+    /// Calls `body` with each row of `0..<rows` whose bit in `deleted` is clear. A word without
+    /// deletions runs as a plain loop; otherwise only the live rows' bits are visited.
+    @inline(__always)
+    static func forEachLiveRow(_ rows: Int, _ deleted: UnsafePointer<UInt64>, _ body: (Int) -> Void) {
+        var base = 0
+        var word = 0
+        while base < rows {
+            let end = min(base &+ 64, rows)
+            let dead = deleted[word]
+            if dead == 0 {
+                for row in base..<end { body(row) }
+            } else {
+                var live = ~dead
+                if end &- base < 64 { live &= (1 &<< UInt64(end &- base)) &- 1 }
+                while live != 0 {
+                    body(base &+ live.trailingZeroBitCount)
+                    live &= live &- 1
+                }
+            }
+            base &+= 64
+            word &+= 1
         }
     }
 
@@ -66,7 +158,12 @@ public struct VM {
     enum Replacing: CombineMode { static var isUsed: Bool { false } }
 
     public static func bind(_ program: Program, to collection: ColumnarCollection) -> BoundProgram {
-        BoundProgram(program, collection)
+        BoundProgram(program, ColumnSet(columns: collection.columns, count: collection.count,
+                                        document: collection.document(at:), owner: collection))
+    }
+
+    static func bind(_ program: Program, to columns: ColumnSet) -> BoundProgram {
+        BoundProgram(program, columns)
     }
 
     // MARK: - Bound instructions
@@ -139,13 +236,12 @@ public struct VM {
         }
     }
 
-    static func bind(_ instruction: Instruction, _ program: Program, _ collection: ColumnarCollection,
+    static func bind(_ instruction: Instruction, _ program: Program, _ columns: [ColumnarCollection.Column],
                      _ arena: OperandArena) -> Bound {
         func constant(_ i: Int) -> Needle { program.needles[i] }
         func bytes(_ b: ColumnarCollection.BytesColumn) -> Bytes {
             Bytes(bytes: b.bytes.pointer, offsets: b.offsets.pointer, nulls: b.nulls?.pointer)
         }
-        let columns = collection.columns
         switch instruction {
         case .constant(let b): return .constant(b)
         case .not: return .not
@@ -324,7 +420,7 @@ public struct VM {
                     return op.holds(order(values[i], c))
                 }
             case .fallback(let index):
-                flag = Interpreter.evaluate(bound.program.fallbacks[index], bound.collection.documents[row])
+                flag = Interpreter.evaluate(bound.program.fallbacks[index], bound.columns.document(row))
             }
             if Mode.isUsed {
                 switch step.combine {
@@ -341,13 +437,63 @@ public struct VM {
     /// Counting with a one-instruction program: the instruction is decoded once and the loop is a
     /// plain scan of the column, which the compiler can unroll and vectorise.
     static func countSingle(_ instruction: Bound, _ rows: Int) -> Int? {
-        // Branch-free counting: a data-dependent branch per row costs more than the comparison.
-        @inline(__always) func scan(_ test: (Int) -> Bool) -> Int {
+        countSingle(instruction, rows, nil, DenseScan.self)
+    }
+
+    /// How `countSingle` visits the rows: all of them, or those of a segment with deletions.
+    protocol SingleScan {
+        static func count(_ rows: Int, _ deleted: UnsafePointer<UInt64>?, _ test: (Int) -> Bool) -> Int
+    }
+
+    enum DenseScan: SingleScan {
+        @inline(__always)
+        static func count(_ rows: Int, _ deleted: UnsafePointer<UInt64>?, _ test: (Int) -> Bool) -> Int {
             var n = 0
             // The Bool's byte (0 or 1) added directly: `test(row) ? 1 : 0` sometimes became a branch.
             for row in 0..<rows { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
             return n
         }
+    }
+
+    /// `chunk` rows at a time: the plain loop counts them all (vectorised), then the deleted ones
+    /// that match are taken back while they are in the cache, visiting only their bits. Measured
+    /// with 10% of the rows deleted, against the plain scan of every row: this 2x; masking each
+    /// row in the loop 2.5x (it stops the vectorising); keeping each result as a byte to take the
+    /// deleted ones back 3x (the narrowing stops it too).
+    enum LiveScan: SingleScan {
+        /// Rows per run of the plain loop (a multiple of 64): long enough to vectorise well,
+        /// short enough that the rows are still in L1 when the deleted ones are tested again.
+        static let chunk = 512
+
+        @inline(__always)
+        static func count(_ rows: Int, _ deleted: UnsafePointer<UInt64>?, _ test: (Int) -> Bool) -> Int {
+            guard let deleted else { return DenseScan.count(rows, nil, test) }
+            var n = 0
+            var base = 0
+            while base < rows {
+                let end = min(base &+ chunk, rows)
+                for row in base..<end { n &+= Int(unsafeBitCast(test(row), to: UInt8.self)) }
+                var word = base &>> 6
+                while word &<< 6 < end {
+                    var dead = deleted[word]
+                    // Bits past the last row are never set; masked anyway.
+                    if end &- (word &<< 6) < 64 { dead &= (1 &<< UInt64(end &- (word &<< 6))) &- 1 }
+                    while dead != 0 {
+                        n &-= Int(unsafeBitCast(test((word &<< 6) &+ dead.trailingZeroBitCount), to: UInt8.self))
+                        dead &= dead &- 1
+                    }
+                    word &+= 1
+                }
+                base = end
+            }
+            return n
+        }
+    }
+
+    static func countSingle<Scan: SingleScan>(_ instruction: Bound, _ rows: Int, _ deleted: UnsafePointer<UInt64>?,
+                                              _: Scan.Type) -> Int? {
+        // Branch-free counting: a data-dependent branch per row costs more than the comparison.
+        @inline(__always) func scan(_ test: (Int) -> Bool) -> Int { Scan.count(rows, deleted, test) }
         /// A column compared with a constant; a null row gives `nullResult`.
         @inline(__always) func scan<T>(_ v: UnsafePointer<T>, _ nulls: UnsafePointer<Bool>?, nullResult: Bool,
                                        _ test: (T) -> Bool) -> Int {
@@ -394,9 +540,11 @@ public struct VM {
             let (v, _, set, count, _) = operands.pointee
             return scan { row in
                 let x = v[row]
-                var hit = false
-                for i in 0..<count { hit = hit || set[i] == x }
-                return hit
+                // Bytes ORed, not `||`: no branch per member, where the loop is not vectorised
+                // (a live segment's deleted rows) as where it is.
+                var hit: UInt8 = 0
+                for i in 0..<count { hit |= unsafeBitCast(set[i] == x, to: UInt8.self) }
+                return hit != 0
             }
         default:
             return nil

@@ -32,7 +32,7 @@ public struct Document: Hashable, Sendable {
 
 extension Document {
     /// A primary key value for messages, in the corpus's spelling: `3`, `"abc"`, `oid(…)`, `uuid(…)`.
-    static func describeKey(_ value: Value) -> String {
+    public static func describeKey(_ value: Value) -> String {
         switch value {
         case .null: "null"
         case .int(let i): String(i)
@@ -58,7 +58,7 @@ extension Document {
         return nil
     }
 
-    /// Why `value` cannot be a value of `property` (`a string value in a int field`), or nil.
+    /// Why `value` cannot be `property`'s value (as in `mismatch(with:)`), or nil when it fits.
     public static func mismatch(_ value: Value, _ property: Property) -> String? {
         switch property.type {
         case .scalar(let type):
