@@ -56,6 +56,9 @@ public struct CorpusRunner {
         var sync: SyncConfig?
         var stores: [String: CollectionStore] = [:]
         var sessions = SyncSessions()
+        // A file with a sync block anywhere (before or after the schema, loading or not) syncs
+        // its schemas, so a reserved property name fails the schema block itself.
+        let syncsSchemas = file.blocks.contains { if case .sync = $0.directive { true } else { false } }
         for problem in file.problems {
             outcome.failed += 1
             outcome.failures.append(Failure(file: file.path, line: problem.line, directive: "(format)", expected: "a valid block", actual: problem.message))
@@ -97,7 +100,13 @@ public struct CorpusRunner {
             case .rules, .defaultRule, .user, .role, .subscriptions, .view, .change, .write:
                 continue  // handled by the sync sessions above
             case .schema:
-                let diagnostics = schema.load(block.body, file: file.path)
+                var loaded = schema
+                var diagnostics = loaded.load(block.body, file: file.path)
+                if syncsSchemas, !diagnostics.hasErrors, loaded.collections.count > schema.collections.count,
+                   let added = loaded.collections.last {
+                    diagnostics += SyncConfig.reservedPropertyNames(in: added)
+                }
+                if !diagnostics.hasErrors { schema = loaded }
                 record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
             case .sync:
                 let (config, loadDiagnostics) = SyncConfig.load(block.body, file: file.path)
