@@ -23,10 +23,18 @@ public struct CorpusRunner {
     /// Only query and subscribe blocks whose directive or body contains this text.
     public var filter: String?
 
-    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures(), filter: String? = nil) {
+    /// Instead of the built-in engines: a command answering the line protocol (`CorpusRequest`),
+    /// started once per file (and again after it fails).
+    public var execCommand: ExecCommand?
+    /// How long the exec engine may take to answer one request.
+    public var execTimeout: Double = ExecSession.requestTimeout
+
+    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures(), filter: String? = nil,
+                execCommand: ExecCommand? = nil) {
         self.engines = engines
         self.knownFailures = knownFailures
         self.filter = filter
+        self.execCommand = execCommand
     }
 
     /// One case that did not do what its block says.
@@ -51,14 +59,21 @@ public struct CorpusRunner {
     }
 
     public func run(_ file: CorpusFile) -> Outcome {
+        if let command = execCommand {
+            let session = ExecSession(command: command, timeout: execTimeout)
+            defer { session.stop() }
+            return run(file) { session.perform($0) }
+        }
+        var engine = BuiltinEngine(engines: engines)
+        return run(file) { engine.perform($0) }
+    }
+
+    /// Runs a file's blocks through `answer` (an engine) and judges each answer.
+    func run(_ file: CorpusFile, answer: (CorpusRequest) -> CorpusResponse) -> Outcome {
         var outcome = Outcome()
-        var schema = Schema()
-        var sync: SyncConfig?
-        var stores: [String: CollectionStore] = [:]
-        var sessions = SyncSessions()
         // A file with a sync block anywhere (before or after the schema, loading or not) syncs
         // its schemas, so a reserved property name fails the schema block itself.
-        let syncsSchemas = file.blocks.contains { if case .sync = $0.directive { true } else { false } }
+        let synced = file.syncsSchemas
         for problem in file.problems {
             outcome.failed += 1
             outcome.failures.append(Failure(file: file.path, line: problem.line, directive: "(format)", expected: "a valid block", actual: problem.message))
@@ -83,86 +98,83 @@ public struct CorpusRunner {
                                                     expected: block.expectedLines.first ?? "success", actual: actual))
                 }
             }
-            if let actual = sessions.run(block, schema: schema, sync: sync, stores: stores, file: file.path) {
-                switch (block.expectation, actual) {
-                case (.text(let expected)?, .text(let text)):
-                    record(Self.textAgrees(text, expected), text)
-                case (let expectation, .diagnostics(let diagnostics)):
-                    record(judgeLoad(expectation, diagnostics), summary(diagnostics))
-                case (.some(let expectation), .text(let text)):
-                    record(Self.agrees(text, Self.normalize(expectation)), text)
-                case (nil, .text(let text)):
-                    record(!text.hasPrefix("error"), text)
-                }
+            let request = CorpusRequest(directive: block.directive, body: block.body, file: file.path, line: block.line,
+                                        synced: synced && block.directive == .schema)
+            if request.answerKind == .matches, let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
+            let response = answer(request)
+            if case .failure(let message) = response {
+                record(false, "engine failure: \(message)")
                 continue
             }
-            switch block.directive {
-            case .rules, .defaultRule, .user, .role, .subscriptions, .view, .change, .write:
-                continue  // handled by the sync sessions above
-            case .schema:
-                var loaded = schema
-                var diagnostics = loaded.load(block.body, file: file.path)
-                if syncsSchemas, !diagnostics.hasErrors, loaded.collections.count > schema.collections.count,
-                   let added = loaded.collections.last {
-                    diagnostics += SyncConfig.reservedPropertyNames(in: added)
-                }
-                if !diagnostics.hasErrors { schema = loaded }
-                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .sync:
-                let (config, loadDiagnostics) = SyncConfig.load(block.body, file: file.path)
-                var diagnostics = loadDiagnostics
-                if let config {
-                    diagnostics += config.validate(against: schema)
-                    if !diagnostics.hasErrors { sync = config }
-                }
-                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .objects(let collection):
-                guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
-                    record(false, "error unknown: no collection '\(collection)' in the schema")
+            switch request.answerKind {
+            case .load:
+                record(Self.judgeLoad(block.expectation, response), Self.summary(response))
+            case .text:
+                guard case .text(let text) = response else {
+                    record(false, "engine failure: expected a text result, got \(response)")
                     continue
                 }
-                var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
-                let diagnostics = store.load(block.body, file: file.path)
-                if !diagnostics.hasErrors { stores[objectSchema.title] = store }
-                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .query(let collection, let args), .subscribe(let collection, let args):
-                if let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
-                let isSubscription = if case .subscribe = block.directive { true } else { false }
-                let (checked, diagnostics) = check(block.body, collection: collection, args: args, schema: schema,
-                                                   sync: isSubscription ? (sync ?? .developmentMode) : sync,
-                                                   isSubscription: isSubscription)
+                switch block.expectation {
+                case .text(let expected)?: record(Self.textAgrees(text, expected), text)
+                case let expectation?: record(Self.agrees(text, Self.normalize(expectation)), text)
+                case nil: record(!text.hasPrefix("error"), text)
+                }
+            case .matches:
                 // What the block would say: its expectation line, computed.
                 let actual: String
-                var perEngine: String?
-                if let error = diagnostics.primaryError {
-                    actual = "error \(error.kind.rawValue)"
-                } else if let checked {
-                    let documents = stores[checked.collection.title]?.documents ?? []
-                    let results = engines.map { ($0, Self.describe(Self.matches(checked, documents, engine: $0), documents, checked.collection)) }
-                    actual = results[0].1
-                    if Set(results.map(\.1)).count > 1 {
-                        perEngine = results.map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                let shown: String
+                var ok: Bool
+                switch response {
+                case .matches(let ids):
+                    actual = Self.normalize(.ids(ids))
+                    shown = actual.isEmpty ? "(none)" : actual
+                    switch block.expectation {
+                    case .error?: ok = false
+                    case nil: ok = true
+                    case let expectation?: ok = Self.agrees(shown, Self.normalize(expectation))
                     }
-                } else {
-                    actual = "error internal"
-                }
-                let shown = perEngine ?? (diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? actual)
-                let ok: Bool
-                switch block.expectation {
-                case .error(let kind, let text)?:
-                    let first = diagnostics.primaryError
-                    ok = first?.kind.rawValue == kind && (text.map { t in first.map { $0.message.lowercased().contains(t.lowercased()) } ?? false } ?? true)
-                case nil:
-                    ok = !diagnostics.hasErrors && perEngine == nil
-                case let expectation?:
-                    ok = perEngine == nil && !diagnostics.hasErrors && Self.agrees(actual, Self.normalize(expectation))
+                case .error(let kind, let message):
+                    actual = "error \(kind)"
+                    shown = "error \(kind): \(message)"
+                    if case .error(let expectedKind, let text)? = block.expectation {
+                        ok = kind == expectedKind && (text.map { message.lowercased().contains($0.lowercased()) } ?? true)
+                    } else {
+                        ok = false
+                    }
+                default:
+                    record(false, "engine failure: expected matches or an error, got \(response)")
+                    continue
                 }
                 record(ok, shown)
-                if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual }
+                if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual.isEmpty ? "(none)" : actual }
             }
         }
         return outcome
     }
+
+    /// A load block passes when it fails with the expected error, or loads when it expects none.
+    static func judgeLoad(_ expectation: CorpusExpectation?, _ response: CorpusResponse) -> Bool {
+        switch (expectation, response) {
+        case (.error(let kind, let text)?, .error(let actualKind, let message)):
+            return actualKind == kind && (text.map { message.lowercased().contains($0.lowercased()) } ?? true)
+        case (.error?, _): return false
+        case (_, .loaded): return true
+        default: return false
+        }
+    }
+
+    static func summary(_ response: CorpusResponse) -> String {
+        switch response {
+        case .loaded: "success"
+        case .error(let kind, let message): "error \(kind): \(message)"
+        case .matches(let ids): line(ids)
+        case .text(let text): text
+        case .failure(let message): "engine failure: \(message)"
+        }
+    }
+
+    /// Ids as a result line: separated by spaces, `(none)` when there are none.
+    static func line(_ ids: [String]) -> String { ids.isEmpty ? "(none)" : ids.joined(separator: " ") }
 
     /// Indexes of the documents the query matches, with one engine.
     static func matches(_ query: CheckedQuery, _ documents: [Document], engine: Engine) -> [Int] {
@@ -230,7 +242,7 @@ public struct CorpusRunner {
     }
 
     /// Parses, binds arguments and checks (and, for subscriptions, validates) one query.
-    func check(_ text: String, collection: String, args: String?, schema: Schema,
+    static func check(_ text: String, collection: String, args: String?, schema: Schema,
                sync: SyncConfig?, isSubscription: Bool) -> (CheckedQuery?, [Diagnostic]) {
         guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
             return (nil, [Diagnostic(.unknownCollection, "no collection '\(collection)' in the schema", at: .none)])
@@ -247,19 +259,6 @@ public struct CorpusRunner {
         return (result.query, result.diagnostics)
     }
 
-    private func judgeLoad(_ expectation: CorpusExpectation?, _ diagnostics: [Diagnostic]) -> Bool {
-        switch expectation {
-        case .error(let kind, let text)?:
-            guard let first = diagnostics.primaryError else { return false }
-            return first.kind.rawValue == kind && (text.map { first.message.lowercased().contains($0.lowercased()) } ?? true)
-        default:
-            return !diagnostics.hasErrors
-        }
-    }
-
-    private func summary(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? "success"
-    }
 }
 
 /// The known-failures list: `<file name>:<line> <reason>` per line, `#` comments.
