@@ -1,11 +1,9 @@
 import RQL
 import RQLSync
 
-/// Runs corpus files: loads `schema` and `sync` blocks, checks each `query` and `subscribe`
-/// block, and compares with its expectation.
-///
-/// `checkOnly` runs without evaluating: a block expecting matches passes when the query is
-/// accepted. (Evaluation plugs in through `evaluate`.)
+/// Runs corpus files: sends each block to an engine (the built-in `BuiltinEngine`, or a command
+/// speaking the line protocol, `ExecSession`), compares its answer with the block's expectation,
+/// and applies the known-failures list.
 public struct CorpusRunner {
     /// The evaluators a query's expected matches are checked with; each must agree.
     public enum Engine: String, Sendable, CaseIterable {
@@ -111,7 +109,7 @@ public struct CorpusRunner {
                 record(Self.judgeLoad(block.expectation, response), Self.summary(response))
             case .text:
                 guard case .text(let text) = response else {
-                    record(false, "engine failure: expected a text result, got \(response)")
+                    record(false, "engine failure: expected a text result, got \(Self.summary(response))")
                     continue
                 }
                 switch block.expectation {
@@ -123,11 +121,11 @@ public struct CorpusRunner {
                 // What the block would say: its expectation line, computed.
                 let actual: String
                 let shown: String
-                var ok: Bool
+                let ok: Bool
                 switch response {
                 case .matches(let ids):
-                    actual = Self.normalize(.ids(ids))
-                    shown = actual.isEmpty ? "(none)" : actual
+                    actual = ids.isEmpty ? "(none)" : Self.normalize(.ids(ids))
+                    shown = actual
                     switch block.expectation {
                     case .error?: ok = false
                     case nil: ok = true
@@ -142,11 +140,11 @@ public struct CorpusRunner {
                         ok = false
                     }
                 default:
-                    record(false, "engine failure: expected matches or an error, got \(response)")
+                    record(false, "engine failure: expected matches or an error, got \(Self.summary(response))")
                     continue
                 }
                 record(ok, shown)
-                if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual.isEmpty ? "(none)" : actual }
+                if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual }
             }
         }
         return outcome
@@ -185,12 +183,6 @@ public struct CorpusRunner {
             let compiled = CompiledQuery(query, optimize: engine == .optimized)
             return compiled.filter(ColumnarCollection(schema: query.collection, documents: documents))
         }
-    }
-
-    /// The matches as the corpus writes them: `_id` literals, `(none)`.
-    static func describe(_ matches: [Int], _ documents: [Document], _ schema: ObjectSchema) -> String {
-        guard !matches.isEmpty else { return "(none)" }
-        return matches.map { documents[$0].primaryKey(in: schema).map(idLiteral) ?? "?" }.joined(separator: " ")
     }
 
     /// An `_id` as an RQL literal: ints in decimal, strings double-quoted, oid(...), uuid(...).
@@ -258,7 +250,6 @@ public struct CorpusRunner {
             : FlexibleSyncValidator.validateLocalQuery(text, collection: objectSchema, config: sync, arguments: arguments)
         return (result.query, result.diagnostics)
     }
-
 }
 
 /// The known-failures list: `<file name>:<line> <reason>` per line, `#` comments.
