@@ -1,11 +1,9 @@
 import RQL
 import RQLSync
 
-/// Runs corpus files: loads `schema` and `sync` blocks, checks each `query` and `subscribe`
-/// block, and compares with its expectation.
-///
-/// `checkOnly` runs without evaluating: a block expecting matches passes when the query is
-/// accepted. (Evaluation plugs in through `evaluate`.)
+/// Runs corpus files: sends each block to an engine (the built-in `BuiltinEngine`, or a command
+/// speaking the line protocol, `ExecSession`), compares its answer with the block's expectation,
+/// and applies the known-failures list.
 public struct CorpusRunner {
     /// The evaluators a query's expected matches are checked with; each must agree.
     public enum Engine: String, Sendable, CaseIterable {
@@ -23,10 +21,18 @@ public struct CorpusRunner {
     /// Only query and subscribe blocks whose directive or body contains this text.
     public var filter: String?
 
-    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures(), filter: String? = nil) {
+    /// Instead of the built-in engines: a command answering the line protocol (`CorpusRequest`),
+    /// started once per file (and again after it fails).
+    public var execCommand: ExecCommand?
+    /// How long the exec engine may take to answer one request.
+    public var execTimeout: Double = ExecSession.requestTimeout
+
+    public init(engines: [Engine] = Engine.allCases, knownFailures: KnownFailures = KnownFailures(), filter: String? = nil,
+                execCommand: ExecCommand? = nil) {
         self.engines = engines
         self.knownFailures = knownFailures
         self.filter = filter
+        self.execCommand = execCommand
     }
 
     /// One case that did not do what its block says.
@@ -51,11 +57,21 @@ public struct CorpusRunner {
     }
 
     public func run(_ file: CorpusFile) -> Outcome {
+        if let command = execCommand {
+            let session = ExecSession(command: command, timeout: execTimeout)
+            defer { session.stop() }
+            return run(file) { session.perform($0) }
+        }
+        var engine = BuiltinEngine(engines: engines)
+        return run(file) { engine.perform($0) }
+    }
+
+    /// Runs a file's blocks through `answer` (an engine) and judges each answer.
+    func run(_ file: CorpusFile, answer: (CorpusRequest) -> CorpusResponse) -> Outcome {
         var outcome = Outcome()
-        var schema = Schema()
-        var sync: SyncConfig?
-        var stores: [String: CollectionStore] = [:]
-        var sessions = SyncSessions()
+        // A file with a sync block anywhere (before or after the schema, loading or not) syncs
+        // its schemas, so a reserved property name fails the schema block itself.
+        let synced = file.syncsSchemas
         for problem in file.problems {
             outcome.failed += 1
             outcome.failures.append(Failure(file: file.path, line: problem.line, directive: "(format)", expected: "a valid block", actual: problem.message))
@@ -80,73 +96,52 @@ public struct CorpusRunner {
                                                     expected: block.expectedLines.first ?? "success", actual: actual))
                 }
             }
-            if let actual = sessions.run(block, schema: schema, sync: sync, stores: stores, file: file.path) {
-                switch (block.expectation, actual) {
-                case (.text(let expected)?, .text(let text)):
-                    record(Self.textAgrees(text, expected), text)
-                case (let expectation, .diagnostics(let diagnostics)):
-                    record(judgeLoad(expectation, diagnostics), summary(diagnostics))
-                case (.some(let expectation), .text(let text)):
-                    record(Self.agrees(text, Self.normalize(expectation)), text)
-                case (nil, .text(let text)):
-                    record(!text.hasPrefix("error"), text)
-                }
+            let request = CorpusRequest(directive: block.directive, body: block.body, file: file.path, line: block.line,
+                                        synced: synced && block.directive == .schema)
+            if request.answerKind == .matches, let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
+            let response = answer(request)
+            if case .failure(let message) = response {
+                record(false, "engine failure: \(message)")
                 continue
             }
-            switch block.directive {
-            case .rules, .defaultRule, .user, .role, .subscriptions, .view, .change, .write:
-                continue  // handled by the sync sessions above
-            case .schema:
-                let diagnostics = schema.load(block.body, file: file.path)
-                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .sync:
-                let (config, loadDiagnostics) = SyncConfig.load(block.body, file: file.path)
-                var diagnostics = loadDiagnostics
-                if let config {
-                    diagnostics += config.validate(against: schema)
-                    if !diagnostics.hasErrors { sync = config }
-                }
-                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .objects(let collection):
-                guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
-                    record(false, "error unknown: no collection '\(collection)' in the schema")
+            switch request.answerKind {
+            case .load:
+                record(Self.judgeLoad(block.expectation, response), Self.summary(response))
+            case .text:
+                guard case .text(let text) = response else {
+                    record(false, "engine failure: expected a text result, got \(Self.summary(response))")
                     continue
                 }
-                var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
-                let diagnostics = store.load(block.body, file: file.path)
-                if !diagnostics.hasErrors { stores[objectSchema.title] = store }
-                record(judgeLoad(block.expectation, diagnostics), summary(diagnostics))
-            case .query(let collection, let args), .subscribe(let collection, let args):
-                if let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
-                let isSubscription = if case .subscribe = block.directive { true } else { false }
-                let (checked, diagnostics) = check(block.body, collection: collection, args: args, schema: schema,
-                                                   sync: isSubscription ? (sync ?? .developmentMode) : sync,
-                                                   isSubscription: isSubscription)
+                switch block.expectation {
+                case .text(let expected)?: record(Self.textAgrees(text, expected), text)
+                case let expectation?: record(Self.agrees(text, Self.normalize(expectation)), text)
+                case nil: record(!text.hasPrefix("error"), text)
+                }
+            case .matches:
                 // What the block would say: its expectation line, computed.
                 let actual: String
-                var perEngine: String?
-                if let error = diagnostics.primaryError {
-                    actual = "error \(error.kind.rawValue)"
-                } else if let checked {
-                    let documents = stores[checked.collection.title]?.documents ?? []
-                    let results = engines.map { ($0, Self.describe(Self.matches(checked, documents, engine: $0), documents, checked.collection)) }
-                    actual = results[0].1
-                    if Set(results.map(\.1)).count > 1 {
-                        perEngine = results.map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
-                    }
-                } else {
-                    actual = "error internal"
-                }
-                let shown = perEngine ?? (diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? actual)
+                let shown: String
                 let ok: Bool
-                switch block.expectation {
-                case .error(let kind, let text)?:
-                    let first = diagnostics.primaryError
-                    ok = first?.kind.rawValue == kind && (text.map { t in first.map { $0.message.lowercased().contains(t.lowercased()) } ?? false } ?? true)
-                case nil:
-                    ok = !diagnostics.hasErrors && perEngine == nil
-                case let expectation?:
-                    ok = perEngine == nil && !diagnostics.hasErrors && Self.agrees(actual, Self.normalize(expectation))
+                switch response {
+                case .matches(let ids):
+                    actual = ids.isEmpty ? "(none)" : Self.normalize(.ids(ids))
+                    shown = actual
+                    switch block.expectation {
+                    case .error?: ok = false
+                    case nil: ok = true
+                    case let expectation?: ok = Self.agrees(shown, Self.normalize(expectation))
+                    }
+                case .error(let kind, let message):
+                    actual = "error \(kind)"
+                    shown = "error \(kind): \(message)"
+                    if case .error(let expectedKind, let text)? = block.expectation {
+                        ok = kind == expectedKind && (text.map { message.lowercased().contains($0.lowercased()) } ?? true)
+                    } else {
+                        ok = false
+                    }
+                default:
+                    record(false, "engine failure: expected matches or an error, got \(Self.summary(response))")
+                    continue
                 }
                 record(ok, shown)
                 if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual }
@@ -154,6 +149,30 @@ public struct CorpusRunner {
         }
         return outcome
     }
+
+    /// A load block passes when it fails with the expected error, or loads when it expects none.
+    static func judgeLoad(_ expectation: CorpusExpectation?, _ response: CorpusResponse) -> Bool {
+        switch (expectation, response) {
+        case (.error(let kind, let text)?, .error(let actualKind, let message)):
+            return actualKind == kind && (text.map { message.lowercased().contains($0.lowercased()) } ?? true)
+        case (.error?, _): return false
+        case (_, .loaded): return true
+        default: return false
+        }
+    }
+
+    static func summary(_ response: CorpusResponse) -> String {
+        switch response {
+        case .loaded: "success"
+        case .error(let kind, let message): "error \(kind): \(message)"
+        case .matches(let ids): line(ids)
+        case .text(let text): text
+        case .failure(let message): "engine failure: \(message)"
+        }
+    }
+
+    /// Ids as a result line: separated by spaces, `(none)` when there are none.
+    static func line(_ ids: [String]) -> String { ids.isEmpty ? "(none)" : ids.joined(separator: " ") }
 
     /// Indexes of the documents the query matches, with one engine.
     static func matches(_ query: CheckedQuery, _ documents: [Document], engine: Engine) -> [Int] {
@@ -164,12 +183,6 @@ public struct CorpusRunner {
             let compiled = CompiledQuery(query, optimize: engine == .optimized)
             return compiled.filter(ColumnarCollection(schema: query.collection, documents: documents))
         }
-    }
-
-    /// The matches as the corpus writes them: `_id` literals, `(none)`.
-    static func describe(_ matches: [Int], _ documents: [Document], _ schema: ObjectSchema) -> String {
-        guard !matches.isEmpty else { return "(none)" }
-        return matches.map { documents[$0].primaryKey(in: schema).map(idLiteral) ?? "?" }.joined(separator: " ")
     }
 
     /// An `_id` as an RQL literal: ints in decimal, strings double-quoted, oid(...), uuid(...).
@@ -221,7 +234,7 @@ public struct CorpusRunner {
     }
 
     /// Parses, binds arguments and checks (and, for subscriptions, validates) one query.
-    func check(_ text: String, collection: String, args: String?, schema: Schema,
+    static func check(_ text: String, collection: String, args: String?, schema: Schema,
                sync: SyncConfig?, isSubscription: Bool) -> (CheckedQuery?, [Diagnostic]) {
         guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
             return (nil, [Diagnostic(.unknownCollection, "no collection '\(collection)' in the schema", at: .none)])
@@ -236,20 +249,6 @@ public struct CorpusRunner {
             ? FlexibleSyncValidator.validate(text, collection: objectSchema, config: sync ?? .developmentMode, arguments: arguments)
             : FlexibleSyncValidator.validateLocalQuery(text, collection: objectSchema, config: sync, arguments: arguments)
         return (result.query, result.diagnostics)
-    }
-
-    private func judgeLoad(_ expectation: CorpusExpectation?, _ diagnostics: [Diagnostic]) -> Bool {
-        switch expectation {
-        case .error(let kind, let text)?:
-            guard let first = diagnostics.primaryError else { return false }
-            return first.kind.rawValue == kind && (text.map { first.message.lowercased().contains($0.lowercased()) } ?? true)
-        default:
-            return !diagnostics.hasErrors
-        }
-    }
-
-    private func summary(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.primaryError.map { "error \($0.kind.rawValue): \($0.message)" } ?? "success"
     }
 }
 

@@ -41,8 +41,10 @@ public enum Interpreter {
         let (left, leftIsList) = values(c.left, d)
         let (right, rightIsList) = values(c.right, d)
         let nullNeedleMatchesAll = ValueSemantics.nullNeedleMatchesAll(c)
+        let nullsOrderFirst = ValueSemantics.nullsOrderFirst(c)
         func test(_ a: Value, _ b: Value) -> Bool {
-            ValueSemantics.compare(c.op, a, b, caseInsensitive: c.caseInsensitive, nullNeedleMatchesAll: nullNeedleMatchesAll)
+            ValueSemantics.compare(c.op, a, b, caseInsensitive: c.caseInsensitive, nullNeedleMatchesAll: nullNeedleMatchesAll,
+                                   nullsOrderFirst: nullsOrderFirst)
         }
         if !leftIsList && !rightIsList {
             return test(left[0], right[0])

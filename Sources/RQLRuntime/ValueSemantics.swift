@@ -14,7 +14,8 @@ import RQLSemantics
 /// - a double NaN is unordered with doubles (`NaN == NaN` is false) but sorts before ints
 ///   (`progress < 0` matches NaN, `progress < 0.0` does not);
 /// - null equals only null; `<`/`>` never match null, `<=`/`>=` match null against null; except
-///   strings and binaries, where null sorts before every value (`status < ""` matches nulls);
+///   a plain string property against a constant, where null sorts before every value
+///   (`status < ""` matches nulls: see `nullsOrderFirst`);
 /// - strings and binaries compare as bytes (each only with its own kind); `[c]` folds ASCII and
 ///   Latin-1 letters only.
 public enum ValueSemantics {
@@ -70,14 +71,17 @@ public enum ValueSemantics {
         return order(a, b) == 0
     }
 
-    /// One comparison between two single values.
+    /// One comparison between two single values. `nullsOrderFirst` (see the function of that
+    /// name) makes a null order below every string or binary; otherwise an ordered comparison
+    /// with one null side is false.
     public static func compare(_ op: CheckedOperator, _ a: Value, _ b: Value, caseInsensitive: Bool,
-                               nullNeedleMatchesAll: Bool = false) -> Bool {
+                               nullNeedleMatchesAll: Bool = false, nullsOrderFirst: Bool = false) -> Bool {
         switch op {
         case .equal: return equal(a, b, caseInsensitive: caseInsensitive)
         case .notEqual: return !equal(a, b, caseInsensitive: caseInsensitive)
         case .less, .lessEqual, .greater, .greaterEqual:
             if a.isNull && b.isNull { return op == .lessEqual || op == .greaterEqual }
+            if (a.isNull || b.isNull) && !nullsOrderFirst { return false }
             guard let o = order(a, b) else { return false }
             switch op {
             case .less: return o < 0
@@ -91,6 +95,27 @@ public enum ValueSemantics {
         case .between:
             preconditionFailure("BETWEEN is evaluated as two comparisons")
         }
+    }
+
+    /// Whether null orders below every string in this ordered comparison (`<`, `<=`, `>`, `>=`;
+    /// BETWEEN is evaluated as two of them), or is unordered as it is with numbers.
+    ///
+    /// realm-core 14 has two paths (src/realm/parser/driver.cpp, `RelationalNode::visit`). A plain
+    /// string property on the left against a single constant or argument on the right becomes a
+    /// column condition (`drv->simple_query`, `StringNode<Less>` and friends in query_engine.hpp),
+    /// which compares with `StringData`'s operators, where a null string is below every string
+    /// ("" included). Every other shape takes the expression path, `Compare<Less>` etc. in
+    /// query_expression.hpp, whose conditions on `QueryValue` (query_conditions.hpp: `Less`,
+    /// `Greater` return `Mixed::types_are_comparable(m1, m2) && m1 < m2`; `LessEqual`,
+    /// `GreaterEqual` first accept null against null) never order a null against a value,
+    /// because `Mixed::types_are_comparable` (mixed.cpp) is false when one side is null. That path
+    /// takes binaries always (`case type_Binary: break;` in `RelationalNode::visit`), strings with
+    /// the constant on the left (`"b" > name`), list elements and property against property.
+    public static func nullsOrderFirst(_ c: CheckedComparison) -> Bool {
+        guard c.op == .less || c.op == .lessEqual || c.op == .greater || c.op == .greaterEqual,
+              let p = c.left.property, p.type == .string, !p.isList, c.left.quantifier == nil,
+              case .constant = c.right.kind else { return false }
+        return true
     }
 
     /// Whether a null needle matches every object in this comparison. realm scans a plain column

@@ -261,7 +261,8 @@ public struct Lexer: Sendable {
     private mutating func validateTimestamp(_ range: SourceRange) {
         switch TimestampLiteral.read(source[range.start..<range.end]) {
         case .failure(.mixedSigns):
-            report(.invalidTimestamp, "seconds and nanoseconds of a timestamp must have the same sign", range)
+            // realm-core says only "Invalid timestamp format" (get_timestamp_if_valid); keep its words first.
+            report(.invalidTimestamp, "Invalid timestamp format: the seconds and nanoseconds of '\(text(range))' must have the same sign", range)
         case .failure(.nanosecondsOutOfRange):
             report(.invalidTimestamp, "the nanoseconds of a timestamp must be less than 1000000000 (one second)", range)
         case .failure(.outOfRange):

@@ -11,7 +11,7 @@ struct RQLCommand: ParsableCommand {
         commandName: "rql",
         abstract: "Check, explain and format Realm Query Language (Flexible Sync) queries.",
         subcommands: [ReplCommand.self, CheckCommand.self, EvalCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self,
-                      ChangesCommand.self],
+                      ChangesCommand.self, ConformanceEngineCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 

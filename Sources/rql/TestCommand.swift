@@ -12,8 +12,10 @@ struct TestCommand: ParsableCommand {
     @ArgumentParser.Argument(help: "Files or folders of .rqlt files.")
     var paths: [String]
 
-    @Option(name: .long, help: "interpreter, vm (also runs the optimized VM), or both (all three; the default).")
-    var engine: EngineChoice = .both
+    @Option(name: .long, help: ArgumentHelp(
+        "interpreter, vm (also runs the optimized VM), both (all three; the default), or exec:'COMMAND ARGS'.",
+        discussion: "exec: runs another implementation: COMMAND (found on PATH unless it has a '/') is started once per file and answers one JSON line per block (Corpus/README.md). RQLKit's own: --engine 'exec:rql conformance-engine', with .build/debug on PATH."))
+    var engine: EngineChoice = .builtin(.both)
 
     @Option(name: .long, help: "Run only query/subscribe blocks whose text contains this.")
     var filter: String?
@@ -24,7 +26,8 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the actual results into the files as their expectations (review with git diff).")
     var rewrite = false
 
-    enum EngineChoice: String, ExpressibleByArgument {
+    /// The built-in engines.
+    enum BuiltinChoice: String, ExpressibleByArgument {
         case interpreter, vm, both
         var engines: [CorpusRunner.Engine] {
             switch self {
@@ -33,6 +36,25 @@ struct TestCommand: ParsableCommand {
             case .both: CorpusRunner.Engine.allCases
             }
         }
+    }
+
+    /// Built-in engines, or a command speaking the line protocol.
+    enum EngineChoice: ExpressibleByArgument {
+        case builtin(BuiltinChoice)
+        case exec(ExecCommand)
+
+        init?(argument: String) {
+            if argument.hasPrefix("exec:") {
+                guard let command = ExecCommand(String(argument.dropFirst(5))) else { return nil }
+                self = .exec(command)
+            } else if let choice = BuiltinChoice(rawValue: argument) {
+                self = .builtin(choice)
+            } else {
+                return nil
+            }
+        }
+
+        var defaultValueDescription: String { "both" }
     }
 
     func run() throws {
@@ -46,7 +68,17 @@ struct TestCommand: ParsableCommand {
         if let knownPath {
             known = KnownFailures(text: try readTextFile(knownPath, command: "rql test"))
         }
-        let runner = CorpusRunner(engines: engine.engines, knownFailures: known, filter: filter)
+        var runner = CorpusRunner(knownFailures: known, filter: filter)
+        switch engine {
+        case .builtin(let choice): runner.engines = choice.engines
+        case .exec(let command):
+            guard command.resolvedPath() != nil else {
+                printError("rql test: cannot find '\(command.executable)'"
+                           + (command.executable.contains("/") ? "" : " on PATH (give its path, or add its folder to PATH, e.g. PATH=.build/debug:$PATH)"))
+                throw ExitStatus.usage
+            }
+            runner.execCommand = command
+        }
         var passed = 0, failed = 0, skipped = 0, rewritten = 0
         let start = Date()
         for path in files {

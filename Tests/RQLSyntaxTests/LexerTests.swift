@@ -74,6 +74,9 @@ import Testing
         #expect(Lexer.tokenize(Array("T1:-1".utf8)).diagnostics.map(\.code) == [.invalidTimestamp])
         #expect(Lexer.tokenize(Array("T0:-1".utf8)).diagnostics.isEmpty)
         #expect(Lexer.tokenize(Array("T-1:-1".utf8)).diagnostics.isEmpty)
+        // realm-core's words first, then which literal and why.
+        #expect(Lexer.tokenize(Array("T1:-5".utf8)).diagnostics.map(\.message)
+                == ["Invalid timestamp format: the seconds and nanoseconds of 'T1:-5' must have the same sign"])
     }
 
     @Test func badEscapesAndUnterminatedStringsAreReportedWhereTheyAre() {

@@ -17,7 +17,8 @@ extension Optimizer {
     /// each region, because it only asks how the value is ordered against its constant (for
     /// numbers `ValueSemantics.order` is exact between ints and doubles; strings compare as
     /// bytes; timestamps as pairs). The values outside that order are evaluated one by one with
-    /// `ValueSemantics.compare`: null (unordered with numbers and dates, but below every string)
+    /// `ValueSemantics.compare`: null (unordered with numbers and dates, but below every string
+    /// when the string property is on the left)
     /// and, for numbers, a double NaN (unordered with doubles, below every int). An interval is
     /// assumed to hold values even when it may not (no int between 3 and 4), which can only make
     /// the pass do less. Then:
@@ -123,9 +124,11 @@ extension Optimizer {
             func holds(in region: Region) -> Bool {
                 switch region {
                 case .value(let v):
-                    return propertyOnLeft
-                        ? ValueSemantics.compare(op, v, constant, caseInsensitive: false)
-                        : ValueSemantics.compare(op, constant, v, caseInsensitive: false)
+                    // Null orders below strings only with the (string) property on the left
+                    // (`ValueSemantics.nullsOrderFirst`); a string constant means a string property.
+                    guard propertyOnLeft else { return ValueSemantics.compare(op, constant, v, caseInsensitive: false) }
+                    let isString = if case .string = constant { true } else { false }
+                    return ValueSemantics.compare(op, v, constant, caseInsensitive: false, nullsOrderFirst: isString)
                 case .between(let below, _):
                     // Strictly between two neighbouring constants (or beyond the last one): the
                     // value is above this constant exactly when this constant is at most `below`.

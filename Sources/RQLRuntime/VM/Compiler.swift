@@ -240,7 +240,7 @@ public enum Compiler {
                     equal.op = .equal
                     return lowerScalar(p, equal, v).map { [$0, .not] }
                 }
-                return lowerScalar(p, c, v).map { [$0] }
+                return lowerScalar(p, c, v, nullsFirst: ValueSemantics.nullsOrderFirst(original)).map { [$0] }
             case .list(let vs):
                 guard c.op == .equal, c.right.quantifier == nil || c.right.quantifier == .any, !c.caseInsensitive else { return nil }
                 return lowerSet(p, vs).map { [$0] }
@@ -248,7 +248,9 @@ public enum Compiler {
             }
         }
 
-        mutating func lowerScalar(_ p: PropertyReference, _ c: CheckedComparison, _ v: Value) -> Instruction? {
+        /// `nullsFirst`: how the comparison as written orders null (`ValueSemantics.nullsOrderFirst`),
+        /// decided before the operands were swapped.
+        mutating func lowerScalar(_ p: PropertyReference, _ c: CheckedComparison, _ v: Value, nullsFirst: Bool = false) -> Instruction? {
             let column = p.index
             // Decimals have no column of their own (ColumnarCollection keeps them in the documents).
             guard p.type != .decimal else { return nil }
@@ -275,7 +277,7 @@ public enum Compiler {
                 guard let bytes = ValueSemantics.bytes(v) else { return nil }
                 if op == .equal { return .bytesEqual(column: column, constant: byteConstant(bytes), caseInsensitive: c.caseInsensitive) }
                 guard !c.caseInsensitive else { return nil }
-                return .bytesOrder(column: column, op: op, constant: byteConstant(bytes))
+                return .bytesOrder(column: column, op: op, constant: byteConstant(bytes), nullsFirst: nullsFirst)
             case (.date, .timestamp(let t)): return .timestampCompare(column: column, op: op, value: t)
             case (.objectId, .objectId(let o)): return .objectIdCompare(column: column, op: op, value: o)
             case (.uuid, .uuid(let u)): return .uuidCompare(column: column, op: op, value: u)

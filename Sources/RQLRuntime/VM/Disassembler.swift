@@ -47,7 +47,8 @@ public enum Disassembler {
         case .doubleVersusInt(let c, let op, let v): return "\(column(c)) \(op.rawValue) \(v)"
         case .boolEqual(let c, let v): return "\(column(c)) == \(v)"
         case .bytesEqual(let c, let k, let f): return "\(column(c)) ==\(ci(f)) \(bytes(k))"
-        case .bytesOrder(let c, let op, let k): return "\(column(c)) \(op.rawValue) \(bytes(k))"
+        case .bytesOrder(let c, let op, let k, let nullsFirst):
+            return "\(column(c)) \(op.rawValue) \(bytes(k))\(nullsFirst ? " (null first)" : "")"
         case .bytesMatch(let c, let kind, let k, let f): return "\(column(c)) \(kind.rawValue)\(ci(f)) \(bytes(k))"
         case .timestampCompare(let c, let op, let v): return "\(column(c)) \(op.rawValue) \(v)"
         case .objectIdCompare(let c, let op, let v): return "\(column(c)) \(op.rawValue) \(v)"

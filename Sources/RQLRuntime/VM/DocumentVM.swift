@@ -89,11 +89,11 @@ extension VM {
             case .bytesEqual(let column, let constant, let ci):
                 let c = program.needles[constant]
                 result = source.withValue(column) { bytes($0, program, column, ifNull: false) { ByteRules.equal($0, $1, c, ci) } }
-            case .bytesOrder(let column, let op, let constant):
+            case .bytesOrder(let column, let op, let constant, let nullsFirst):
                 let c = program.needles[constant]
-                // Null sorts before every string or binary.
+                let ifNull = nullsFirst ? op.holds(-1) : op.nullResult
                 result = source.withValue(column) {
-                    bytes($0, program, column, ifNull: op.holds(-1)) { op.holds(ByteRules.compare($0, $1, c.bytes, c.count)) }
+                    bytes($0, program, column, ifNull: ifNull) { op.holds(ByteRules.compare($0, $1, c.bytes, c.count)) }
                 }
             case .bytesMatch(let column, let kind, let constant, let ci):
                 let c = program.needles[constant]

@@ -19,7 +19,9 @@ public enum Instruction: Hashable, Sendable {
     case doubleVersusInt(column: Int, op: OrderOperator, value: Int64)
     case boolEqual(column: Int, value: Bool)
     case bytesEqual(column: Int, constant: Int, caseInsensitive: Bool)
-    case bytesOrder(column: Int, op: OrderOperator, constant: Int)
+    /// `nullsFirst`: a null orders below every value (a string column against a constant, as
+    /// realm scans it); otherwise an ordered comparison with null is false (`ValueSemantics.nullsOrderFirst`).
+    case bytesOrder(column: Int, op: OrderOperator, constant: Int, nullsFirst: Bool)
     case bytesMatch(column: Int, kind: MatchKind, constant: Int, caseInsensitive: Bool)
     case timestampCompare(column: Int, op: OrderOperator, value: Timestamp)
     case objectIdCompare(column: Int, op: OrderOperator, value: ObjectId)
@@ -112,7 +114,8 @@ public enum OrderOperator: String, Hashable, Sendable {
         }
     }
 
-    /// The result when the column value is null, for every type but strings: only `!=` holds.
+    /// The result when the column value is null and the constant is not (null unordered, as for
+    /// every type but a string column scanned by realm): only `!=` holds.
     @inline(__always)
     var nullResult: Bool { self == .notEqual }
 }
@@ -144,7 +147,7 @@ public enum Opcode: String, CaseIterable, Sendable {
         case .doubleVersusInt: "flag = double column op int constant (realm: NaN sorts below every int)"
         case .boolEqual: "flag = bool column == constant"
         case .bytesEqual: "flag = string/binary column == constant, bytewise or [c]-folded"
-        case .bytesOrder: "flag = string/binary column op constant, bytewise (null sorts first)"
+        case .bytesOrder: "flag = string/binary column op constant, bytewise (null: below every value, or false)"
         case .bytesMatch: "flag = column BEGINSWITH/ENDSWITH/CONTAINS/LIKE constant, [c] folded"
         case .timestampCompare: "flag = date column op constant (seconds, nanoseconds)"
         case .objectIdCompare: "flag = ObjectId column op constant (by bytes)"
@@ -176,7 +179,7 @@ extension Instruction {
     /// The byte constant a string instruction compares with.
     var byteConstant: Int? {
         switch self {
-        case .bytesEqual(_, let c, _), .bytesOrder(_, _, let c), .bytesMatch(_, _, let c, _), .anyBytesEqual(_, let c, _),
+        case .bytesEqual(_, let c, _), .bytesOrder(_, _, let c, _), .bytesMatch(_, _, let c, _), .anyBytesEqual(_, let c, _),
              .anyBytesMatch(_, _, let c, _):
             c
         default:

@@ -199,7 +199,7 @@ public struct VM {
         case doubleVersusInt(UnsafePointer<(values: UnsafePointer<Double>, nulls: UnsafePointer<Bool>?, op: OrderOperator, value: Int64)>)
         case bool(UnsafePointer<(values: UnsafePointer<Bool>, nulls: UnsafePointer<Bool>?, value: Bool)>)
         case bytesEqual(UnsafePointer<(column: Bytes, constant: Needle, caseInsensitive: Bool)>)
-        case bytesOrder(UnsafePointer<(column: Bytes, op: OrderOperator, constant: Needle)>)
+        case bytesOrder(UnsafePointer<(column: Bytes, op: OrderOperator, constant: Needle, nullsFirst: Bool)>)
         case bytesMatch(UnsafePointer<(column: Bytes, kind: MatchKind, constant: Needle, caseInsensitive: Bool)>)
         case timestamp(UnsafePointer<(seconds: UnsafePointer<Int64>, nanoseconds: UnsafePointer<Int32>, nulls: UnsafePointer<Bool>?,
                                       op: OrderOperator, value: Timestamp)>)
@@ -272,8 +272,8 @@ public struct VM {
             if case .bool(let v, let n) = columns[column] { return .bool(arena.store((v.pointer, n?.pointer, value))) }
         case .bytesEqual(let column, let c, let ci):
             if case .bytes(let b) = columns[column] { return .bytesEqual(arena.store((bytes(b), constant(c), ci))) }
-        case .bytesOrder(let column, let op, let c):
-            if case .bytes(let b) = columns[column] { return .bytesOrder(arena.store((bytes(b), op, constant(c)))) }
+        case .bytesOrder(let column, let op, let c, let nullsFirst):
+            if case .bytes(let b) = columns[column] { return .bytesOrder(arena.store((bytes(b), op, constant(c), nullsFirst))) }
         case .bytesMatch(let column, let kind, let c, let ci):
             if case .bytes(let b) = columns[column] { return .bytesMatch(arena.store((bytes(b), kind, constant(c), ci))) }
         case .timestampCompare(let column, let op, let value):
@@ -355,8 +355,8 @@ public struct VM {
                     flag = ByteRules.equal(b.bytes + start, b.offsets[row + 1] - start, c, ci)
                 }
             case .bytesOrder(let operands):
-                let (b, op, c) = operands.pointee
-                if let nulls = b.nulls, nulls[row] { flag = op.holds(-1) } else {
+                let (b, op, c, nullsFirst) = operands.pointee
+                if let nulls = b.nulls, nulls[row] { flag = nullsFirst ? op.holds(-1) : op.nullResult } else {
                     let start = b.offsets[row]
                     flag = op.holds(ByteRules.compare(b.bytes + start, b.offsets[row + 1] - start, c.bytes, c.count))
                 }

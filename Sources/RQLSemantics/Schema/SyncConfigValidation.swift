@@ -28,6 +28,18 @@ extension SyncConfig {
         validator.run()
         return validator.diagnostics
     }
+
+    /// The properties of one collection named with a word RQL reserves (`ReservedNames`: some in
+    /// any capitalization, some only as spelled), which App Services refuses in a synced schema.
+    /// One error per property, pointing into the schema's file.
+    public static func reservedPropertyNames(in collection: ObjectSchema) -> [Diagnostic] {
+        collection.properties.compactMap { property in
+            guard let reservation = ReservedNames.reservation(of: property.name) else { return nil }
+            return Diagnostic(.reservedFieldName,
+                              "schema '\(collection.title)': property '\(property.name)' is a reserved word in RQL and cannot be synced",
+                              at: property.range, notes: [SyncConfigValidator.reservationNote(reservation)], file: collection.file)
+        }
+    }
 }
 
 /// One validation run.
@@ -88,12 +100,7 @@ private struct SyncConfigValidator {
 
     mutating func checkReservedPropertyNames() {
         for collection in schema.collections {
-            for property in collection.properties {
-                guard let reservation = ReservedNames.reservation(of: property.name) else { continue }
-                report(.reservedFieldName,
-                       "schema '\(collection.title)': property '\(property.name)' is a reserved word in RQL and cannot be synced",
-                       at: property.range, notes: [Self.reservationNote(reservation)], file: collection.file)
-            }
+            diagnostics += SyncConfig.reservedPropertyNames(in: collection)
         }
     }
 
