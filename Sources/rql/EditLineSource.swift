@@ -1,5 +1,8 @@
 @preconcurrency import CLibEdit
 import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 import RQLShell
 import Synchronization
 

@@ -169,7 +169,7 @@ extension Instruction {
         case .constant, .not, .jumpIfFalse, .jumpIfTrue, .fallback: nil
         case .isNull(let c), .intCompare(let c, _, _), .intRange(let c, _, _), .intVersusDouble(let c, _, _),
              .doubleCompare(let c, _, _), .doubleRange(let c, _, _, _, _), .doubleVersusInt(let c, _, _), .boolEqual(let c, _),
-             .bytesEqual(let c, _, _), .bytesOrder(let c, _, _), .bytesMatch(let c, _, _, _), .timestampCompare(let c, _, _),
+             .bytesEqual(let c, _, _), .bytesOrder(let c, _, _, _), .bytesMatch(let c, _, _, _), .timestampCompare(let c, _, _),
              .objectIdCompare(let c, _, _), .uuidCompare(let c, _, _), .intInSet(let c, _, _), .bytesInSet(let c, _, _),
              .anyBytesEqual(let c, _, _), .anyBytesMatch(let c, _, _, _), .anyIntCompare(let c, _, _):
             c
