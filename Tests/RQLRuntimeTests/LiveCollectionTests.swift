@@ -112,7 +112,8 @@ import RQLTesting
     /// Everything a snapshot answers, against the model of its time: its documents, and the
     /// count, `_id`s and documents of `queries` (with and without the optimizer) against the
     /// interpreter over the model's documents.
-    static func check(_ snapshot: LiveCollection.Snapshot, _ model: Model, _ queries: [CheckedQuery], _ label: String) -> [String] {
+    static func check(_ snapshot: LiveCollection.Snapshot, _ model: Model, _ queries: [CheckedQuery], _ label: String,
+                      searches: inout Int) -> [String] {
         var failures: [String] = []
         let expectedDocuments = describe(Array(model.values))
         if snapshot.count != model.count || describe(snapshot.documents) != expectedDocuments {
@@ -129,6 +130,18 @@ import RQLTesting
                     let documents = try query.documents(in: snapshot)
                     if count != ids.count || found != ids || describe(documents) != describe(expected) {
                         failures.append("\(label) \(CheckedDump.dump(checked)) optimize \(optimize): count \(count), ids \(found); expected \(ids)")
+                    }
+                    // Every search an index can serve, however many rows it finds.
+                    if let searched = query.searchedHandles(in: snapshot, searchedFraction: 1) {
+                        searches += 1
+                        let searchedIDs = searched.map { (h: RowHandle) -> Int64 in
+                            if case .int(let i)? = snapshot.id(at: h) { i } else { -1 }
+                        }.sorted()
+                        let searchedCount = query.searchedCount(in: snapshot, searchedFraction: 1)
+                        if searchedIDs != ids || searchedCount != ids.count {
+                            failures.append("\(label) \(CheckedDump.dump(checked)) searched (\(query.plan(in: snapshot))): "
+                                            + "ids \(searchedIDs), count \(searchedCount ?? -1); expected \(ids)")
+                        }
                     }
                 } catch {
                     failures.append("\(label): \(error)")
@@ -150,8 +163,13 @@ import RQLTesting
         var model: Model = [:]
         var kept: [(snapshot: LiveCollection.Snapshot, model: Model, at: Int)] = []
         var failures: [String] = []
-        var applied = 0, refused = 0
+        var applied = 0, refused = 0, searches = 0
         for step in 0..<Self.operationCount {
+            // Indexes made part way, so snapshots from before them, and segments compacted since,
+            // meet them too.
+            if step == Self.operationCount / 3 {
+                for name in ["_id", "i", "l", "d", "s", "b", "t", "tags", "nums"] { try live.createIndex(on: name) }
+            }
             let writes = g.chance(25) ? (0..<(2 + g.int(5))).map { _ in Self.randomWrite(&g) } : [Self.randomWrite(&g)]
             let expected = Self.apply(writes, to: model)
             do {
@@ -177,8 +195,10 @@ import RQLTesting
                 while queries.count < 3 {
                     if let q = Checker.check(g.query(depth: 0), collection: Self.schema).query { queries.append(q) }
                 }
-                failures += Self.check(live.snapshot(), model, queries, "step \(step) now")
-                for k in kept { failures += Self.check(k.snapshot, k.model, queries, "step \(step), snapshot of step \(k.at)") }
+                failures += Self.check(live.snapshot(), model, queries, "step \(step) now", searches: &searches)
+                for k in kept {
+                    failures += Self.check(k.snapshot, k.model, queries, "step \(step), snapshot of step \(k.at)", searches: &searches)
+                }
             }
             if failures.count >= 10 { break }
         }
@@ -186,6 +206,7 @@ import RQLTesting
         // The run exercised what it is for: both outcomes, and with small segments compaction.
         #expect(applied > Self.operationCount / 4 && refused > Self.operationCount / 20, "applied \(applied), refused \(refused)")
         if segmentRows <= 64 { #expect(live.statistics.compactions > 0) }
+        #expect(searches > Self.operationCount / 20, "only \(searches) index searches")
     }
 
     // MARK: - Errors
@@ -300,6 +321,32 @@ import RQLTesting
     }
 
     // MARK: - Storage
+
+    /// An index serves snapshots old and new: a snapshot from before a compaction holds the
+    /// compacted segment, whose entries are gone, so it scans; a new one searches.
+    @Test func indexesFollowWritesAndCompaction() throws {
+        let live = try LiveCollection(schema: Self.schema, segmentRows: 16)
+        try live.insert(contentsOf: (0..<64).map { Self.document($0, s: .string($0 < 8 ? "x" : "y")) })
+        try live.createIndex(on: "s")
+        #expect(throws: IndexError.unknownProperty("ss", collection: "Thing", suggestion: "s")) { try live.createIndex(on: "ss") }
+        #expect(live.indexedProperties == ["s"])
+        let query = try CompiledQuery("s == 'x'", collection: Self.schema)
+        let before = live.snapshot()
+        #expect(query.plan(in: before).lines == ["SEARCH Thing USING INDEX s (s=?)"])
+        #expect(try query.count(in: before) == 8)
+        // Delete most of the first segment: it is compacted, its two 'x' rows move.
+        let first = before.handles.filter { $0.segment == before.handles[0].segment }.map { before.id(at: $0)! }
+        try live.apply(first.dropFirst(6).map { .delete(id: $0) })
+        try live.update(id: first[0], set: ["s": .string("z")])
+        #expect(live.statistics.compactions >= 1)
+        let after = live.snapshot()
+        #expect(query.plan(in: before).lines == ["SCAN Thing"])
+        #expect(try query.count(in: before) == 8)
+        #expect(query.plan(in: after).lines == ["SEARCH Thing USING INDEX s (s=?)"])
+        let expected = after.documents.filter { Interpreter.matches(query.checked, $0) }.count
+        #expect(try query.count(in: after) == expected && expected > 0)
+        #expect(try CompiledQuery("s == 'z'", collection: Self.schema).count(in: live) == 1)
+    }
 
     @Test func compactionDropsMostlyDeadSegmentsAndOldSnapshotsKeepThem() throws {
         let live = try LiveCollection(schema: Self.schema, segmentRows: 16)

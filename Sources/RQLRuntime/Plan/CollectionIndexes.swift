@@ -11,6 +11,12 @@ public struct CollectionIndexes: Sendable {
         self.schema = schema
     }
 
+    /// Indexes kept by their owner (a live collection's).
+    init(schema: ObjectSchema, byProperty: [Int: SecondaryIndex]) {
+        self.schema = schema
+        self.byProperty = byProperty
+    }
+
     /// Indexes on `properties` over the rows of `collection`.
     public init(_ collection: ColumnarCollection, properties: [String]) throws(IndexError) {
         self.init(schema: collection.schema)

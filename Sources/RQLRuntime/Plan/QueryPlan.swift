@@ -11,6 +11,11 @@ public struct QueryPlan: Sendable, CustomStringConvertible {
         case search(IndexSearch)
         /// The union of several (an OR whose every operand an index serves).
         case union([IndexSearch])
+
+        public var isScan: Bool {
+            if case .scan = self { return true }
+            return false
+        }
     }
 
     public let collection: String
@@ -78,6 +83,12 @@ public struct IndexSearch: Sendable {
         case .equal(let keys): keys.reduce(0) { $0 + index.count(equalTo: $1) }
         case .range(let r): index.count(in: r, limit: limit) ?? 0
         }
+    }
+
+    /// How many rows numbered below `row` an equality search finds; nil for a range.
+    func count(_ index: SecondaryIndex, below row: Int) -> Int? {
+        guard case .equal(let keys) = keys else { return nil }
+        return keys.reduce(0) { $0 + index.count(equalTo: $1, below: row) }
     }
 
     /// The rows found, ascending and without repeats.

@@ -35,8 +35,10 @@ enum ColumnKey: Hashable, Sendable {
 /// dates, the keys in order, for ranges. Nulls and NaNs are not indexed: no comparison the
 /// planner serves with an index matches them.
 ///
-/// Rows are only ever added (`add`): a collection that changes marks replaced and deleted rows
-/// dead and rebuilds its indexes when it compacts, so an index can serve any snapshot of it.
+/// A row is a number that only grows as rows are stored (a `ColumnarCollection`'s position, a
+/// live collection's handle), so adding rows in storage order appends. A live collection keeps
+/// the entries of rows it deletes or replaces, which the snapshots taken before still see, and
+/// removes only entries no snapshot can reach (`remove`).
 public final class SecondaryIndex: @unchecked Sendable {
     /// The property, resolved against the collection's schema.
     public let property: PropertyReference
@@ -68,25 +70,67 @@ public final class SecondaryIndex: @unchecked Sendable {
         }
     }
 
-    /// Records row `row`'s value. Rows must be added in ascending order.
+    /// Records row `row`'s value.
     func add(_ value: Value, row: Int) {
-        if property.isList {
-            guard case .list(let elements) = value else { return }
-            var seen = Set<ColumnKey>()
-            for element in elements {
-                if let key = ColumnKey(element, type: property.type), seen.insert(key).inserted { postings[key, default: []].append(row) }
+        let keys = keys(of: value)
+        for key in keys {
+            Self.insertSorted(row, into: &postings[key, default: []])
+            switch (ordered, key) {
+            case (.int(let entries), .int(let i)): entries.insert(i, row)
+            case (.double(let entries), .double(let d)): entries.insert(d, row)
+            case (.date(let entries), .timestamp(let t)): entries.insert(t, row)
+            default: break
             }
-            if !seen.isEmpty { entryCount += 1 }
-            return
         }
-        guard let key = ColumnKey(value, type: property.type) else { return }
-        postings[key, default: []].append(row)
-        entryCount += 1
-        switch (ordered, key) {
-        case (.int(let entries), .int(let i)): entries.insert(i, row)
-        case (.double(let entries), .double(let d)): entries.insert(d, row)
-        case (.date(let entries), .timestamp(let t)): entries.insert(t, row)
-        default: break
+        if !keys.isEmpty { entryCount += 1 }
+    }
+
+    /// Forgets that row `row` holds `value` (what `add` recorded).
+    func remove(_ value: Value, row: Int) {
+        let keys = keys(of: value)
+        for key in keys {
+            if let i = postings[key].flatMap({ Self.position(of: row, in: $0) }), i < postings[key]!.count, postings[key]![i] == row {
+                postings[key]!.remove(at: i)
+                if postings[key]!.isEmpty { postings[key] = nil }
+            }
+            switch (ordered, key) {
+            case (.int(let entries), .int(let i)): entries.remove(i, row)
+            case (.double(let entries), .double(let d)): entries.remove(d, row)
+            case (.date(let entries), .timestamp(let t)): entries.remove(t, row)
+            default: break
+            }
+        }
+        if !keys.isEmpty { entryCount -= 1 }
+    }
+
+    /// The keys a value is found under: a list's distinct elements, or the value itself; none
+    /// for null and NaN.
+    private func keys(of value: Value) -> [ColumnKey] {
+        guard property.isList else { return ColumnKey(value, type: property.type).map { [$0] } ?? [] }
+        guard case .list(let elements) = value else { return [] }
+        var keys: [ColumnKey] = []
+        for element in elements {
+            if let key = ColumnKey(element, type: property.type), !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// Where `row` is or would go in ascending `rows`.
+    private static func position(of row: Int, in rows: [Int]) -> Int? {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rows[mid] < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Rows arrive in ascending order but for a row changed in place: appending is the rule.
+    private static func insertSorted(_ row: Int, into rows: inout [Int]) {
+        if let last = rows.last, last > row {
+            rows.insert(row, at: position(of: row, in: rows)!)
+        } else {
+            rows.append(row)
         }
     }
 
@@ -95,6 +139,11 @@ public final class SecondaryIndex: @unchecked Sendable {
 
     /// How many rows hold `key`.
     func count(equalTo key: ColumnKey) -> Int { postings[key]?.count ?? 0 }
+
+    /// How many rows numbered below `row` hold `key`.
+    func count(equalTo key: ColumnKey, below row: Int) -> Int {
+        postings[key].flatMap { Self.position(of: row, in: $0) } ?? 0
+    }
 
     /// Whether ranges can be served (ints, doubles and dates that are not lists).
     var isOrdered: Bool { ordered != nil }
@@ -169,9 +218,10 @@ final class OrderedEntries<Key: OrderedKey> {
             firstKeys = [key]
             return
         }
-        // The last bucket whose first key is <= key (or the first bucket).
+        // The last bucket whose first key is <= key (or the first bucket); among equal keys, by row.
         let b = max(0, upperBound(firstKeys, key) - 1)
-        let i = upperBound(buckets[b], key)
+        var i = upperBound(buckets[b], key)
+        while i > 0, buckets[b][i - 1].key == key, buckets[b][i - 1].row > row { i -= 1 }
         buckets[b].insert((key, row), at: i)
         firstKeys[b] = buckets[b][0].key
         if buckets[b].count > Self.bucketSize {
@@ -179,6 +229,34 @@ final class OrderedEntries<Key: OrderedKey> {
             buckets[b].removeLast(half.count)
             buckets.insert(half, at: b + 1)
             firstKeys.insert(half[0].key, at: b + 1)
+        }
+    }
+
+    /// Removes the entry `(key, row)`, if there is one.
+    func remove(_ key: Key, _ row: Int) {
+        // Equal keys may span buckets: from the first bucket that can hold the key.
+        var b = max(0, lowerBound(firstKeys, key) - 1)
+        while b < buckets.count {
+            let start = lowerBound(buckets[b], key), end = upperBound(buckets[b], key)
+            // Equal keys are in row order.
+            var lo = start, hi = end
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if buckets[b][mid].row < row { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < end, buckets[b][lo].row == row {
+                let i = lo
+                buckets[b].remove(at: i)
+                if buckets[b].isEmpty {
+                    buckets.remove(at: b)
+                    firstKeys.remove(at: b)
+                } else {
+                    firstKeys[b] = buckets[b][0].key
+                }
+                return
+            }
+            if end < buckets[b].count { return }
+            b += 1
         }
     }
 

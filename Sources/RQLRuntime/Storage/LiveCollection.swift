@@ -48,6 +48,8 @@ public final class LiveCollection: Sendable {
     let segmentRows: Int
     private let propertyIndex: [String: Int]
     private let state: Mutex<State>
+    /// Secondary indexes, kept up to date by every write (`createIndex`).
+    let indexes = LiveIndexes()
 
     /// An empty collection of `schema`, which must have an `_id` property. `segmentRows` is the
     /// rows per segment (tests use small ones to exercise many segments and compaction).
@@ -249,7 +251,36 @@ public final class LiveCollection: Sendable {
 
     /// The collection as it is now, unchanged by later writes.
     public func snapshot() -> Snapshot {
-        state.withLock { Snapshot(schema: schema, idColumn: idColumn, parts: $0.parts, count: $0.ids.count) }
+        state.withLock { Snapshot(schema: schema, idColumn: idColumn, parts: $0.parts, count: $0.ids.count, indexes: indexes) }
+    }
+
+    // MARK: - Indexes
+
+    /// Indexes a property (equality and IN; ranges on ints, doubles and dates; elements of lists
+    /// of strings and ints), over the rows stored now and kept up to date by every write from now
+    /// on; queries on snapshots use it when the planner finds it worth it. Indexing a property
+    /// twice changes nothing.
+    public func createIndex(on name: String) throws(IndexError) {
+        let property = try CollectionIndexes.property(name, in: schema)
+        state.withLock { state in
+            indexes.withLock { registry in
+                guard registry.indexes[property.index] == nil else { return }
+                let index = SecondaryIndex(property)
+                for part in state.parts {
+                    for row in 0..<part.rows {
+                        index.add(part.segment.value(row: row, column: property.index),
+                                  row: RowHandle(segment: part.segment.sequence, row: UInt32(row)).key)
+                    }
+                }
+                registry.indexes[property.index] = index
+                registry.builtOver[property.index] = (Set(state.parts.map(\.segment.sequence)), state.nextSequence)
+            }
+        }
+    }
+
+    /// The indexed properties, in schema order.
+    public var indexedProperties: [String] {
+        indexes.withLock { $0.indexes.keys.sorted().map { schema.properties[$0].name } }
     }
 
     /// Rewrites every segment that has deleted rows (normally compaction happens by itself).
@@ -327,6 +358,7 @@ extension LiveCollection {
             let (last, row) = reserveRow(need, collection)
             parts[last].segment.write(document.values, at: row)
             let handle = published(last, row)
+            collection.indexes.withLock { $0.add({ document.values[$0] }, handle) }
             if let old = ids.updateValue(handle, forKey: id) { markDeleted(old) }
         }
 
@@ -340,7 +372,16 @@ extension LiveCollection {
             // would not do: after a copy-on-write the new mask is unique, the segment shared.)
             let i = partIndex(old.segment)!
             if parts[i].segment.canOverwrite(replacing), isKnownUniquelyReferenced(&parts[i].segment) {
-                parts[i].segment.overwrite(Int(old.row), replacing)
+                let segment = parts[i].segment, row = Int(old.row)
+                // No snapshot sees the row either: its index entries change with it.
+                collection.indexes.withLock { registry in
+                    for (column, index) in registry.indexes {
+                        guard let value = replacing[column] else { continue }
+                        index.remove(segment.value(row: row, column: column), row: old.key)
+                        index.add(value, row: old.key)
+                    }
+                }
+                segment.overwrite(row, replacing)
                 return
             }
             let handle = copy(old, replacing: replacing, collection)
@@ -370,7 +411,10 @@ extension LiveCollection {
             for (c, value) in replacing.enumerated() { if let value { need[c] = Segment.need([value])[0] } }
             let (last, row) = reserveRow(need, collection)
             parts[last].segment.write(copyOf: sourceRow, in: segment, replacing: replacing, at: row)
-            return published(last, row)
+            let handle = published(last, row)
+            let written = parts[last].segment
+            collection.indexes.withLock { $0.add({ written.value(row: row, column: $0) }, handle) }
+            return handle
         }
 
         /// The newest part and its next row, with room for a row needing `need`.
@@ -428,6 +472,14 @@ extension LiveCollection {
                     let id = part.segment.value(row: row, column: collection.idColumn)
                     ids[id] = copy(RowHandle(segment: part.segment.sequence, row: UInt32(row)), from: part.segment, replacing: keep, collection)
                 }
+                // The segment's entries go; a snapshot that still holds it scans instead.
+                collection.indexes.withLock { registry in
+                    guard !registry.isEmpty else { return }
+                    for row in 0..<part.rows {
+                        registry.remove({ part.segment.value(row: row, column: $0) }, RowHandle(segment: part.segment.sequence, row: UInt32(row)))
+                    }
+                    registry.dropped.insert(part.segment.sequence)
+                }
                 compactions += 1
             }
         }
@@ -454,6 +506,8 @@ extension LiveCollection {
         let parts: [Part]
         /// The number of documents.
         public let count: Int
+        /// The collection's indexes (shared, behind their own lock).
+        let indexes: LiveIndexes
 
         /// Whether `handle` is a live row of this snapshot: written before it was taken and not
         /// deleted (or replaced) by then.
@@ -488,6 +542,23 @@ extension LiveCollection {
 
         /// Every document, in storage order.
         public var documents: [Document] { handles.map { document(at: $0)! } }
+
+        /// Whether a row of this snapshot has been deleted or replaced.
+        var hasDeletions: Bool { parts.contains { $0.dead > 0 } }
+
+        /// The index key of the first row stored after this snapshot: with no deletions, every
+        /// index entry below it is a row of the snapshot.
+        var endKey: Int {
+            guard let last = parts.last else { return 0 }
+            return RowHandle(segment: last.segment.sequence, row: UInt32(last.rows)).key
+        }
+
+        /// The columns of the segment with this sequence number, as the VM binds them.
+        func columnSet(_ sequence: UInt32) -> VM.ColumnSet? {
+            guard let i = LiveCollection.partIndex(parts, sequence) else { return nil }
+            let segment = parts[i].segment
+            return VM.ColumnSet(columns: segment.columns, count: parts[i].rows, document: segment.document(at:), owner: segment)
+        }
 
         /// The columns of each segment, as the VM binds them, with its deletion mask.
         func forEachColumnSet(_ body: (VM.ColumnSet, DeletionMask, UInt32) -> Void) {

@@ -137,8 +137,61 @@ extension CompiledQuery {
         snapshot.forEachColumnSet { columns, deleted, sequence in body(VM.bind(program, to: columns), deleted, sequence) }
     }
 
+    /// How the query would reach the documents of `snapshot`: a search of the collection's
+    /// indexes, or a scan (also when the snapshot holds a segment compacted since, whose index
+    /// entries are gone).
+    public func plan(in snapshot: LiveCollection.Snapshot) -> QueryPlan {
+        snapshot.indexes.withLock { registry in searchPlan(snapshot, registry).plan }
+    }
+
+    /// The plan, and for a search the rows it finds (as index keys, ascending), taken under the
+    /// indexes' lock.
+    private func searchPlan(_ snapshot: LiveCollection.Snapshot, _ registry: LiveIndexes.Registry,
+                            searchedFraction: Double = Planner.maxSearchedFraction,
+                            collectingRows: Bool = true) -> (plan: QueryPlan, found: [Int]?) {
+        let scan = QueryPlan(collection: snapshot.schema.title, access: .scan, isExact: false, estimatedRows: snapshot.count)
+        guard !registry.isEmpty, registry.covers(snapshot.parts.map(\.segment.sequence)) else { return (scan, nil) }
+        let indexes = CollectionIndexes(schema: snapshot.schema, byProperty: registry.indexes)
+        let plan = plan(indexes, rowCount: snapshot.count, searchedFraction: searchedFraction)
+        guard plan.searches(indexes) != nil, collectingRows else { return (plan, nil) }
+        return (plan, plan.rows(indexes))
+    }
+
+    /// The number of matching rows through an index search, or nil when the plan is a scan. An
+    /// exact equality search on a snapshot without deletions counts without visiting a row.
+    func searchedCount(in snapshot: LiveCollection.Snapshot, searchedFraction: Double = Planner.maxSearchedFraction) -> Int? {
+        if !snapshot.hasDeletions {
+            let counted: Int?? = snapshot.indexes.withLock { registry in
+                let (chosen, _) = searchPlan(snapshot, registry, searchedFraction: searchedFraction, collectingRows: false)
+                guard case .search(let search) = chosen.access else { return chosen.access.isScan ? .some(nil) : nil }
+                guard chosen.isExact, let index = registry.indexes[search.property.index] else { return nil }
+                return search.count(index, below: snapshot.endKey).map { .some($0) }
+            }
+            if let counted { return counted }
+        }
+        return searchedHandles(in: snapshot, searchedFraction: searchedFraction)?.count
+    }
+
+    /// The matching rows of `snapshot` through an index search, or nil when the plan is a scan.
+    func searchedHandles(in snapshot: LiveCollection.Snapshot, searchedFraction: Double = Planner.maxSearchedFraction) -> [RowHandle]? {
+        let (chosen, found) = snapshot.indexes.withLock { searchPlan(snapshot, $0, searchedFraction: searchedFraction) }
+        guard let found else { return nil }
+        // The index holds every stored version: keep those this snapshot sees.
+        let handles = found.map(RowHandle.init(key:)).filter(snapshot.contains)
+        if chosen.isExact { return handles }
+        var bound: [UInt32: VM.BoundProgram] = [:]
+        return handles.filter { handle in
+            if bound[handle.segment] == nil, let columns = snapshot.columnSet(handle.segment) {
+                bound[handle.segment] = VM.bind(program, to: columns)
+            }
+            return bound[handle.segment]?.matches(row: Int(handle.row)) ?? false
+        }
+    }
+
     /// The number of matching documents in `snapshot`.
     public func count(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> Int {
+        guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
+        if let n = searchedCount(in: snapshot) { return n }
         var n = 0
         try forEachBound(snapshot) { bound, deleted, _ in n += deleted.isEmpty ? bound.count() : bound.count(deleted: UnsafePointer(deleted.words)) }
         return n
@@ -146,6 +199,8 @@ extension CompiledQuery {
 
     /// The matching rows of `snapshot`, in storage order.
     public func handles(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> [RowHandle] {
+        guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
+        if let found = searchedHandles(in: snapshot) { return found }
         var handles: [RowHandle] = []
         try forEachBound(snapshot) { bound, deleted, sequence in
             for row in deleted.isEmpty ? bound.filter() : bound.filter(deleted: UnsafePointer(deleted.words)) { handles.append(RowHandle(segment: sequence, row: UInt32(row))) }
