@@ -5,7 +5,9 @@ import RQLTesting
 /// `rql-bench --live [--objects N] [--json]`: the standard dataset in a `LiveCollection`.
 ///
 /// In order: load the objects in one batch; scan the 12 standard queries in a fresh snapshot
-/// (match counts checked against a `ColumnarCollection` of the same documents); `updates`
+/// (match counts checked against a `ColumnarCollection` of the same documents); index `owner`
+/// and `age` and run them again through the planner (`indexed_ns`; the writes below keep the
+/// indexes up to date, and the scans below do not use them); `updates`
 /// single-document updates at random `_id`s, each rewriting `age` with its own value (so every
 /// later scan must still find the same matches), first with no snapshot held (`update_us`: the
 /// rows change in place), then again while a snapshot is held (each appends a new row version
@@ -22,8 +24,11 @@ enum LiveBenchmark {
         var query: String
         var matches: Int
         var vm: Double
+        var indexed: Double
+        var plan: String
         var afterUpdates: Double
     }
+    static let indexedProperties = ["owner", "age"]
 
     static func run(objects: Int, schema: ObjectSchema, json: Bool) -> [String] {
         var disagreements: [String] = []
@@ -45,13 +50,25 @@ enum LiveBenchmark {
         func scanAll(_ label: String) -> [(ns: Double, matches: Int)] {
             let snapshot = live.snapshot()
             return queries.map { text, compiled in
-                let result = scan(runs: 5) { (try? compiled.count(in: snapshot)) ?? -1 }
+                let result = scan(runs: 5) { (try? compiled.count(in: snapshot, usingIndexes: false)) ?? -1 }
                 let expected = compiled.count(in: columnar)
                 if result.matches != expected { disagreements.append("\(text) \(label): live \(result.matches), columnar \(expected)") }
                 return (result.nsPerObject, result.matches)
             }
         }
         let fresh = scanAll("in a fresh snapshot")
+
+        let indexStart = DispatchTime.now().uptimeNanoseconds
+        for name in indexedProperties { try! live.createIndex(on: name) }
+        let indexSeconds = seconds(since: indexStart)
+        let indexedSnapshot = live.snapshot()
+        let indexed = queries.map { text, compiled -> (ns: Double, plan: String) in
+            let result = IndexedBenchmark.best { (try? compiled.count(in: indexedSnapshot)) ?? -1 }
+            if result.result != compiled.count(in: columnar) {
+                disagreements.append("\(text) with indexes: live \(result.result), columnar \(compiled.count(in: columnar))")
+            }
+            return (result.ns / Double(objects), compiled.plan(in: indexedSnapshot).lines.joined(separator: "; "))
+        }
 
         var rng = SplitMix64(seed: 7)
         /// `updates` single updates at random `_id`s.
@@ -103,33 +120,38 @@ enum LiveBenchmark {
             disagreements.append("\(text) at the end: live \(final[i]), columnar \(compiled.count(in: columnar))")
         }
 
-        let rows = queries.indices.map { Row(query: queries[$0].0, matches: fresh[$0].matches, vm: fresh[$0].ns, afterUpdates: afterUpdates[$0].ns) }
+        let rows = queries.indices.map {
+            Row(query: queries[$0].0, matches: fresh[$0].matches, vm: fresh[$0].ns, indexed: indexed[$0].ns, plan: indexed[$0].plan,
+                afterUpdates: afterUpdates[$0].ns)
+        }
         if json {
             let rowObjects = rows.map { r in
-                "{\"query\": \(StringLiteral.encode(r.query)), \"matches\": \(r.matches), \"vm_ns\": \(fixed(r.vm, 3)), "
-                    + "\"after_updates_ns\": \(fixed(r.afterUpdates, 3))}"
+                "{\"query\": \(StringLiteral.encode(r.query)), \"matches\": \(r.matches), \"indexed_ns\": \(fixed(r.indexed, 4)), "
+                    + "\"vm_ns\": \(fixed(r.vm, 3)), \"after_updates_ns\": \(fixed(r.afterUpdates, 3)), \"plan\": \(StringLiteral.encode(r.plan))}"
             }
             print("""
-                {"objects": \(objects), "load_s": \(fixed(loadSeconds, 3)), "insert_us": \(fixed(insertMicros, 3)), \
+                {"objects": \(objects), "load_s": \(fixed(loadSeconds, 3)), "index_s": \(fixed(indexSeconds, 3)), "insert_us": \(fixed(insertMicros, 3)), \
                 "update_us": \(fixed(updateMicros, 3)), "update_while_snapshot_held_us": \(fixed(versionedMicros, 3)), "delete_us": \(fixed(deleteMicros, 3)), \
                 "batch_update_us": \(fixed(batchMicros, 3)), "snapshot_us": \(fixed(snapshotMicros, 3)), \
                 "scan_after_updates_ratio": \(fixed(scanRatio, 3)), "scan_after_in_place_updates_ratio": \(fixed(inPlaceRatio, 3)), "segments_after_updates": \(layout.segments), \
-                "rows_after_updates": \(layout.rows), "deleted_rows_after_updates": \(layout.deletedRows),
+                "rows_after_updates": \(layout.rows), "deleted_rows_after_updates": \(layout.deletedRows), \
+                "indexed_geomean_ns": \(fixed(geomean(indexed.map(\.ns)), 4)), "vm_geomean_ns": \(fixed(geomean(fresh.map(\.ns)), 3)),
                  "rows": [\(rowObjects.joined(separator: ",\n  "))]}
                 """)
         } else {
+            print("indexes on \(indexedProperties.joined(separator: " and ")) made in \(fixed(indexSeconds)) s; the writes below keep them up to date")
             print("per document, mean: insert \(fixed(insertMicros)) us, update \(fixed(updateMicros)) us "
                   + "(\(fixed(versionedMicros)) us while a snapshot is held), delete \(fixed(deleteMicros)) us, "
                   + "update in batches of \(batchSize) \(fixed(batchMicros)) us; snapshot() \(fixed(snapshotMicros, 3)) us")
             print("after \(updates) updates while a snapshot was held: \(layout.segments) segments, \(layout.rows) rows of which \(layout.deletedRows) deleted")
             print("scans after \(updates) updates in place: \(fixed(inPlaceRatio, 3))x a fresh snapshot's (geomean); after those with a snapshot held (below): \(fixed(scanRatio, 3))x")
-            print(pad("query", 50) + pad("matches", 9, left: true) + pad("fresh ns", 10, left: true) + pad("updated ns", 12, left: true)
-                  + pad("ratio", 8, left: true))
+            print(pad("query", 50) + pad("matches", 9, left: true) + pad("indexed", 10, left: true) + pad("fresh ns", 10, left: true)
+                  + pad("updated ns", 12, left: true) + pad("ratio", 8, left: true) + "  plan")
             for r in rows {
-                print(pad(r.query, 50) + pad("\(r.matches)", 9, left: true) + pad(fixed(r.vm), 10, left: true)
-                      + pad(fixed(r.afterUpdates), 12, left: true) + pad(ratio(r.afterUpdates / r.vm), 8, left: true))
+                print(pad(r.query, 50) + pad("\(r.matches)", 9, left: true) + pad(fixed(r.indexed, 4), 10, left: true) + pad(fixed(r.vm), 10, left: true)
+                      + pad(fixed(r.afterUpdates), 12, left: true) + pad(ratio(r.afterUpdates / r.vm), 8, left: true) + "  " + r.plan)
             }
-            print(pad("geomean", 59) + pad(fixed(geomean(fresh.map(\.ns))), 10, left: true)
+            print(pad("geomean", 59) + pad(fixed(geomean(indexed.map(\.ns)), 4), 10, left: true) + pad(fixed(geomean(fresh.map(\.ns))), 10, left: true)
                   + pad(fixed(geomean(afterUpdates.map(\.ns))), 12, left: true) + pad(fixed(scanRatio, 3) + "x", 8, left: true))
         }
         return disagreements

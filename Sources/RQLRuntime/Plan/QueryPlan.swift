@@ -85,10 +85,12 @@ public struct IndexSearch: Sendable {
         }
     }
 
-    /// How many rows numbered below `row` an equality search finds; nil for a range.
+    /// How many rows numbered below `row` the search finds.
     func count(_ index: SecondaryIndex, below row: Int) -> Int? {
-        guard case .equal(let keys) = keys else { return nil }
-        return keys.reduce(0) { $0 + index.count(equalTo: $1, below: row) }
+        switch keys {
+        case .equal(let keys): keys.reduce(0) { $0 + index.count(equalTo: $1, below: row) }
+        case .range(let r): index.count(in: r, below: row)
+        }
     }
 
     /// The rows found, ascending and without repeats.

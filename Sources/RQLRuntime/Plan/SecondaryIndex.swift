@@ -44,8 +44,6 @@ public final class SecondaryIndex: @unchecked Sendable {
     public let property: PropertyReference
     private var postings: [ColumnKey: [Int]] = [:]
     private var ordered: OrderedKeys?
-    /// Rows added (for a list, rows with at least one indexed element).
-    public private(set) var entryCount = 0
 
     /// The property types an index can be made on: scalars of these types and lists of strings and
     /// ints.
@@ -72,17 +70,21 @@ public final class SecondaryIndex: @unchecked Sendable {
 
     /// Records row `row`'s value.
     func add(_ value: Value, row: Int) {
-        let keys = keys(of: value)
-        for key in keys {
-            Self.insertSorted(row, into: &postings[key, default: []])
-            switch (ordered, key) {
-            case (.int(let entries), .int(let i)): entries.insert(i, row)
-            case (.double(let entries), .double(let d)): entries.insert(d, row)
-            case (.date(let entries), .timestamp(let t)): entries.insert(t, row)
-            default: break
-            }
+        if property.isList {
+            for key in keys(of: value) { add(key, row) }
+        } else if let key = ColumnKey(value, type: property.type) {
+            add(key, row)
         }
-        if !keys.isEmpty { entryCount += 1 }
+    }
+
+    private func add(_ key: ColumnKey, _ row: Int) {
+        Self.insertSorted(row, into: &postings[key, default: []])
+        switch (ordered, key) {
+        case (.int(let entries), .int(let i)): entries.insert(i, row)
+        case (.double(let entries), .double(let d)): entries.insert(d, row)
+        case (.date(let entries), .timestamp(let t)): entries.insert(t, row)
+        default: break
+        }
     }
 
     /// Forgets that row `row` holds `value` (what `add` recorded).
@@ -100,7 +102,30 @@ public final class SecondaryIndex: @unchecked Sendable {
             default: break
             }
         }
-        if !keys.isEmpty { entryCount -= 1 }
+    }
+
+    /// Removes every entry whose row lies in `rows` (a compacted segment's): one pass over the
+    /// index, rather than a search per row.
+    func removeRows(in rows: Range<Int>) {
+        for key in Array(postings.keys) {
+            let (lower, upper) = postings[key].map { (Self.position(of: rows.lowerBound, in: $0)!, Self.position(of: rows.upperBound, in: $0)!) } ?? (0, 0)
+            guard lower < upper else { continue }
+            postings[key]!.removeSubrange(lower..<upper)
+            if postings[key]!.isEmpty { postings[key] = nil }
+        }
+        switch ordered {
+        case .int(let e): e.removeRows(in: rows)
+        case .double(let e): e.removeRows(in: rows)
+        case .date(let e): e.removeRows(in: rows)
+        case nil: break
+        }
+    }
+
+    /// Row `row`'s value changes from `old` to `new`: its entries move, unless the keys are the same.
+    func replace(_ old: Value, with new: Value, row: Int) {
+        guard keys(of: old) != keys(of: new) else { return }
+        remove(old, row: row)
+        add(new, row: row)
     }
 
     /// The keys a value is found under: a list's distinct elements, or the value itself; none
@@ -159,6 +184,16 @@ public final class SecondaryIndex: @unchecked Sendable {
         }
     }
 
+    /// How many rows numbered below `row` lie within the range; nil as for `rows(in:)`.
+    func count(in range: KeyRange, below row: Int) -> Int? {
+        switch ordered {
+        case .int(let e): e.count(in: range, below: row)
+        case .double(let e): e.count(in: range, below: row)
+        case .date(let e): e.count(in: range, below: row)
+        case nil: nil
+        }
+    }
+
     /// How many rows `rows(in:)` gives, without collecting them; past `limit` the count stops
     /// (at some number above it).
     func count(in range: KeyRange, limit: Int = .max) -> Int? {
@@ -211,8 +246,12 @@ final class OrderedEntries<Key: OrderedKey> {
     private var buckets: [[(key: Key, row: Int)]] = []
     /// Each bucket's first key, for the binary search.
     private var firstKeys: [Key] = []
+    /// The largest row ever inserted: when it is below a snapshot's end, every entry is a row
+    /// stored before the snapshot.
+    private var maxRow = Int.min
 
     func insert(_ key: Key, _ row: Int) {
+        maxRow = max(maxRow, row)
         guard !buckets.isEmpty else {
             buckets = [[(key, row)]]
             firstKeys = [key]
@@ -229,6 +268,21 @@ final class OrderedEntries<Key: OrderedKey> {
             buckets[b].removeLast(half.count)
             buckets.insert(half, at: b + 1)
             firstKeys.insert(half[0].key, at: b + 1)
+        }
+    }
+
+    /// Removes the entries whose rows lie in `rows`.
+    func removeRows(in rows: Range<Int>) {
+        var b = 0
+        while b < buckets.count {
+            buckets[b].removeAll { rows.contains($0.row) }
+            if buckets[b].isEmpty {
+                buckets.remove(at: b)
+                firstKeys.remove(at: b)
+            } else {
+                firstKeys[b] = buckets[b][0].key
+                b += 1
+            }
         }
     }
 
@@ -267,6 +321,18 @@ final class OrderedEntries<Key: OrderedKey> {
             return true
         }) else { return nil }
         return rows
+    }
+
+    /// How many entries with rows below `end` lie within the range: two binary searches per
+    /// bucket when every row is, one comparison per entry otherwise.
+    func count(in range: KeyRange, below end: Int) -> Int? {
+        if maxRow < end { return count(in: range, limit: .max) }
+        var n = 0
+        guard visit(range, { bucket, run in
+            for i in run where bucket[i].row < end { n += 1 }
+            return true
+        }) else { return nil }
+        return n
     }
 
     /// Counting a range costs two binary searches per bucket it spans, up to `limit`.

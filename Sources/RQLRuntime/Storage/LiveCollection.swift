@@ -377,8 +377,7 @@ extension LiveCollection {
                 collection.indexes.withLock { registry in
                     for (column, index) in registry.indexes {
                         guard let value = replacing[column] else { continue }
-                        index.remove(segment.value(row: row, column: column), row: old.key)
-                        index.add(value, row: old.key)
+                        index.replace(segment.value(row: row, column: column), with: value, row: old.key)
                     }
                 }
                 segment.overwrite(row, replacing)
@@ -475,9 +474,8 @@ extension LiveCollection {
                 // The segment's entries go; a snapshot that still holds it scans instead.
                 collection.indexes.withLock { registry in
                     guard !registry.isEmpty else { return }
-                    for row in 0..<part.rows {
-                        registry.remove({ part.segment.value(row: row, column: $0) }, RowHandle(segment: part.segment.sequence, row: UInt32(row)))
-                    }
+                    let first = RowHandle(segment: part.segment.sequence, row: 0).key
+                    for index in registry.indexes.values { index.removeRows(in: first..<(first + (1 << 32))) }
                     registry.dropped.insert(part.segment.sequence)
                 }
                 compactions += 1

@@ -33,10 +33,6 @@ final class LiveIndexes: Sendable {
         func add(_ values: (Int) -> Value, _ handle: RowHandle) {
             for (column, index) in indexes { index.add(values(column), row: handle.key) }
         }
-
-        func remove(_ values: (Int) -> Value, _ handle: RowHandle) {
-            for (column, index) in indexes { index.remove(values(column), row: handle.key) }
-        }
     }
 
     let registry = Mutex(Registry())

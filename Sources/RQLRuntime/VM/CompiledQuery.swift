@@ -188,10 +188,11 @@ extension CompiledQuery {
         }
     }
 
-    /// The number of matching documents in `snapshot`.
-    public func count(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> Int {
+    /// The number of matching documents in `snapshot`, through an index when the plan finds one
+    /// worth it (`usingIndexes: false` scans, as for a benchmark's baseline).
+    public func count(in snapshot: LiveCollection.Snapshot, usingIndexes: Bool = true) throws(SchemaMismatchError) -> Int {
         guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
-        if let n = searchedCount(in: snapshot) { return n }
+        if usingIndexes, let n = searchedCount(in: snapshot) { return n }
         var n = 0
         try forEachBound(snapshot) { bound, deleted, _ in n += deleted.isEmpty ? bound.count() : bound.count(deleted: UnsafePointer(deleted.words)) }
         return n
