@@ -49,15 +49,28 @@ public struct ShellCommand: Sendable {
             return .proceed
         },
         ShellCommand(name: ".use", arguments: "collection", help: "query this collection from now on") { shell, args in
-            guard let c = shell.schema.collection(named: args) ?? shell.schema[args] else {
-                shell.errors("no collection '\(escaped: args)'; there are: \(escaped: shell.schema.titles.joined(separator: ", "))")
+            guard !args.isEmpty else {
+                shell.errors("usage: .use COLLECTION (" + (shell.schema.isEmpty ? "no schema yet" : "one of \(escaped: shell.schema.titles.joined(separator: ", "))")
+                             + (shell.current.map { "; now \(escaped: $0)" } ?? "") + ")")
+                return .proceed
+            }
+            // An exact name, else the one name that differs only in case.
+            let folded = shell.schema.titles.filter { $0.lowercased() == args.lowercased() }
+            guard let c = shell.schema.collection(named: args) ?? shell.schema[args]
+                    ?? (folded.count == 1 ? shell.schema.collection(named: folded[0]) ?? shell.schema[folded[0]] : nil) else {
+                let suggestion = Checker.closestName(to: args, in: shell.schema.titles).map { "did you mean '\(escaped: $0)'? " } ?? ""
+                shell.errors("no collection '\(escaped: args)'; \(suggestion)there are: \(escaped: shell.schema.titles.joined(separator: ", "))")
                 return .proceed
             }
             shell.current = c.title
             return .proceed
         },
-        ShellCommand(name: ".args", arguments: "[LIT, LIT, ...]", help: "set $0, $1, ... as RQL literals ({...} is a list); no arguments clears them") { shell, args in
+        ShellCommand(name: ".args", arguments: "[LIT, LIT, ...|clear]", help: "set $0, $1, ... as RQL literals ({...} is a list); alone, show them; clear removes them") { shell, args in
             if args.isEmpty {
+                shell.output(shell.argumentsText.map { "$0... = \($0)" } ?? "no arguments: .args LIT, LIT, ... binds $0, $1, ...")
+                return .proceed
+            }
+            if args == "clear" {
                 shell.arguments = []
                 shell.argumentsText = nil
                 return .proceed
@@ -129,16 +142,26 @@ public struct ShellCommand: Sendable {
             return .proceed
         },
         ShellCommand(name: ".read", arguments: "FILE", help: "run the statements in a file") { shell, args in
+            guard !args.isEmpty else { shell.errors("usage: .read FILE"); return .proceed }
             shell.read(file: args)
             return .proceed
         },
-        ShellCommand(name: ".timer", arguments: "on|off", help: "print the match count and the time of each query") { shell, args in
-            shell.timer = args != "off"
+        ShellCommand(name: ".timer", arguments: "[on|off]", help: "print the match count and the time of each query; alone, say which") { shell, args in
+            switch args {
+            case "": shell.output("timer \(shell.timer ? "on" : "off")")
+            case "on", "off": shell.timer = args == "on"
+            default: shell.errors("usage: .timer on|off (now \(shell.timer ? "on" : "off"))")
+            }
             return .proceed
         },
-        ShellCommand(name: ".mode", arguments: "table|list|json|count", help: "how matches are shown") { shell, args in
+        ShellCommand(name: ".mode", arguments: "[table|list|json|count]", help: "how matches are shown; alone, the current mode") { shell, args in
+            if args.isEmpty {
+                shell.output("mode \(shell.mode.rawValue)")
+                return .proceed
+            }
             guard let mode = Shell.Mode(rawValue: args) else {
-                shell.errors("modes: " + Shell.Mode.allCases.map(\.rawValue).joined(separator: ", "))
+                shell.errors("no mode '\(escaped: args)'; modes: " + Shell.Mode.allCases.map(\.rawValue).joined(separator: ", ")
+                             + " (now \(shell.mode.rawValue))")
                 return .proceed
             }
             shell.mode = mode

@@ -118,6 +118,35 @@ import RQL
         #expect(capture.output.contains("-- plan"))
     }
 
+    /// Commands alone show their state; a bad argument says what is allowed and changes nothing.
+    @Test func settingsShowThemselvesAndRefuseNonsense() {
+        let (shell, capture) = Self.shell()
+        shell.execute(".timer")
+        #expect(capture.output.last == "timer off")
+        shell.execute(".timer maybe")
+        #expect(capture.errors.last == "usage: .timer on|off (now off)" && !shell.timer)
+        shell.execute(".mode")
+        #expect(capture.output.last == "mode table")
+        shell.execute(".mode grid")
+        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, json, count (now table)")
+        shell.execute(".args \"bob\", 2")
+        shell.execute(".args")
+        #expect(capture.output.last == "$0... = \"bob\", 2" && shell.arguments == [.string("bob"), .int(2)])
+        shell.execute(".args \"bob\",")
+        #expect(capture.errors.last?.contains("argument $1 is missing") == true && shell.arguments.count == 2)
+        shell.execute(".args clear")
+        #expect(shell.arguments.isEmpty)
+        shell.execute(".use")
+        #expect(capture.errors.last == "usage: .use COLLECTION (one of Task; now Task)")
+        shell.current = nil
+        shell.execute(".use task")
+        #expect(shell.current == "Task")
+        shell.execute(".use Tsak")
+        #expect(capture.errors.last == "no collection 'Tsak'; did you mean 'Task'? there are: Task")
+        shell.execute(".read")
+        #expect(capture.errors.last == "usage: .read FILE")
+    }
+
     @Test func subscriptionsAreJudgedWithTheSyncConfig() {
         let (shell, capture) = Self.shell()
         shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])

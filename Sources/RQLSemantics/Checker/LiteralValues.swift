@@ -190,13 +190,17 @@ public enum ArgumentList {
         var values: [Value] = []
         var diagnostics: [Diagnostic] = []
         let source = Array(text.utf8)
-        for piece in splitTopLevel(source) {
+        for (index, piece) in splitTopLevel(source).enumerated() {
             let pieceText = String(decoding: source[piece.start..<piece.end], as: UTF8.self)
             let prefix = "x == "
             let parsed = Parser.parse(prefix + pieceText)
-            let shift = { (r: SourceRange) in SourceRange(max(0, r.start - prefix.utf8.count) + piece.start, max(0, r.end - prefix.utf8.count) + piece.start) }
             if parsed.diagnostics.hasErrors {
-                for var d in parsed.diagnostics.errors { d.range = shift(d.range); diagnostics.append(d) }
+                // The parser's words are about the `x ==` it was given, which the user never typed.
+                let message = pieceText.allSatisfy(\.isWhitespace)
+                    ? "argument $\(index) is missing: nothing between the commas or after the last one"
+                    : "argument $\(index), '\(pieceText)', is not a literal: a number, a string in quotes, true, false, null, "
+                        + "a date, oid(...), uuid(...), B64\"...\" or a list {...}"
+                diagnostics.append(Diagnostic(.invalidArgument, message, at: piece))
                 continue
             }
             guard case .comparison(let c) = parsed.query.predicate else {
