@@ -167,6 +167,22 @@ public struct ShellCommand: Sendable {
             shell.mode = mode
             return .proceed
         },
+        ShellCommand(name: ".bail", arguments: "[on|off]", help: "stop at the first statement that fails (scripts and .read files)") { shell, args in
+            switch args {
+            case "": shell.output("bail \(shell.bail ? "on" : "off")")
+            case "on", "off": shell.bail = args == "on"
+            default: shell.errors("usage: .bail on|off (now \(shell.bail ? "on" : "off"))")
+            }
+            return .proceed
+        },
+        ShellCommand(name: ".echo", arguments: "[on|off]", help: "print each statement before its result") { shell, args in
+            switch args {
+            case "": shell.output("echo \(shell.echo ? "on" : "off")")
+            case "on", "off": shell.echo = args == "on"
+            default: shell.errors("usage: .echo on|off (now \(shell.echo ? "on" : "off"))")
+            }
+            return .proceed
+        },
         ShellCommand(name: ".quit", arguments: "", help: "leave (also .exit and Ctrl-D)") { _, _ in .quit },
         ShellCommand(name: ".exit", arguments: "", help: "leave") { _, _ in .quit },
     ]

@@ -38,7 +38,15 @@ public final class Shell {
     var subscriptionStore: SubscriptionStore?
 
     let output: (String) -> Void
-    let errors: (String) -> Void
+    private let report: (String) -> Void
+    /// Statements that reported an error (warnings and notes do not count): a script with any
+    /// exits 65, as sqlite3 and psql exit non-zero.
+    public private(set) var failedStatements = 0
+    /// `.bail on`: stop reading at the first statement that fails.
+    public var bail = false
+    /// `.echo on`: print each statement before its result.
+    public var echo = false
+    private var currentStatementFailed = false
     private var columnarCache: [String: ColumnarCollection] = [:]
     /// The indexed properties per collection (`.index`), and their indexes over the cached columns.
     var indexedProperties: [String: [String]] = [:]
@@ -49,7 +57,16 @@ public final class Shell {
 
     public init(output: @escaping (String) -> Void, errors: @escaping (String) -> Void) {
         self.output = output
-        self.errors = errors
+        self.report = errors
+    }
+
+    /// Writes to the error stream; anything but a warning or a note fails the statement.
+    func errors(_ text: String) {
+        var plain = Substring(text)
+        // A coloured diagnostic starts with an escape sequence.
+        while plain.hasPrefix("\u{1B}["), let end = plain.firstIndex(of: "m") { plain = plain[plain.index(after: end)...] }
+        if !plain.hasPrefix("warning") && !plain.hasPrefix("note") { currentStatementFailed = true }
+        report(text)
     }
 
     // MARK: - The loop
@@ -59,6 +76,8 @@ public final class Shell {
         case endOfInput, quit
         /// The input ended inside a statement (an open quote or bracket); it was reported, not run.
         case incompleteStatement
+        /// `.bail on` and a statement failed.
+        case bailed
     }
 
     /// Reads and runs statements until the input ends or `.quit`. `name` (a `.read` file) prefixes
@@ -95,7 +114,10 @@ public final class Shell {
                 let statement = pending.joined(separator: "\n")
                 source.remember(pending.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " "))
                 pending = []
+                if echo { output(statement) }
+                let failedBefore = failedStatements
                 if execute(statement) == .quit { return .quit }
+                if bail, failedStatements > failedBefore { return .bailed }
             }
         }
     }
@@ -115,6 +137,13 @@ public final class Shell {
     @discardableResult
     public func execute(_ statement: String) -> Outcome {
         let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        let outer = currentStatementFailed
+        currentStatementFailed = false
+        defer {
+            if currentStatementFailed { failedStatements += 1 }
+            // A statement inside a `.read` fails the `.read` too.
+            currentStatementFailed = outer || currentStatementFailed
+        }
         if trimmed.hasPrefix(".") { return runCommand(trimmed) }
         runQuery(trimmed)
         return .proceed

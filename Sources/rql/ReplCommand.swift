@@ -66,8 +66,10 @@ struct ReplCommand: ParsableCommand {
             var source = EditLineSource(shell: shell, historyPath: history)
             if shell.run(&source) == .incompleteStatement { throw ExitStatus.dataError }
         } else {
+            // A script: any failed statement makes the exit status 65, as sqlite3's 1 and psql's 3.
             var source = PlainSource()
-            if shell.run(&source) == .incompleteStatement { throw ExitStatus.dataError }
+            let ending = shell.run(&source)
+            if ending == .incompleteStatement || shell.failedStatements > 0 { throw ExitStatus.dataError }
         }
     }
 }

@@ -147,6 +147,21 @@ import RQL
         #expect(capture.errors.last == "usage: .read FILE")
     }
 
+    /// A script counts its failed statements (the CLI then exits 65); `.bail on` stops at the
+    /// first; `.echo on` prints each statement; warnings do not fail.
+    @Test func scriptsCountFailuresAndCanBailOrEcho() {
+        let (shell, capture) = Self.shell()
+        var source = ScriptedSource(lines: [".mode count", "ownr == 'x'", "TRUEPREDICATE"])
+        #expect(shell.run(&source) == .endOfInput)
+        #expect(shell.failedStatements == 1 && capture.output.last == "3")
+        shell.execute(".echo on")
+        shell.execute(".bail on")
+        var bailing = ScriptedSource(lines: ["priority > 1", "nonsense ==", "priority > 4"])
+        #expect(shell.run(&bailing) == .bailed)
+        #expect(shell.failedStatements == 2)
+        #expect(Array(capture.output.suffix(3)) == ["priority > 1", "2", "nonsense =="])
+    }
+
     @Test func subscriptionsAreJudgedWithTheSyncConfig() {
         let (shell, capture) = Self.shell()
         shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])

@@ -108,6 +108,15 @@ def run(home):
                           env=dict(os.environ, HOME=home), timeout=30)
     check("a pipe gets plain output", pipe.returncode == 0 and pipe.stdout == f"{high}\n0\n" and "\x1b" not in pipe.stdout,
           repr(pipe.stdout) + repr(pipe.stderr))
+    failing = subprocess.run([RQL], input='.mode count\nownr == "x"\nTRUEPREDICATE\n', capture_output=True, text=True,
+                             env=dict(os.environ, HOME=home), timeout=30)
+    check("a script with a failed statement runs the rest and exits 65",
+          failing.returncode == 65 and failing.stdout == f"{total}\n" and "RQL2002" in failing.stderr,
+          f"{failing.returncode} {failing.stdout!r} {failing.stderr[-200:]!r}")
+    bailing = subprocess.run([RQL], input='.mode count\n.bail on\nownr == "x"\nTRUEPREDICATE\n', capture_output=True, text=True,
+                             env=dict(os.environ, HOME=home), timeout=30)
+    check(".bail on stops at the first failure", bailing.returncode == 65 and bailing.stdout == "",
+          f"{bailing.returncode} {bailing.stdout!r}")
 
 
 DEMO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "rql", "Resources", "demo-app")
