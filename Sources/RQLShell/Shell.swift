@@ -47,6 +47,9 @@ public final class Shell {
     /// `.echo on`: print each statement before its result.
     public var echo = false
     private var currentStatementFailed = false
+    /// Where the statement being run starts, when it comes from a `.read` file: its diagnostics
+    /// point at the file's line.
+    private var statementOrigin: (file: String, line: Int)?
     private var columnarCache: [String: ColumnarCollection] = [:]
     /// The indexed properties per collection (`.index`), and their indexes over the cached columns.
     var indexedProperties: [String: [String]] = [:]
@@ -103,7 +106,9 @@ public final class Shell {
             case .line(let line):
                 lineNumber += 1
                 if pending.isEmpty {
-                    if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    // Blank lines, and comment lines between statements (`#`, `--`, `//`).
+                    if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("--") || trimmed.hasPrefix("//") { continue }
                     scanner = InputCompleteness()
                     statementLine = lineNumber
                 }
@@ -116,7 +121,11 @@ public final class Shell {
                 pending = []
                 if echo { output(statement) }
                 let failedBefore = failedStatements
-                if execute(statement) == .quit { return .quit }
+                let outerOrigin = statementOrigin
+                if let name { statementOrigin = (name, statementLine) }
+                let outcome = execute(statement)
+                statementOrigin = outerOrigin
+                if outcome == .quit { return .quit }
                 if bail, failedStatements > failedBefore { return .bailed }
             }
         }
@@ -132,6 +141,24 @@ public final class Shell {
     }
 
     public enum Outcome: Equatable { case proceed, quit }
+
+    /// Diagnostics on a statement's text, placed at its file and line when it comes from a
+    /// `.read` file (the text is shifted down by blank lines, so the caret's line is the file's).
+    func render(_ diagnostics: [Diagnostic], statement: String) -> String {
+        guard let origin = statementOrigin, origin.line > 1 else {
+            return renderer.render(diagnostics, source: statement, fileName: statementOrigin?.file)
+        }
+        let padding = String(repeating: "\n", count: origin.line - 1)
+        let shift = { (r: SourceRange) in SourceRange(r.start + padding.utf8.count, r.end + padding.utf8.count) }
+        let moved = diagnostics.map { d -> Diagnostic in
+            var d = d
+            d.range = shift(d.range)
+            d.notes = d.notes.map { DiagnosticNote($0.message, range: $0.range.map(shift)) }
+            d.fixIts = d.fixIts.map { FixIt(range: shift($0.range), replacement: $0.replacement) }
+            return d
+        }
+        return renderer.render(moved, source: padding + statement, fileName: origin.file)
+    }
 
     /// Runs one statement: a dot-command or a query.
     @discardableResult
@@ -295,10 +322,10 @@ public final class Shell {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: arguments)
         guard let checked = result.query else {
-            errors(renderer.render(result.diagnostics, source: text))
+            errors(render(result.diagnostics, statement: text))
             return
         }
-        if !result.diagnostics.isEmpty { errors(renderer.render(result.diagnostics, source: text)) }
+        if !result.diagnostics.isEmpty { errors(render(result.diagnostics, statement: text)) }
         show(CompiledQuery(checked), collection: collection, start: start)
     }
 

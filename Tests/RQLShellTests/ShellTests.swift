@@ -162,6 +162,19 @@ import RQL
         #expect(Array(capture.output.suffix(3)) == ["priority > 1", "2", "nonsense =="])
     }
 
+    /// A `.read` file may have comment lines, and a diagnostic points at the file's own line.
+    @Test func readFilesHaveCommentsAndTheirOwnLineNumbers() throws {
+        let (shell, capture) = Self.shell()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rql-read-\(UUID().uuidString).rql").path
+        try "# counts\n.mode count\n-- the owners\n\npriority > 1\n// and a typo\nownr == 'x'\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        shell.execute(".read \(path)")
+        #expect(capture.output.last == "2")
+        #expect(capture.errors.count == 1)
+        #expect(capture.errors.last?.contains(" --> \(path):7:1") == true, "\(capture.errors)")
+        #expect(shell.failedStatements == 2, "the typo and the .read that ran it")
+    }
+
     @Test func subscriptionsAreJudgedWithTheSyncConfig() {
         let (shell, capture) = Self.shell()
         shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])
