@@ -39,10 +39,20 @@ public struct ShellCommand: Sendable {
         ShellCommand(name: ".load", arguments: "FILE [collection]", help: "load a schema.json, or Extended JSON documents into a collection") { shell, args in
             let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
             guard let path = parts.first else { shell.errors("usage: .load FILE [collection]"); return .proceed }
-            if path.hasSuffix("schema.json") {
-                _ = shell.loadSchema(file: path)
+            // A schema or documents, by what the file holds, not by its name.
+            guard let text = shell.readText(path) else { return .proceed }
+            if Shell.isSchema(text) {
+                let before = Set(shell.schema.titles)
+                if shell.loadSchema(file: path) {
+                    let added = shell.schema.collections.filter { !before.contains($0.title) }
+                    shell.output(added.map { "schema '\(escaped: $0.title)': \($0.properties.count) properties" }.joined(separator: "\n"))
+                }
             } else if let collection = parts.count > 1 ? parts[1] : shell.current {
-                if shell.load(file: path, into: collection) { shell.output("\(shell.stores[collection]?.count ?? 0) objects in '\(escaped: collection)'") }
+                if shell.load(file: path, into: collection) {
+                    let target = shell.schema.collection(named: collection)?.title ?? collection
+                    shell.output("\(shell.stores[target]?.count ?? 0) objects in '\(escaped: target)'"
+                                 + (parts.count > 1 ? "" : " (the current collection; .load FILE COLLECTION for another)"))
+                }
             } else {
                 shell.errors("which collection? .load FILE COLLECTION")
             }

@@ -255,6 +255,14 @@ public final class Shell {
         return true
     }
 
+    /// Whether `text` is one App Services collection schema (a JSON object with `properties`
+    /// and `bsonType` "object") rather than documents.
+    static func isSchema(_ text: String) -> Bool {
+        guard case .object(let members)? = (try? JSON.parse(text))?.value else { return false }
+        let keys = Set(members.map(\.key))
+        return keys.contains("properties") && members.contains { $0.key == "bsonType" && $0.value.stringValue == "object" }
+    }
+
     /// Loads one collection schema.json.
     public func loadSchema(file path: String) -> Bool {
         guard let text = readText(path) else { return false }

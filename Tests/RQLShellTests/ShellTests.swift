@@ -175,6 +175,26 @@ import RQL
         #expect(shell.failedStatements == 2, "the typo and the .read that ran it")
     }
 
+    /// `.load` tells a schema from documents by what the file holds (a pretty-printed schema named
+    /// person.json was read as documents), and says what it loaded and where.
+    @Test func loadDecidesByContentAndSaysWhatItLoaded() throws {
+        let (shell, capture) = Self.shell()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rql-load-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "{\n  \"title\": \"Person\",\n  \"bsonType\": \"object\",\n  \"required\": [\"_id\"],\n  \"properties\": {\"_id\": {\"bsonType\": \"int\"}, \"name\": {\"bsonType\": \"string\"}}\n}\n"
+            .write(toFile: dir + "/person.json", atomically: true, encoding: .utf8)
+        try "{\"_id\": 1, \"name\": \"Ann\"}\n{\"_id\": 2, \"name\": \"Bo\"}\n".write(toFile: dir + "/people.json", atomically: true, encoding: .utf8)
+        shell.execute(".load \(dir)/person.json")
+        #expect(capture.errors.isEmpty, "\(capture.errors)")
+        #expect(capture.output.last == "schema 'Person': 2 properties")
+        shell.execute(".load \(dir)/people.json Person")
+        #expect(capture.output.last == "2 objects in 'Person'")
+        shell.execute(".load \(dir)/people.json")
+        #expect(capture.errors.last?.contains("duplicate _id") == false, "the documents went to the current collection, Task")
+        #expect(shell.failedStatements == 1, "people do not fit Task")
+    }
+
     @Test func subscriptionsAreJudgedWithTheSyncConfig() {
         let (shell, capture) = Self.shell()
         shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])
