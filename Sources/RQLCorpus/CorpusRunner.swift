@@ -46,7 +46,11 @@ public struct CorpusRunner {
     }
 
     public struct Outcome: Sendable {
+        /// Cases that passed: blocks with an expected result, and queries and subscriptions.
         public var passed = 0
+        /// Setup blocks (schema, objects, sync, ... without an expected result) that loaded; one
+        /// that does not load is a failure.
+        public var setUp = 0
         public var failed = 0
         /// Known failures that failed as expected.
         public var skipped = 0
@@ -77,6 +81,8 @@ public struct CorpusRunner {
             outcome.failures.append(Failure(file: file.path, line: problem.line, directive: "(format)", expected: "a valid block", actual: problem.message))
         }
         for block in file.blocks {
+            let request = CorpusRequest(directive: block.directive, body: block.body, file: file.path, line: block.line,
+                                        synced: synced && block.directive == .schema)
             func record(_ ok: Bool, _ actual: String) {
                 let id = KnownFailures.id(file: file.path, line: block.line)
                 if let reason = knownFailures.reasons[id] {
@@ -89,15 +95,13 @@ public struct CorpusRunner {
                         outcome.skipped += 1
                     }
                 } else if ok {
-                    outcome.passed += 1
+                    if request.answerKind == .load && block.expectation == nil { outcome.setUp += 1 } else { outcome.passed += 1 }
                 } else {
                     outcome.failed += 1
                     outcome.failures.append(Failure(file: file.path, line: block.line, directive: block.directiveText,
                                                     expected: block.expectedLines.first ?? "success", actual: actual))
                 }
             }
-            let request = CorpusRequest(directive: block.directive, body: block.body, file: file.path, line: block.line,
-                                        synced: synced && block.directive == .schema)
             if request.answerKind == .matches, let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
             let response = answer(request)
             if case .failure(let message) = response {

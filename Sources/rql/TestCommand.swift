@@ -79,12 +79,13 @@ struct TestCommand: ParsableCommand {
             }
             runner.execCommand = command
         }
-        var passed = 0, failed = 0, skipped = 0, rewritten = 0
+        var passed = 0, failed = 0, skipped = 0, setUp = 0, rewritten = 0
         let start = Date()
         for path in files {
             let text = try readTextFile(path, command: "rql test")
             let outcome = runner.run(CorpusFile.parse(text, path: path))
             passed += outcome.passed
+            setUp += outcome.setUp
             failed += outcome.failed
             skipped += outcome.skipped
             for failure in outcome.failures { print(failure.description) }
@@ -101,7 +102,10 @@ struct TestCommand: ParsableCommand {
         }
         if rewrite { printError("rewrote \(rewritten) file(s); review with git diff") }
         print("\(files.count) file(s) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
-        print("\(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
+        // Cases are the blocks with an expected result, and every query and subscription; the
+        // setup blocks that loaded are counted apart.
+        print("\(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : "")
+              + " (cases: queries, subscriptions and blocks with an expected result; \(setUp) setup blocks loaded)")
         if failed > 0 { throw ExitCode(1) }
     }
 
