@@ -210,14 +210,34 @@ extension Shell {
         return command.run(self, args)
     }
 
+    /// `.help syntax`: the language on one screen, as psql's `\\h`.
+    static let syntaxSummary = """
+        A query is a predicate on the current collection's properties (docs/LANGUAGE.md has it all):
+          compare      prop == value, !=, <, <=, >, >=, prop BETWEEN {low, high}, prop IN {v1, v2, ...}
+          strings      BEGINSWITH, ENDSWITH, CONTAINS, LIKE (* any run, ? one character); [c] folds case
+          lists        ANY (SOME), ALL, NONE listProp op value; "x" IN listProp
+          logic        AND (&&), OR (||), NOT (!), parentheses; TRUEPREDICATE, FALSEPREDICATE
+          values       42, -1.5, "text" or 'text', true, false, null (nil), T1700000000:0, 2024-01-31@10:00:00,
+                       oid(...), uuid(...), bin("..."), B64"..." (a string), $0 $1 ... (.args)
+          not here     key paths, @links, aggregates (@count, @size, @max), SUBQUERY, TEXT, geospatial queries,
+                       SORT, DISTINCT and LIMIT: outside the Flexible Sync subset, each refused with its reason
+        .explain QUERY shows how a query is read, checked, optimized, compiled and planned.
+        """
+
     func help(_ pattern: String) {
+        if pattern == "syntax" {
+            output(Self.syntaxSummary)
+            return
+        }
         let width = ShellCommand.all.map { ($0.name + " " + $0.arguments).count }.max() ?? 20
         for c in ShellCommand.all where pattern.isEmpty || c.name.contains(pattern) || c.help.contains(pattern) {
             let usage = c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)
             output(usage.padding(toLength: width + 2, withPad: " ", startingAt: 0) + c.help)
             if c.name == pattern, !c.details.isEmpty { output(c.details.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
         }
-        if pattern.isEmpty { output("Anything else is a query on the current collection, e.g. owner == \"alice\" AND priority >= 4") }
+        if pattern.isEmpty {
+            output("Anything else is a query on the current collection, e.g. owner == \"alice\" AND priority >= 4 (.help syntax: the language)")
+        }
     }
 
     func summary() {
@@ -256,7 +276,10 @@ extension Shell {
             return
         }
         let parsed = Parser.parse(query)
+        // `.explain` labels its sections as `rql explain` does.
+        func section(_ title: String) { if part == .all { output("-- " + title) } }
         if part == .tokens || part == .all {
+            section("tokens")
             for token in parsed.tokens where token.kind != .end {
                 output("\(token.range.start)..<\(token.range.end)".padding(toLength: 12, withPad: " ", startingAt: 0)
                        + "\(token.kind)".padding(toLength: 16, withPad: " ", startingAt: 0) + ControlCharacters.escaped(parsed.text(token.range)))
@@ -266,7 +289,12 @@ extension Shell {
             errors(renderer.render(parsed.diagnostics, source: parsed.source))
             return
         }
-        if part == .ast || part == .all { output(ASTDump.dump(parsed.query)) }
+        if part == .ast || part == .all {
+            section("syntax tree")
+            output(ASTDump.dump(parsed.query))
+            section("canonical form")
+            if part == .all { output(Printer.print(parsed.query)) }
+        }
         guard part != .tokens, part != .ast else { return }
         guard let collection = currentCollection else {
             errors("no collection chosen: .use COLLECTION")
@@ -279,19 +307,19 @@ extension Shell {
         }
         let compiled = CompiledQuery(checked)
         if part == .all {
-            output("-- checked")
+            section("checked query on '\(collection.title)'")
             output(CheckedDump.dump(checked))
         }
         if part == .optimized || part == .all {
-            if part == .all { output("-- optimized") }
+            section("optimized")
             output(CheckedDump.dump(compiled.optimized))
         }
         if part == .bytecode || part == .all {
-            if part == .all { output("-- bytecode") }
+            section("bytecode")
             output(Disassembler.listing(compiled.program))
         }
         if part == .plan || part == .all {
-            if part == .all { output("-- plan") }
+            section("plan")
             output(compiled.plan(indexes(collection), rowCount: columnar(collection).count).description)
         }
     }

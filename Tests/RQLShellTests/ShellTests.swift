@@ -195,6 +195,15 @@ import RQL
         #expect(shell.failedStatements == 1, "people do not fit Task")
     }
 
+    @Test func explainLabelsItsSectionsAsTheCommandLineDoes() {
+        let (shell, capture) = Self.shell()
+        shell.execute(".explain priority > 3")
+        #expect(capture.output.filter { $0.hasPrefix("-- ") } == ["-- tokens", "-- syntax tree", "-- canonical form",
+                                                                    "-- checked query on 'Task'", "-- optimized", "-- bytecode", "-- plan"])
+        shell.execute(".help syntax")
+        #expect(capture.output.last?.contains("BEGINSWITH, ENDSWITH, CONTAINS, LIKE") == true)
+    }
+
     @Test func subscriptionsAreJudgedWithTheSyncConfig() {
         let (shell, capture) = Self.shell()
         shell.sync = SyncConfig(queryableFields: ["owner"], indexedQueryableFields: ["owner"])
