@@ -46,6 +46,9 @@ public final class Shell {
     public var bail = false
     /// `.echo on`: print each statement before its result.
     public var echo = false
+    /// Where long work says how far it is (one line, rewritten in place); nil when the errors go
+    /// to anything but a terminal, so scripts and pipes get none of it. An empty text clears it.
+    public var progress: ((String) -> Void)?
     private var currentStatementFailed = false
     /// Where the statement being run starts, when it comes from a `.read` file: its diagnostics
     /// point at the file's line.
@@ -246,7 +249,21 @@ public final class Shell {
         }
         guard let text = readText(path) else { return false }
         var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
-        let diagnostics = store.load(text, file: path)
+        // Streamed, so a long load can say how far it is (`progress`, on a terminal only).
+        var documents: [Document] = []
+        let start = DispatchTime.now().uptimeNanoseconds
+        var lastShown = start
+        var diagnostics = DocumentLoader.load(utf8: Array(text.utf8), schema: objectSchema, file: path) { values in
+            documents.append(Document(values: values))
+            guard let progress, documents.count & 0x3FF == 0 else { return }
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now - lastShown > 250_000_000 else { return }
+            lastShown = now
+            let seconds = Double(now - start) / 1e9
+            progress(String(format: "%@: %d documents read, %.0f/s, %.1f s", path, documents.count, Double(documents.count) / seconds, seconds))
+        }
+        if lastShown != start { progress?("") }
+        if !diagnostics.hasErrors { diagnostics += store.insert(contentsOf: documents) }
         report(diagnostics, texts: [path: text])
         if diagnostics.hasErrors { return false }
         stores[objectSchema.title] = store

@@ -37,6 +37,9 @@ struct ReplCommand: ParsableCommand {
         let interactive = isatty(0) == 1 && isatty(1) == 1
         let shell = Shell(output: { print($0) }, errors: { printError($0) })
         shell.useColor = DiagnosticRenderer.colorAllowed(fileDescriptor: 2)
+        if isatty(2) == 1 {
+            shell.progress = { text in FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) }
+        }
         if let app {
             guard shell.open(directory: app) else { throw ExitStatus.dataError }
         } else if schema.isEmpty {

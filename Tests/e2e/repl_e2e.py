@@ -103,6 +103,23 @@ def run(home):
     child.sendline(".quit")
     child.expect(pexpect.EOF)
 
+    # A long load says how far it is on a terminal, and not through a pipe.
+    big = os.path.join(home, "many-tasks.json")
+    tasks = [__import__("json").loads(l) for l in open(os.path.join(DEMO, "data", "Task.json")) if l.strip()]
+    with open(big, "w") as f:
+        for n in range(40_000):
+            task = dict(tasks[n % len(tasks)], _id={"$oid": "%024x" % (10**9 + n)})
+            f.write(__import__("json").dumps(task) + "\n")
+    child = spawn(home)
+    child.sendline(f".load {big} Task")
+    child.expect_exact(PROMPT, timeout=120)
+    check("a long .load shows its progress on a terminal", "documents read" in child.before, child.before[-200:])
+    child.sendline(".quit")
+    child.expect(pexpect.EOF)
+    piped = subprocess.run([RQL], input=f".load {big} Task\n", capture_output=True, text=True, env=dict(os.environ, HOME=home), timeout=120)
+    check("and none through a pipe", piped.returncode == 0 and "documents read" not in piped.stderr + piped.stdout,
+          piped.stderr[-200:])
+
     # Through a pipe: no prompt, no escape codes, just the results.
     pipe = subprocess.run([RQL], input=".mode count\npriority >= 5\nowner == \"nobody\"\n", capture_output=True, text=True,
                           env=dict(os.environ, HOME=home), timeout=30)
