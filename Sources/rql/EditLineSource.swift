@@ -1,8 +1,5 @@
 @preconcurrency import CLibEdit
 import Foundation
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#endif
 import RQLShell
 import Synchronization
 
@@ -46,11 +43,11 @@ struct EditLineSource: LineSource {
         // After Ctrl-C libedit may return NULL or, seeing end of input mid-line, the partial line:
         // either way the line is dropped.
         if interruptRequested.exchange(false, ordering: .relaxed) || (line == nil && errno == EINTR) {
-            fputs("^C\n", stdout)
+            print("^C")
             return .interrupted
         }
         guard let line else {
-            fputs("\n", stdout)
+            print("")
             return .endOfInput
         }
         return .line(String(cString: line))
