@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "FuzzChecker", targets: ["FuzzChecker"]),
         .executable(name: "FuzzEvaluator", targets: ["FuzzEvaluator"]),
         .executable(name: "FuzzMatcher", targets: ["FuzzMatcher"]),
+        .executable(name: "FuzzLive", targets: ["FuzzLive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +52,7 @@ let package = Package(
         .executableTarget(name: "FuzzChecker", dependencies: ["RQLSyntax", "RQLSemantics", "RQLTesting"]),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLTesting"]),
         .executableTarget(name: "FuzzMatcher", dependencies: ["RQLSync", "RQLTesting"]),
+        .executableTarget(name: "FuzzLive", dependencies: ["RQLRuntime", "RQLTesting"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),

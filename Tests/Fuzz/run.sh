@@ -3,7 +3,7 @@
 #
 #   Tests/Fuzz/run.sh SECONDS [TARGET...]
 #
-# TARGET is FuzzParser, FuzzChecker, FuzzEvaluator or FuzzMatcher (default: all four). Each target runs for
+# TARGET is FuzzParser, FuzzChecker, FuzzEvaluator, FuzzMatcher or FuzzLive (default: all five). Each target runs for
 # SECONDS (libFuzzer's -max_total_time); several targets run in parallel, one process each.
 #
 #   build      swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
@@ -13,7 +13,7 @@
 #                                                  only ever writes to the first corpus directory)
 #              .build-fuzz/seeds-long/             long runs of operators, NOT and parentheses near
 #                                                  FUZZ_MAX_LEN, written by this script (FuzzParser, FuzzChecker)
-#   dictionary Tests/Fuzz/dictionary/rql.dict      (FuzzParser, FuzzChecker; FuzzEvaluator's and FuzzMatcher's
+#   dictionary Tests/Fuzz/dictionary/rql.dict      (FuzzParser, FuzzChecker; FuzzEvaluator's, FuzzMatcher's and FuzzLive's
 #                                                  input is a stream of random choices, where words mean nothing)
 #   artifacts  .build-fuzz/artifacts/<target>/     crash-*, timeout-*, oom-* inputs
 #   logs       .build-fuzz/logs/<target>-<time>.log, and .build-fuzz/logs/<target>.log -> the latest
@@ -50,7 +50,7 @@ usage() {
 case "$1" in ''|*[!0-9]*) usage ;; esac
 seconds=$1
 shift
-all=(FuzzParser FuzzChecker FuzzEvaluator FuzzMatcher)
+all=(FuzzParser FuzzChecker FuzzEvaluator FuzzMatcher FuzzLive)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for t in "${targets[@]}"; do

@@ -20,193 +20,26 @@ import RQLTesting
         ProcessInfo.processInfo.environment["RQL_LIVE_OPERATIONS"].flatMap(Int.init) ?? 1_000
     }
 
-    // MARK: - The model
-
-    /// The documents by `_id`: what the collection must hold.
-    typealias Model = [Int64: Document]
-
-    static func id(_ document: Document) -> Int64 {
-        if case .int(let i) = document.values[0] { return i }
-        return -1
-    }
-
-    /// `writes` applied in order to `model`, or nil when one of them must fail. `corrupt` marks
-    /// the writes made not to fit the schema, so the model does not use the code under test to
-    /// decide what fits.
-    static func apply(_ writes: [(write: Write, corrupt: Bool)], to model: Model) -> Model? {
-        var model = model
-        for (write, corrupt) in writes {
-            if corrupt { return nil }
-            switch write {
-            case .insert(let d):
-                guard model[id(d)] == nil else { return nil }
-                model[id(d)] = d
-            case .replace(let d):
-                guard model[id(d)] != nil else { return nil }
-                model[id(d)] = d
-            case .upsert(let d):
-                model[id(d)] = d
-            case .update(let idValue, let set):
-                guard case .int(let i) = idValue, var d = model[i] else { return nil }
-                for (name, value) in set { d.values[column[name]!] = value }
-                model[i] = d
-            case .delete(let idValue):
-                guard case .int(let i) = idValue, model[i] != nil else { return nil }
-                model[i] = nil
-            }
-        }
-        return model
-    }
-
-    // MARK: - Random writes
-
-    static let idSpace = 48
-
-    /// A document made not to fit the schema in one of several ways.
-    static func corrupted(_ d: Document, _ g: inout RandomData) -> Document {
-        var d = d
-        switch g.int(4) {
-        case 0: d.values[column["i"]!] = .string("x")
-        case 1: d.values[column["l"]!] = .null
-        case 2: d.values.removeLast()
-        default: d.values[column["tags"]!] = .list([.int(1)])
-        }
-        return d
-    }
-
-    static func randomWrite(_ g: inout RandomData) -> (write: Write, corrupt: Bool) {
-        let id = g.int(idSpace)
-        let corrupt = g.chance(8)
-        var document = g.document(id: id)
-        if corrupt { document = corrupted(document, &g) }
-        switch g.int(10) {
-        case 0, 1, 2: return (.insert(document), corrupt)
-        case 3: return (.replace(document), corrupt)
-        case 4: return (.upsert(document), corrupt)
-        case 5, 6, 7:
-            let fresh = g.document(id: id)
-            var set: [String: Value] = [:]
-            for _ in 0..<(1 + g.int(3)) {
-                let c = 1 + g.int(schema.properties.count - 1)
-                set[schema.properties[c].name] = fresh.values[c]
-            }
-            if corrupt {
-                switch g.int(4) {
-                case 0: set["nope"] = .int(1)
-                case 1: set["i"] = .string("x")
-                case 2: set["_id"] = .int(Int64(id + 1))
-                default: set["l"] = .null
-                }
-            }
-            return (.update(id: .int(Int64(id)), set: set), corrupt)
-        default: return (.delete(id: .int(Int64(id))), false)
-        }
-    }
-
-    // MARK: - Checks
-
     static func describe(_ documents: [Document]) -> [String] {
-        documents.sorted { id($0) < id($1) }.map { RandomData.describe($0) }
-    }
-
-    /// Everything a snapshot answers, against the model of its time: its documents, and the
-    /// count, `_id`s and documents of `queries` (with and without the optimizer) against the
-    /// interpreter over the model's documents.
-    static func check(_ snapshot: LiveCollection.Snapshot, _ model: Model, _ queries: [CheckedQuery], _ label: String,
-                      searches: inout Int) -> [String] {
-        var failures: [String] = []
-        let expectedDocuments = describe(Array(model.values))
-        if snapshot.count != model.count || describe(snapshot.documents) != expectedDocuments {
-            failures.append("\(label): holds \(snapshot.count) documents, the model \(model.count)")
-        }
-        for checked in queries {
-            let expected = model.values.filter { Interpreter.matches(checked, $0) }
-            let ids = expected.map(id).sorted()
-            for optimize in [true, false] {
-                let query = CompiledQuery(checked, optimize: optimize)
-                do {
-                    let count = try query.count(in: snapshot)
-                    let found = try query.ids(in: snapshot).map { (v: Value) -> Int64 in if case .int(let i) = v { i } else { -1 } }.sorted()
-                    let documents = try query.documents(in: snapshot)
-                    if count != ids.count || found != ids || describe(documents) != describe(expected) {
-                        failures.append("\(label) \(CheckedDump.dump(checked)) optimize \(optimize): count \(count), ids \(found); expected \(ids)")
-                    }
-                    // Every search an index can serve, however many rows it finds.
-                    if let searched = query.searchedHandles(in: snapshot, searchedFraction: 1) {
-                        searches += 1
-                        let searchedIDs = searched.map { (h: RowHandle) -> Int64 in
-                            if case .int(let i)? = snapshot.id(at: h) { i } else { -1 }
-                        }.sorted()
-                        let searchedCount = query.searchedCount(in: snapshot, searchedFraction: 1)
-                        if searchedIDs != ids || searchedCount != ids.count {
-                            failures.append("\(label) \(CheckedDump.dump(checked)) searched (\(query.plan(in: snapshot))): "
-                                            + "ids \(searchedIDs), count \(searchedCount ?? -1); expected \(ids)")
-                        }
-                    }
-                } catch {
-                    failures.append("\(label): \(error)")
-                }
-            }
-        }
-        return failures
+        documents.sorted { LiveModel.id($0) < LiveModel.id($1) }.map { RandomData.describe($0) }
     }
 
     // MARK: - The property test
 
     /// Random writes, single and batched, valid and not, with snapshots kept while the writes go
     /// on; every so often each kept snapshot and a new one answer random queries as the model of
-    /// their time does. Small segments, so rows spread over many, seal and compact.
+    /// their time does (`RQLTesting.LiveModel`, shared with the `FuzzLive` fuzz target). Small
+    /// segments, so rows spread over many, seal and compact.
     @Test(arguments: [(1 as UInt64, 16), (2, 64), (3, 1_000)])
     func randomWritesAndSnapshotsAgreeWithTheModel(seed: UInt64, segmentRows: Int) throws {
         var g = RandomData(seed: seed)
-        let live = try LiveCollection(schema: Self.schema, segmentRows: segmentRows)
-        var model: Model = [:]
-        var kept: [(snapshot: LiveCollection.Snapshot, model: Model, at: Int)] = []
-        var failures: [String] = []
-        var applied = 0, refused = 0, searches = 0
-        for step in 0..<Self.operationCount {
-            // Indexes made part way, so snapshots from before them, and segments compacted since,
-            // meet them too.
-            if step == Self.operationCount / 3 {
-                for name in ["_id", "i", "l", "d", "s", "b", "t", "tags", "nums"] { try live.createIndex(on: name) }
-            }
-            let writes = g.chance(25) ? (0..<(2 + g.int(5))).map { _ in Self.randomWrite(&g) } : [Self.randomWrite(&g)]
-            let expected = Self.apply(writes, to: model)
-            do {
-                try live.apply(writes.map(\.write))
-                if expected == nil { failures.append("step \(step): \(writes.map(\.write)) was applied, the model refuses it") }
-                applied += 1
-            } catch {
-                if expected != nil { failures.append("step \(step): \(writes.map(\.write)) was refused: \(error)") }
-                if error.diagnostics.isEmpty { failures.append("step \(step): refused without a diagnostic") }
-                refused += 1
-            }
-            model = expected ?? model
-            let probe = Int64(g.int(Self.idSpace))
-            if live.document(withID: .int(probe)).map({ RandomData.describe($0) }) != model[probe].map({ RandomData.describe($0) }) {
-                failures.append("step \(step): document(withID: \(probe)) differs from the model")
-            }
-            if g.chance(5) {
-                kept.append((live.snapshot(), model, step))
-                if kept.count > 4 { kept.remove(at: g.int(kept.count)) }
-            }
-            if step % 20 == 19 {
-                var queries: [CheckedQuery] = []
-                while queries.count < 3 {
-                    if let q = Checker.check(g.query(depth: 0), collection: Self.schema).query { queries.append(q) }
-                }
-                failures += Self.check(live.snapshot(), model, queries, "step \(step) now", searches: &searches)
-                for k in kept {
-                    failures += Self.check(k.snapshot, k.model, queries, "step \(step), snapshot of step \(k.at)", searches: &searches)
-                }
-            }
-            if failures.count >= 10 { break }
-        }
-        #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
+        let outcome = LiveModel.run(&g, operations: Self.operationCount, segmentRows: segmentRows)
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.count) failures:\n\(outcome.failures.joined(separator: "\n"))")
         // The run exercised what it is for: both outcomes, and with small segments compaction.
-        #expect(applied > Self.operationCount / 4 && refused > Self.operationCount / 20, "applied \(applied), refused \(refused)")
-        if segmentRows <= 64 { #expect(live.statistics.compactions > 0) }
-        #expect(searches > Self.operationCount / 20, "only \(searches) index searches")
+        #expect(outcome.applied > Self.operationCount / 4 && outcome.refused > Self.operationCount / 20,
+                "applied \(outcome.applied), refused \(outcome.refused)")
+        if segmentRows <= 64 { #expect(outcome.compactions > 0) }
+        #expect(outcome.searches > Self.operationCount / 20, "only \(outcome.searches) index searches")
     }
 
     // MARK: - Errors

@@ -159,7 +159,7 @@ extension CompiledQuery {
 
     /// The number of matching rows through an index search, or nil when the plan is a scan. An
     /// exact equality search on a snapshot without deletions counts without visiting a row.
-    func searchedCount(in snapshot: LiveCollection.Snapshot, searchedFraction: Double = Planner.maxSearchedFraction) -> Int? {
+    package func searchedCount(in snapshot: LiveCollection.Snapshot, searchedFraction: Double = Planner.maxSearchedFraction) -> Int? {
         if !snapshot.hasDeletions {
             let counted: Int?? = snapshot.indexes.withLock { registry in
                 let (chosen, _) = searchPlan(snapshot, registry, searchedFraction: searchedFraction, collectingRows: false)
@@ -173,7 +173,7 @@ extension CompiledQuery {
     }
 
     /// The matching rows of `snapshot` through an index search, or nil when the plan is a scan.
-    func searchedHandles(in snapshot: LiveCollection.Snapshot, searchedFraction: Double = Planner.maxSearchedFraction) -> [RowHandle]? {
+    package func searchedHandles(in snapshot: LiveCollection.Snapshot, searchedFraction: Double = Planner.maxSearchedFraction) -> [RowHandle]? {
         let (chosen, found) = snapshot.indexes.withLock { searchPlan(snapshot, $0, searchedFraction: searchedFraction) }
         guard let found else { return nil }
         // The index holds every stored version: keep those this snapshot sees.
