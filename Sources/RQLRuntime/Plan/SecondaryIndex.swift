@@ -91,7 +91,7 @@ public final class SecondaryIndex: @unchecked Sendable {
     func remove(_ value: Value, row: Int) {
         let keys = keys(of: value)
         for key in keys {
-            if let i = postings[key].flatMap({ Self.position(of: row, in: $0) }), i < postings[key]!.count, postings[key]![i] == row {
+            if let i = postings[key].map({ Self.position(of: row, in: $0) }), i < postings[key]!.count, postings[key]![i] == row {
                 postings[key]!.remove(at: i)
                 if postings[key]!.isEmpty { postings[key] = nil }
             }
@@ -108,7 +108,7 @@ public final class SecondaryIndex: @unchecked Sendable {
     /// index, rather than a search per row.
     func removeRows(in rows: Range<Int>) {
         for key in Array(postings.keys) {
-            let (lower, upper) = postings[key].map { (Self.position(of: rows.lowerBound, in: $0)!, Self.position(of: rows.upperBound, in: $0)!) } ?? (0, 0)
+            let (lower, upper) = postings[key].map { (Self.position(of: rows.lowerBound, in: $0), Self.position(of: rows.upperBound, in: $0)) } ?? (0, 0)
             guard lower < upper else { continue }
             postings[key]!.removeSubrange(lower..<upper)
             if postings[key]!.isEmpty { postings[key] = nil }
@@ -133,15 +133,17 @@ public final class SecondaryIndex: @unchecked Sendable {
     private func keys(of value: Value) -> [ColumnKey] {
         guard property.isList else { return ColumnKey(value, type: property.type).map { [$0] } ?? [] }
         guard case .list(let elements) = value else { return [] }
+        // A set for the repeats: a list may be long, and a linear search per element is quadratic.
         var keys: [ColumnKey] = []
+        var seen = Set<ColumnKey>()
         for element in elements {
-            if let key = ColumnKey(element, type: property.type), !keys.contains(key) { keys.append(key) }
+            if let key = ColumnKey(element, type: property.type), seen.insert(key).inserted { keys.append(key) }
         }
         return keys
     }
 
     /// Where `row` is or would go in ascending `rows`.
-    private static func position(of row: Int, in rows: [Int]) -> Int? {
+    private static func position(of row: Int, in rows: [Int]) -> Int {
         var lo = 0, hi = rows.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -153,7 +155,7 @@ public final class SecondaryIndex: @unchecked Sendable {
     /// Rows arrive in ascending order but for a row changed in place: appending is the rule.
     private static func insertSorted(_ row: Int, into rows: inout [Int]) {
         if let last = rows.last, last > row {
-            rows.insert(row, at: position(of: row, in: rows)!)
+            rows.insert(row, at: position(of: row, in: rows))
         } else {
             rows.append(row)
         }
@@ -167,7 +169,7 @@ public final class SecondaryIndex: @unchecked Sendable {
 
     /// How many rows numbered below `row` hold `key`.
     func count(equalTo key: ColumnKey, below row: Int) -> Int {
-        postings[key].flatMap { Self.position(of: row, in: $0) } ?? 0
+        postings[key].map { Self.position(of: row, in: $0) } ?? 0
     }
 
     /// Whether ranges can be served (ints, doubles and dates that are not lists).
