@@ -42,6 +42,18 @@ import RQLTesting
         #expect(outcome.searches > Self.operationCount / 20, "only \(outcome.searches) index searches")
     }
 
+    /// Every input kept in Tests/Fuzz/regressions/FuzzLive, through the fuzz target's harness.
+    @Test func fuzzRegressionsGetTheModelsAnswer() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/regressions/FuzzLive")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        for name in names {
+            let report = LiveModel.run(input: try Array(Data(contentsOf: folder.appendingPathComponent(name))))
+            #expect(report == nil, "\(name): \(report ?? "")")
+        }
+        #expect(names.count >= 1)
+    }
+
     // MARK: - Errors
 
     static func document(_ id: Int64, i: Value = .int(1), s: Value = .string("a")) -> Document {

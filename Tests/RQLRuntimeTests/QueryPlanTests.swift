@@ -60,6 +60,21 @@ import RQLTesting
         }
     }
 
+    /// Found by FuzzLive: `i > -3 AND i BETWEEN {2, 2}` merged into the range (-3, 2], keeping
+    /// the first lower bound and the BETWEEN's upper one, and was counted as exact: it found
+    /// every i in (-3, 2]. A bound that cannot be placed leaves the range wider than the terms.
+    @Test func aRangeWiderThanItsTermsIsNotExact() throws {
+        let documents = (1...5).map { CompiledQueryTests.document(Int64($0), "u", Int64($0), nil, []) }
+        let collection = ColumnarCollection(schema: Self.task, documents: documents)
+        let indexes = try CollectionIndexes(collection, properties: ["priority"])
+        for text in ["priority > 0 AND priority BETWEEN {2, 3}", "priority < 9 AND priority BETWEEN {2, 3}",
+                     "priority >= 2 AND priority > 1 AND priority <= 3"] {
+            let query = try CompiledQuery(text, collection: Self.task)
+            #expect(query.count(in: collection, indexes: indexes, searchedFraction: 1) == 2, "\(text)")
+            #expect(query.filter(collection, indexes: indexes, searchedFraction: 1) == [1, 2], "\(text)")
+        }
+    }
+
     @Test func indexErrorsNameTheProperty() {
         let collection = ColumnarCollection(schema: Self.task, documents: [])
         #expect(throws: IndexError.unknownProperty("ownr", collection: "Task", suggestion: "owner")) {

@@ -188,11 +188,13 @@ public enum Planner {
                 if case .comparison(let c) = term, let (search, exact) = search(c), case .range(let r) = search.keys {
                     let p = search.property
                     if var merged = ranges[p.index] {
-                        // A second bound on a side already bounded stays in the program.
+                        // A second bound on a side already bounded stays in the program: the
+                        // range is then wider than the terms, so no longer exact.
                         let lowerFree = merged.range.lower == nil && r.lower != nil, upperFree = merged.range.upper == nil && r.upper != nil
                         if lowerFree { merged.range.lower = r.lower }
                         if upperFree { merged.range.upper = r.upper }
-                        merged.exact = merged.exact && exact && (lowerFree || upperFree)
+                        let absorbed = (r.lower == nil || lowerFree) && (r.upper == nil || upperFree)
+                        merged.exact = merged.exact && exact && absorbed
                         merged.count += 1
                         ranges[p.index] = merged
                     } else {
