@@ -18,6 +18,20 @@ public struct ShellCommand: Sendable {
         }
     }
 
+    /// A setting that is on or off (`.timer`, `.bail`, `.echo`): alone, it says which; a value
+    /// other than on or off is refused with the choices.
+    static func toggle(_ name: String, _ setting: ReferenceWritableKeyPath<Shell, Bool> & Sendable, help: String) -> ShellCommand {
+        ShellCommand(name: name, arguments: "[on|off]", help: help) { shell, args in
+            let word = name.dropFirst()
+            switch args {
+            case "": shell.output("\(word) \(shell[keyPath: setting] ? "on" : "off")")
+            case "on", "off": shell[keyPath: setting] = args == "on"
+            default: shell.errors("usage: \(name) on|off (now \(shell[keyPath: setting] ? "on" : "off"))")
+            }
+            return .proceed
+        }
+    }
+
     /// Every command, in the order `.help` lists them.
     public static let all: [ShellCommand] = [
         ShellCommand(name: ".help", arguments: "[pattern]", help: "list the commands (those matching the pattern)") { shell, args in
@@ -156,14 +170,7 @@ public struct ShellCommand: Sendable {
             shell.read(file: args)
             return .proceed
         },
-        ShellCommand(name: ".timer", arguments: "[on|off]", help: "print the match count and the time of each query; alone, say which") { shell, args in
-            switch args {
-            case "": shell.output("timer \(shell.timer ? "on" : "off")")
-            case "on", "off": shell.timer = args == "on"
-            default: shell.errors("usage: .timer on|off (now \(shell.timer ? "on" : "off"))")
-            }
-            return .proceed
-        },
+        toggle(".timer", \.timer, help: "print the match count and the time of each query; alone, say which"),
         ShellCommand(name: ".mode", arguments: "[table|list|json|count]", help: "how matches are shown; alone, the current mode") { shell, args in
             if args.isEmpty {
                 shell.output("mode \(shell.mode.rawValue)")
@@ -177,22 +184,8 @@ public struct ShellCommand: Sendable {
             shell.mode = mode
             return .proceed
         },
-        ShellCommand(name: ".bail", arguments: "[on|off]", help: "stop at the first statement that fails (scripts and .read files)") { shell, args in
-            switch args {
-            case "": shell.output("bail \(shell.bail ? "on" : "off")")
-            case "on", "off": shell.bail = args == "on"
-            default: shell.errors("usage: .bail on|off (now \(shell.bail ? "on" : "off"))")
-            }
-            return .proceed
-        },
-        ShellCommand(name: ".echo", arguments: "[on|off]", help: "print each statement before its result") { shell, args in
-            switch args {
-            case "": shell.output("echo \(shell.echo ? "on" : "off")")
-            case "on", "off": shell.echo = args == "on"
-            default: shell.errors("usage: .echo on|off (now \(shell.echo ? "on" : "off"))")
-            }
-            return .proceed
-        },
+        toggle(".bail", \.bail, help: "stop at the first statement that fails (scripts and .read files)"),
+        toggle(".echo", \.echo, help: "print each statement before its result"),
         ShellCommand(name: ".quit", arguments: "", help: "leave (also .exit and Ctrl-D)") { _, _ in .quit },
         ShellCommand(name: ".exit", arguments: "", help: "leave") { _, _ in .quit },
     ]
