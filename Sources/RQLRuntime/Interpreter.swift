@@ -26,14 +26,12 @@ public enum Interpreter {
 
     public static func evaluate<Source: ValueSource>(_ c: CheckedComparison, _ d: Source) -> Bool {
         if c.op == .between {
-            guard let (atLeast, atMost) = c.betweenBounds else { return false }
+            guard let (atLeast, atMost) = c.betweenBounds, case .list(let bounds) = c.right.kind else { return false }
             if c.left.property?.isList == true {
                 // ALL list BETWEEN {a, b}: every element in range.
-                return values(c.left, d).values.allSatisfy { element in
-                    [atLeast, atMost].allSatisfy { bound in
-                        guard case .constant(let b) = bound.right.kind else { return false }
-                        return ValueSemantics.compare(bound.op, element, b, caseInsensitive: false)
-                    }
+                return values(c.left, d).values.allSatisfy {
+                    ValueSemantics.compare(.greaterEqual, $0, bounds[0], caseInsensitive: false)
+                        && ValueSemantics.compare(.lessEqual, $0, bounds[1], caseInsensitive: false)
                 }
             }
             return evaluate(atLeast, d) && evaluate(atMost, d)

@@ -54,6 +54,20 @@ public struct QueryPlan: Sendable, CustomStringConvertible {
     }
 }
 
+extension Array where Element: Comparable {
+    /// Sorted, each value once, in place: for the row numbers of index searches and the client
+    /// slots of the matcher's candidates (no set allocated per call).
+    package mutating func sortAndRemoveRepeats() {
+        sort()
+        var kept = 0
+        for i in indices where kept == 0 || self[kept - 1] != self[i] {
+            self[kept] = self[i]
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
+}
+
 /// One lookup in one property's index: some keys, or a range of keys.
 public struct IndexSearch: Sendable {
     enum Keys: Sendable {
@@ -128,13 +142,8 @@ public enum Planner {
     }
 
     static func sortedUnique(_ rows: [Int]) -> [Int] {
-        var rows = rows.sorted()
-        var kept = 0
-        for i in rows.indices where kept == 0 || rows[kept - 1] != rows[i] {
-            rows[kept] = rows[i]
-            kept += 1
-        }
-        rows.removeLast(rows.count - kept)
+        var rows = rows
+        rows.sortAndRemoveRepeats()
         return rows
     }
 

@@ -141,9 +141,6 @@ extension CheckedComparison {
         return c
     }
 
-    /// The parameters it uses.
-    var parameters: [Int] { [left.parameter, right.parameter].compactMap { $0 } }
-
     var withoutRanges: CheckedComparison {
         var c = self
         c.range = .none

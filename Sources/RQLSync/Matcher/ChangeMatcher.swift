@@ -146,14 +146,8 @@ public final class ChangeMatcher: Sendable {
             var candidates = index.unanchored
             if let before = change.before { index.candidates(of: before, into: &candidates) }
             if let after = change.after { index.candidates(of: after, into: &candidates) }
-            // Sorting dedupes without a Set per change.
-            candidates.sort()
-            var kept = 0
-            for i in candidates.indices where kept == 0 || candidates[kept - 1] != candidates[i] {
-                candidates[kept] = candidates[i]
-                kept += 1
-            }
-            return deliveries(change, collection.title, candidates[..<kept], state)
+            candidates.sortAndRemoveRepeats()
+            return deliveries(change, collection.title, candidates, state)
         }
     }
 
