@@ -55,9 +55,8 @@ public struct QueryPlan: Sendable, CustomStringConvertible {
 }
 
 extension Array where Element: Comparable {
-    /// Sorted, each value once, in place: for the row numbers of index searches and the client
-    /// slots of the matcher's candidates (no set allocated per call).
-    package mutating func sortAndRemoveRepeats() {
+    /// Sorted, each value once, in place (no set allocated per call).
+    mutating func sortAndRemoveRepeats() {
         sort()
         var kept = 0
         for i in indices where kept == 0 || self[kept - 1] != self[i] {

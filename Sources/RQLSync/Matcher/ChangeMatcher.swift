@@ -146,8 +146,15 @@ public final class ChangeMatcher: Sendable {
             var candidates = index.unanchored
             if let before = change.before { index.candidates(of: before, into: &candidates) }
             if let after = change.after { index.candidates(of: after, into: &candidates) }
-            candidates.sortAndRemoveRepeats()
-            return deliveries(change, collection.title, candidates, state)
+            // Sorting dedupes without a Set per change. Written here, not through the planner's
+            // `sortAndRemoveRepeats`: called across modules it took the mixed p50 from 40 to 190 us.
+            candidates.sort()
+            var kept = 0
+            for i in candidates.indices where kept == 0 || candidates[kept - 1] != candidates[i] {
+                candidates[kept] = candidates[i]
+                kept += 1
+            }
+            return deliveries(change, collection.title, candidates[..<kept], state)
         }
     }
 
