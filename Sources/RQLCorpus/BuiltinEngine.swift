@@ -10,7 +10,13 @@ public struct BuiltinEngine {
 
     var schema = Schema()
     var sync: SyncConfig?
-    var stores: [String: CollectionStore] = [:]
+    /// The documents, per collection title, with every property that can be indexed indexed, so
+    /// the `indexed` engine searches wherever a plan can.
+    var collections: [String: LiveCollection] = [:]
+    /// When each `_id` was first inserted: results list documents in that order, which replacing
+    /// or updating a document keeps.
+    var insertionOrder: [String: [Value: Int]] = [:]
+    var insertions = 0
     var sessions = SyncSessions()
 
     public init(engines: [CorpusRunner.Engine] = CorpusRunner.Engine.allCases) {
@@ -23,7 +29,7 @@ public struct BuiltinEngine {
         case .rules, .defaultRule, .user, .role, .subscriptions, .view, .change, .write:
             let block = CorpusBlock(line: request.line, directive: request.directive, directiveText: "", body: request.body,
                                     expectation: nil, expectedLines: [])
-            switch sessions.run(block, schema: schema, sync: sync, stores: stores, file: file) {
+            switch sessions.run(block, schema: schema, sync: sync, documents: documents(of:), file: file) {
             case .diagnostics(let diagnostics)?: return Self.load(diagnostics)
             case .text(let text)?: return .text(text)
             case nil: return .failure("the sync extension did not handle '\(request.op)'")
@@ -46,14 +52,30 @@ public struct BuiltinEngine {
                 if !diagnostics.hasErrors { sync = config }
             }
             return Self.load(diagnostics)
-        case .objects(let collection):
+        case .objects(let collection), .batch(let collection):
             guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
                 return .error(kind: DiagnosticKind.unknown.rawValue, message: "no collection '\(collection)' in the schema")
             }
-            var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
-            let diagnostics = store.load(request.body, file: file)
-            if !diagnostics.hasErrors { stores[objectSchema.title] = store }
-            return Self.load(diagnostics)
+            let writes: [LiveCollection.Write]
+            if case .objects = request.directive {
+                let (documents, diagnostics) = DocumentLoader.load(request.body, schema: objectSchema, file: file)
+                if diagnostics.hasErrors { return Self.load(diagnostics) }
+                writes = documents.map(LiveCollection.Write.insert)
+            } else {
+                switch LiveCollection.Write.parseLines(request.body, schema: objectSchema, file: file) {
+                case .success(let parsed): writes = parsed
+                case .failure(let error): return Self.load(error.diagnostics)
+                }
+            }
+            do throws(LiveCollection.WriteError) {
+                let live = if let existing = collections[objectSchema.title] { existing } else { try Self.indexedCollection(objectSchema) }
+                try live.apply(writes)
+                collections[objectSchema.title] = live
+            } catch {
+                return Self.load(error.diagnostics)
+            }
+            noteInsertionOrder(of: writes, in: objectSchema)
+            return .loaded
         case .query(let collection, let args), .subscribe(let collection, let args):
             let isSubscription = if case .subscribe = request.directive { true } else { false }
             let (checked, diagnostics) = CorpusRunner.check(request.body, collection: collection, args: args, schema: schema,
@@ -61,16 +83,66 @@ public struct BuiltinEngine {
                                                             isSubscription: isSubscription)
             if let error = diagnostics.primaryError { return .error(kind: error.kind.rawValue, message: error.message) }
             guard let checked else { return .error(kind: "internal", message: "the query was neither checked nor rejected") }
-            let documents = stores[checked.collection.title]?.documents ?? []
+            let snapshot = collections[checked.collection.title]?.snapshot()
+            let documents = documents(of: checked.collection)
             let results = engines.map { engine in
-                (engine, CorpusRunner.matches(checked, documents, engine: engine).map {
-                    documents[$0].primaryKey(in: checked.collection).map(CorpusRunner.idLiteral) ?? "?"
-                })
+                let ids: [Value]
+                if engine == .indexed, let snapshot {
+                    ids = Self.indexedMatches(checked, snapshot)
+                } else {
+                    ids = CorpusRunner.matches(checked, documents, engine: engine).map { documents[$0].values[snapshot?.idColumn ?? 0] }
+                }
+                return (engine, inInsertionOrder(ids, of: checked.collection).map(CorpusRunner.idLiteral))
             }
             if Set(results.map(\.1)).count > 1 {
                 return .failure("the engines disagree: " + results.map { "\($0.0.rawValue): \(CorpusRunner.line($0.1))" }.joined(separator: "; "))
             }
             return .matches(results.first?.1 ?? [])
+        }
+    }
+
+    /// An empty live collection with an index on every property that can have one.
+    static func indexedCollection(_ schema: ObjectSchema) throws(LiveCollection.WriteError) -> LiveCollection {
+        let live = try LiveCollection(schema: schema)
+        for property in schema.properties { try? live.createIndex(on: property.name) }
+        return live
+    }
+
+    /// The `indexed` engine: the optimizer, then an index search whenever the planner finds one
+    /// (however much of the collection it reads) with the rest on the VM, or else a scan.
+    static func indexedMatches(_ query: CheckedQuery, _ snapshot: LiveCollection.Snapshot) -> [Value] {
+        let compiled = CompiledQuery(query)
+        let handles = compiled.searchedHandles(in: snapshot, searchedFraction: 1) ?? ((try? compiled.handles(in: snapshot)) ?? [])
+        return handles.compactMap(snapshot.id(at:))
+    }
+
+    /// The documents of a collection in insertion order.
+    func documents(of collection: ObjectSchema) -> [Document] {
+        guard let live = collections[collection.title] else { return [] }
+        let snapshot = live.snapshot()
+        let order = insertionOrder[collection.title] ?? [:]
+        return snapshot.documents.sorted { order[$0.values[snapshot.idColumn]]! < order[$1.values[snapshot.idColumn]]! }
+    }
+
+    func inInsertionOrder(_ ids: [Value], of collection: ObjectSchema) -> [Value] {
+        let order = insertionOrder[collection.title] ?? [:]
+        return ids.sorted { order[$0]! < order[$1]! }
+    }
+
+    /// Records where the new `_id`s of an applied batch come, and forgets the deleted ones.
+    mutating func noteInsertionOrder(of writes: [LiveCollection.Write], in collection: ObjectSchema) {
+        let idColumn = collections[collection.title]!.idColumn
+        for write in writes {
+            switch write {
+            case .insert(let document), .upsert(let document):
+                let id = document.values[idColumn]
+                if insertionOrder[collection.title, default: [:]][id] == nil {
+                    insertionOrder[collection.title, default: [:]][id] = insertions
+                    insertions += 1
+                }
+            case .delete(let id): insertionOrder[collection.title]?[id] = nil
+            case .replace, .update: break
+            }
         }
     }
 

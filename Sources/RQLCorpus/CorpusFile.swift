@@ -37,6 +37,9 @@ public enum CorpusDirective: Sendable, Equatable {
     case schema
     case sync
     case objects(collection: String)
+    /// `batch <Collection>`: writes, one per line (`insert {...}`, `replace {...}`, `upsert {...}`,
+    /// `update {"_id": ..., ...}`, `delete {"_id": ...}`), applied all or nothing.
+    case batch(collection: String)
     /// `query C` or `query C args: a, b`; `args` is the text after `args:`.
     case query(collection: String, args: String?)
     case subscribe(collection: String, args: String?)
@@ -142,6 +145,7 @@ extension CorpusFile {
         case ("subscriptions", 2): return .subscriptions(client: words[1])
         case ("view", 3): return .view(client: words[1], collection: words[2])
         case ("change", 2): return .change(collection: words[1])
+        case ("batch", 2): return .batch(collection: words[1])
         case ("write", 3): return .write(client: words[1], collection: words[2])
         default: break
         }

@@ -28,7 +28,7 @@ public struct CorpusRequest: Sendable, Equatable {
     /// restarted engine.
     public var changesState: Bool {
         switch directive {
-        case .schema, .sync, .objects, .rules, .defaultRule, .user, .subscriptions: true
+        case .schema, .sync, .objects, .batch, .rules, .defaultRule, .user, .subscriptions: true
         case .query, .subscribe, .role, .view, .change, .write: false
         }
     }
@@ -38,7 +38,7 @@ public struct CorpusRequest: Sendable, Equatable {
 
     public var answerKind: AnswerKind {
         switch directive {
-        case .schema, .sync, .objects, .rules, .defaultRule, .user: .load
+        case .schema, .sync, .objects, .batch, .rules, .defaultRule, .user: .load
         case .query, .subscribe: .matches
         case .role, .subscriptions, .view, .change, .write: .text
         }
@@ -70,7 +70,7 @@ extension CorpusRequest {
         switch directive {
         case .schema: fields.append(("synced", synced ? "true" : "false"))
         case .sync, .defaultRule: break
-        case .objects(let c), .rules(let c), .change(let c): fields.append(("collection", Self.quoted(c)))
+        case .objects(let c), .batch(let c), .rules(let c), .change(let c): fields.append(("collection", Self.quoted(c)))
         case .query(let c, let args), .subscribe(let c, let args):
             fields.append(("collection", Self.quoted(c)))
             if let args { fields.append(("args", Self.quoted(args))) }
@@ -91,6 +91,7 @@ extension CorpusRequest {
         case .schema: "schema"
         case .sync: "sync"
         case .objects: "objects"
+        case .batch: "batch"
         case .query: "query"
         case .subscribe: "subscribe"
         case .rules: "rules"
@@ -123,6 +124,7 @@ extension CorpusRequest {
             case "objects": directive = .objects(collection: try string("collection").get())
             case "rules": directive = .rules(collection: try string("collection").get())
             case "change": directive = .change(collection: try string("collection").get())
+            case "batch": directive = .batch(collection: try string("collection").get())
             case "query", "subscribe":
                 let collection = try string("collection").get()
                 var args: String?

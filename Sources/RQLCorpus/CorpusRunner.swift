@@ -13,6 +13,9 @@ public struct CorpusRunner {
         case vm
         /// The optimizer, then the VM.
         case optimized
+        /// The optimizer, then the planner on a live collection with every property indexed: an
+        /// index search wherever one applies, however much it reads, the rest on the VM.
+        case indexed
     }
 
     public var engines: [Engine]
@@ -183,7 +186,7 @@ public struct CorpusRunner {
         switch engine {
         case .interpreter:
             return documents.indices.filter { Interpreter.matches(query, documents[$0]) }
-        case .vm, .optimized:
+        case .vm, .optimized, .indexed:
             let compiled = CompiledQuery(query, optimize: engine == .optimized)
             return compiled.filter(ColumnarCollection(schema: query.collection, documents: documents))
         }

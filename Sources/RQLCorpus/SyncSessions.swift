@@ -15,7 +15,7 @@ struct SyncSessions {
     }
 
     /// Runs a block of the sync extension; nil for the other directives.
-    mutating func run(_ block: CorpusBlock, schema: Schema, sync: SyncConfig?, stores: [String: CollectionStore], file: String) -> Result? {
+    mutating func run(_ block: CorpusBlock, schema: Schema, sync: SyncConfig?, documents: (ObjectSchema) -> [Document], file: String) -> Result? {
         let config = sync ?? .developmentMode
         switch block.directive {
         case .rules:
@@ -60,7 +60,7 @@ struct SyncSessions {
             return .text("complete \(result.wireForm)")
         case .view(let client, let collection):
             guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
-            let documents = stores[objectSchema.title]?.documents ?? []
+            let documents = documents(objectSchema)
             let view = self.client(client, schema: schema, config: config).view(of: objectSchema)
             let inView = documents.filter(view.contains)
             guard !inView.isEmpty else { return .text("(none)") }

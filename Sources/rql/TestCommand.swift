@@ -32,7 +32,7 @@ struct TestCommand: ParsableCommand {
         var engines: [CorpusRunner.Engine] {
             switch self {
             case .interpreter: [.interpreter]
-            case .vm: [.vm, .optimized]
+            case .vm: [.vm, .optimized, .indexed]
             case .both: CorpusRunner.Engine.allCases
             }
         }

@@ -44,7 +44,7 @@ public final class LiveCollection: Sendable {
 
     public let schema: ObjectSchema
     /// Where `_id` is in `schema.properties`.
-    let idColumn: Int
+    package let idColumn: Int
     let segmentRows: Int
     private let propertyIndex: [String: Int]
     private let state: Mutex<State>
@@ -500,7 +500,7 @@ extension LiveCollection {
     /// writes go on. It keeps the segments it sees alive.
     public struct Snapshot: Sendable {
         public let schema: ObjectSchema
-        let idColumn: Int
+        package let idColumn: Int
         let parts: [Part]
         /// The number of documents.
         public let count: Int

@@ -47,6 +47,16 @@ public enum ExtendedJSON {
         let document = reader.read(node, location: location)
         return (document, reader.diagnostics)
     }
+
+    /// Converts the fields a JSON object names (a partial document, as an update gives), each as
+    /// its property's type; absent fields are absent, not null. The values are nil when there is
+    /// any error.
+    public static func fields(_ node: JSONNode, schema: ObjectSchema, file: String? = nil,
+                              location: String? = nil) -> (values: [String: Value]?, diagnostics: [Diagnostic]) {
+        var reader = DocumentReader(schema: schema, file: file)
+        let values = reader.readFields(node, location: location)
+        return (values, reader.diagnostics)
+    }
 }
 
 // MARK: - Documents
@@ -70,6 +80,42 @@ struct DocumentReader {
     mutating func read(_ node: JSONNode, location: String?) -> Document? {
         let prefix = location.map { "\($0): " } ?? ""
         let errorsBefore = diagnostics.count
+        guard let (values, present) = readMembers(node, prefix: prefix) else { return nil }
+        var result: [Value] = []
+        result.reserveCapacity(values.count)
+        for (index, property) in schema.properties.enumerated() {
+            if let value = values[index] {
+                result.append(value)
+                continue
+            }
+            // Absent: an empty list, a null, or an error for a required scalar.
+            if case .list = property.type {
+                if property.isNullable || present[index] {
+                    result.append(.list([]))
+                    continue
+                }
+            } else if property.isNullable || !Self.isModelled(property.type) || present[index] {
+                result.append(.null)
+                continue
+            }
+            report(.documentMissingField, "\(prefix)field '\(property.name)' is required but missing",
+                   at: Self.head(node))
+        }
+        return diagnostics.count > errorsBefore ? nil : Document(values: result)
+    }
+
+    /// The fields `node` names; nil when this object has an error.
+    mutating func readFields(_ node: JSONNode, location: String?) -> [String: Value]? {
+        let errorsBefore = diagnostics.count
+        guard let (values, _) = readMembers(node, prefix: location.map { "\($0): " } ?? "") else { return nil }
+        var fields: [String: Value] = [:]
+        for (index, value) in values.enumerated() { if let value { fields[schema.properties[index].name] = value } }
+        return diagnostics.count > errorsBefore ? nil : fields
+    }
+
+    /// Each member of the object `node` converted to its property's type, by property (nil where
+    /// absent or wrong), and which properties were present; nil when `node` is not an object.
+    private mutating func readMembers(_ node: JSONNode, prefix: String) -> (values: [Value?], present: [Bool])? {
         guard let members = node.objectMembers else {
             report(.documentNotObject, "\(prefix)a document must be a JSON object, found \(ExtendedJSON.describe(node))",
                    at: node.range)
@@ -93,27 +139,7 @@ struct DocumentReader {
                 report(problem.code, "\(prefix)field '\(property.name)'\(problem.message)", at: problem.range)
             }
         }
-        var result: [Value] = []
-        result.reserveCapacity(values.count)
-        for (index, property) in schema.properties.enumerated() {
-            if let value = values[index] {
-                result.append(value)
-                continue
-            }
-            // Absent: an empty list, a null, or an error for a required scalar.
-            if case .list = property.type {
-                if property.isNullable || present[index] {
-                    result.append(.list([]))
-                    continue
-                }
-            } else if property.isNullable || !Self.isModelled(property.type) || present[index] {
-                result.append(.null)
-                continue
-            }
-            report(.documentMissingField, "\(prefix)field '\(property.name)' is required but missing",
-                   at: Self.head(node))
-        }
-        return diagnostics.count > errorsBefore ? nil : Document(values: result)
+        return (values, present)
     }
 
     private mutating func report(_ code: DiagnosticCode, _ message: String, at range: SourceRange) {
