@@ -18,6 +18,14 @@ public struct ShellCommand: Sendable {
         }
     }
 
+    /// A write to the current collection (`.insert {...}`, `.delete 3`...).
+    static func write(_ verb: LiveCollection.Write.Verb, help: String) -> ShellCommand {
+        ShellCommand(name: ".\(verb.rawValue)", arguments: verb == .delete ? "ID" : "{json}", help: help) { shell, args in
+            shell.write(verb, args)
+            return .proceed
+        }
+    }
+
     /// A setting that is on or off (`.timer`, `.bail`, `.echo`): alone, it says which; a value
     /// other than on or off is refused with the choices.
     static func toggle(_ name: String, _ setting: ReferenceWritableKeyPath<Shell, Bool> & Sendable, help: String) -> ShellCommand {
@@ -64,7 +72,7 @@ public struct ShellCommand: Sendable {
             } else if let collection = parts.count > 1 ? parts[1] : shell.current {
                 if shell.load(file: path, into: collection) {
                     let target = shell.schema.collection(named: collection)?.title ?? collection
-                    shell.output("\(shell.stores[target]?.count ?? 0) objects in '\(escaped: target)'"
+                    shell.output("\(shell.collections[target]?.count ?? 0) objects in '\(escaped: target)'"
                                  + (parts.count > 1 ? "" : " (the current collection; .load FILE COLLECTION for another)"))
                 }
             } else {
@@ -120,7 +128,7 @@ public struct ShellCommand: Sendable {
                 return .proceed
             }
             if args.isEmpty {
-                let names = shell.indexedProperties[collection.title] ?? []
+                let names = shell.collections[collection.title]?.indexedProperties ?? []
                 shell.output(names.isEmpty ? "no indexes on \(collection.title): .index PROPERTY makes one"
                              : "indexes on \(collection.title): \(names.joined(separator: ", "))")
             } else {
@@ -128,6 +136,11 @@ public struct ShellCommand: Sendable {
             }
             return .proceed
         },
+        write(.insert, help: "add a document ({\"_id\": 1, ...}), or an array of them, to the current collection"),
+        write(.replace, help: "replace the document with that _id; the fields left out become null"),
+        write(.upsert, help: "insert, or replace when the _id is there"),
+        write(.update, help: "set the fields named on the document with that _id: {\"_id\": 1, \"status\": \"done\"}"),
+        write(.delete, help: "delete the document with this _id (Extended JSON: 1, \"a\", {\"$oid\": \"...\"})"),
         ShellCommand(name: ".user", arguments: "[{json}]", help: "set the session's user, e.g. {\"id\": \"bob\", \"custom_data\": {\"isAdmin\": true}}; show its role per collection",
                      details: """
                        The user is a JSON object: "id" (required), "type" ("normal" or "server"), "custom_data", "data", "identities".
@@ -236,7 +249,7 @@ extension Shell {
     func summary() {
         for c in schema.collections {
             let asymmetric = sync?.isAsymmetric(c) == true ? " (asymmetric)" : ""
-            output("\(escaped: c.title)\(asymmetric): \(c.properties.count) properties, \(stores[c.title]?.count ?? 0) objects")
+            output("\(escaped: c.title)\(asymmetric): \(c.properties.count) properties, \(collections[c.title]?.count ?? 0) objects")
         }
         if let current { output("querying '\(escaped: current)' (.use to change)") }
     }
@@ -313,7 +326,8 @@ extension Shell {
         }
         if part == .plan || part == .all {
             section("plan")
-            output(compiled.plan(indexes(collection), rowCount: columnar(collection).count).description)
+            guard let live = live(collection) else { return }
+            output(compiled.plan(in: live.snapshot()).description)
         }
     }
 }

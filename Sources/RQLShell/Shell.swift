@@ -14,7 +14,9 @@ public final class Shell {
 
     public var schema = Schema()
     public var sync: SyncConfig?
-    public var stores: [String: CollectionStore] = [:]
+    /// The documents of each collection, by title: written by `.load`, `.insert`, `.update`...,
+    /// read through a snapshot per query.
+    public var collections: [String: LiveCollection] = [:]
     /// The collection queries run on.
     public var current: String?
     public var arguments: [Value] = []
@@ -53,10 +55,6 @@ public final class Shell {
     /// Where the statement being run starts, when it comes from a `.read` file: its diagnostics
     /// point at the file's line.
     private var statementOrigin: (file: String, line: Int)?
-    private var columnarCache: [String: ColumnarCollection] = [:]
-    /// The indexed properties per collection (`.index`), and their indexes over the cached columns.
-    var indexedProperties: [String: [String]] = [:]
-    private var indexCache: [String: CollectionIndexes] = [:]
 
     public static let prompt = "rql> "
     public static let continuationPrompt = "...> "
@@ -224,10 +222,7 @@ public final class Shell {
         rules = appRules.hasRules ? appRules.rules : nil
         user = appRules.hasRules ? SyncUser(id: "alice") : nil
         subscriptionStore = nil
-        stores = [:]
-        columnarCache = [:]
-        indexCache = [:]
-        indexedProperties = [:]
+        collections = [:]
         current = schema.collections.count == 1 ? schema.collections[0].title : nil
         for collection in schema.collections {
             let path = (directory as NSString).appendingPathComponent("data/\(collection.title).json")
@@ -235,7 +230,7 @@ public final class Shell {
         }
         // Start on the collection with the most objects that clients can query.
         if current == nil, let largest = schema.collections.filter({ !(sync?.isAsymmetric($0) ?? false) })
-            .max(by: { (stores[$0.title]?.count ?? 0) < (stores[$1.title]?.count ?? 0) }) {
+            .max(by: { (collections[$0.title]?.count ?? 0) < (collections[$1.title]?.count ?? 0) }) {
             current = largest.title
         }
         return true
@@ -247,8 +242,7 @@ public final class Shell {
             errors("no collection '\(escaped: collection)' in the schema")
             return false
         }
-        guard let text = readText(path) else { return false }
-        var store = stores[objectSchema.title] ?? CollectionStore(schema: objectSchema)
+        guard let text = readText(path), let live = live(objectSchema) else { return false }
         // Streamed, so a long load can say how far it is (`progress`, on a terminal only).
         var documents: [Document] = []
         let start = DispatchTime.now().uptimeNanoseconds
@@ -263,13 +257,32 @@ public final class Shell {
             progress(String(format: "%@: %d documents read, %.0f/s, %.1f s", path, documents.count, Double(documents.count) / seconds, seconds))
         }
         if lastShown != start { progress?("") }
-        if !diagnostics.hasErrors { diagnostics += store.insert(contentsOf: documents) }
+        if !diagnostics.hasErrors {
+            do throws(LiveCollection.WriteError) {
+                try live.insert(contentsOf: documents)
+            } catch {
+                diagnostics += error.diagnostics.map { var d = $0; d.file = path; return d }
+            }
+        }
         report(diagnostics, texts: [path: text])
-        if diagnostics.hasErrors { return false }
-        stores[objectSchema.title] = store
-        columnarCache[objectSchema.title] = nil
-        indexCache[objectSchema.title] = nil
-        return true
+        return !diagnostics.hasErrors
+    }
+
+    /// The documents of `collection`, made empty on first use with an index on `_id` and on the
+    /// sync configuration's indexed queryable field; nil after saying why (no `_id`).
+    func live(_ collection: ObjectSchema) -> LiveCollection? {
+        if let existing = collections[collection.title] { return existing }
+        do throws(LiveCollection.WriteError) {
+            let made = try LiveCollection(schema: collection)
+            for name in [ObjectSchema.primaryKeyName] + (sync?.indexedQueryableFieldsNames.map(\.name) ?? []) {
+                try? made.createIndex(on: name)
+            }
+            collections[collection.title] = made
+            return made
+        } catch {
+            report(error.diagnostics, texts: [:])
+            return nil
+        }
     }
 
     /// Whether `text` is one App Services collection schema (a JSON object with `properties`
@@ -299,36 +312,80 @@ public final class Shell {
         }
     }
 
-    func columnar(_ collection: ObjectSchema) -> ColumnarCollection {
-        if let cached = columnarCache[collection.title] { return cached }
-        let made = ColumnarCollection(schema: collection, documents: stores[collection.title]?.documents ?? [])
-        columnarCache[collection.title] = made
-        return made
-    }
-
-    /// The collection's indexes over its current columns (the properties `.index` named).
-    func indexes(_ collection: ObjectSchema) -> CollectionIndexes {
-        if let cached = indexCache[collection.title] { return cached }
-        // The names were checked when `.index` took them, against this same schema.
-        let made = (try? CollectionIndexes(columnar(collection), properties: indexedProperties[collection.title] ?? []))
-            ?? CollectionIndexes(schema: collection)
-        indexCache[collection.title] = made
-        return made
-    }
-
     /// `.index PROPERTY`: indexes a property of the current collection.
     func addIndex(_ name: String, on collection: ObjectSchema) {
-        do {
-            _ = try CollectionIndexes.property(name, in: collection)
+        guard let live = live(collection) else { return }
+        do throws(IndexError) {
+            try live.createIndex(on: name)
         } catch {
             errors("\(error)")
             return
         }
-        if !(indexedProperties[collection.title] ?? []).contains(name) { indexedProperties[collection.title, default: []].append(name) }
-        indexCache[collection.title] = nil
-        let count = columnar(collection).count
-        _ = indexes(collection)
-        output("index on \(collection.title).\(name) (\(count) objects)")
+        output("index on \(collection.title).\(name) (\(live.count) objects)")
+    }
+
+    /// `.insert`, `.replace`, `.upsert`, `.update`, `.delete`: one write, or for `.insert` a JSON
+    /// array of documents inserted all or nothing, on the current collection.
+    func write(_ verb: LiveCollection.Write.Verb, _ text: String) {
+        guard let collection = currentCollection else {
+            errors("no collection chosen: .use COLLECTION")
+            return
+        }
+        guard !text.isEmpty else {
+            let example = switch verb {
+            case .insert: "{\"_id\": 1, ...} or [{...}, {...}]"
+            case .replace, .upsert: "{\"_id\": 1, ...}"
+            case .update: "{\"_id\": 1, \"field\": value, ...} (sets the fields named)"
+            case .delete: "ID, e.g. .delete 1, .delete \"a\", .delete {\"$oid\": \"...\"}"
+            }
+            errors("usage: .\(verb.rawValue) \(example)")
+            return
+        }
+        guard let live = live(collection) else { return }
+        // `.delete ID` takes the bare _id; the others a document (or, for .insert, an array).
+        var json = text
+        if verb == .delete, !text.hasPrefix("{") || (try? JSON.parse(text))?.objectMembers?.contains(where: { $0.key == ObjectSchema.primaryKeyName }) != true {
+            json = "{\"\(ObjectSchema.primaryKeyName)\": \(text)}"
+        }
+        let offset = json.utf8.count - text.utf8.count
+        var writes: [LiveCollection.Write] = []
+        var diagnostics: [Diagnostic] = []
+        if verb == .insert, text.hasPrefix("[") {
+            let (documents, problems) = DocumentLoader.load(text, schema: collection)
+            writes = documents.map(LiveCollection.Write.insert)
+            diagnostics = problems
+        } else {
+            switch LiveCollection.Write.parse(verb, json: json, schema: collection) {
+            case .success(let write): writes = [write]
+            case .failure(let error):
+                diagnostics = error.diagnostics.map { d in
+                    var moved = d
+                    moved.range = SourceRange(max(d.range.start - offset, 0), max(d.range.end - offset, 0))
+                    return moved
+                }
+            }
+        }
+        if !diagnostics.hasErrors {
+            do throws(LiveCollection.WriteError) {
+                try live.apply(writes)
+            } catch {
+                // About the collection's contents, not a place in the text.
+                errors(error.diagnostics.map { renderer.headline($0) }.joined(separator: "\n"))
+                return
+            }
+        }
+        if diagnostics.isEmpty {
+            let done = switch verb {
+            case .insert: writes.count == 1 ? "inserted" : "inserted \(writes.count) documents"
+            case .replace: "replaced"
+            case .upsert: "upserted"
+            case .update: "updated"
+            case .delete: "deleted"
+            }
+            output("\(done); \(live.count) objects in '\(escaped: collection.title)'")
+        } else {
+            errors(renderer.render(diagnostics, source: text))
+        }
     }
 
     var currentCollection: ObjectSchema? {
@@ -356,27 +413,39 @@ public final class Shell {
 
     /// Runs a checked query on the loaded documents and prints the matches with the current mode.
     func show(_ compiled: CompiledQuery, collection: ObjectSchema, start: UInt64) {
-        let columns = columnar(collection)
-        let bound = VM.bind(compiled.program, to: columns)
-        var rows: [Int] = []
+        guard let live = live(collection) else { return }
+        let snapshot = live.snapshot()
         interruptRequested.store(false, ordering: .relaxed)
-        let indexes = indexes(collection)
-        if case .scan = compiled.plan(indexes, rowCount: columns.count).access {
-            for row in 0..<columns.count {
-                if row & 0xFFF == 0, interruptRequested.load(ordering: .relaxed) {
-                    errors("query cancelled after \(row) of \(columns.count) objects")
-                    return
-                }
-                if bound.matches(row: row) { rows.append(row) }
+        var lastShown = start
+        // Checked before each segment of a scan: Ctrl-C stops it, and on a terminal a long one
+        // says how far it is.
+        let continuing = { (scanned: Int) -> Bool in
+            if interruptRequested.load(ordering: .relaxed) { return false }
+            guard let progress = self.progress else { return true }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastShown > 250_000_000 {
+                lastShown = now
+                progress(String(format: "scanned %d of %d objects, %.1f s", scanned, snapshot.count, Double(now - start) / 1e9))
             }
-        } else {
-            rows = compiled.filter(columns, indexes: indexes)
+            return true
+        }
+        let found: [RowHandle]?
+        do throws(SchemaMismatchError) {
+            found = try compiled.handles(in: snapshot, continuing: continuing)
+        } catch {
+            errors("\(error)")
+            return
+        }
+        if lastShown != start { progress?("") }
+        guard let found else {
+            errors("query cancelled (Ctrl-C); nothing shown")
+            return
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        let documents = rows.map { columns.documents[$0] }
+        let documents = found.compactMap(snapshot.document(at:))
         output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
         if timer {
-            output(String(format: "%d of %d objects, %.3f ms", rows.count, columns.count, elapsed))
+            output(String(format: "%d of %d objects, %.3f ms", documents.count, snapshot.count, elapsed))
         }
     }
 

@@ -20,14 +20,14 @@ import RQL
             """)
         precondition(problems.isEmpty)
         shell.current = "Task"
-        var store = CollectionStore(schema: shell.schema.collection(named: "Task")!)
-        let loaded = store.load("""
+        let task = shell.schema.collection(named: "Task")!
+        let loaded = DocumentLoader.load("""
             {"_id": 1, "owner": "alice", "priority": 5, "tags": ["urgent"]}
             {"_id": 2, "owner": "bob", "priority": 1, "tags": []}
             {"_id": 3, "owner": "alice", "priority": 2, "tags": ["home"]}
-            """)
-        precondition(loaded.isEmpty)
-        shell.stores["Task"] = store
+            """, schema: task)
+        precondition(loaded.diagnostics.isEmpty)
+        try! shell.live(task)!.insert(contentsOf: loaded.documents)
         return (shell, capture)
     }
 
@@ -99,14 +99,14 @@ import RQL
     @Test func indexesAreMadeListedAndShownInThePlan() {
         let (shell, capture) = Self.shell()
         shell.execute(".index")
-        #expect(capture.output.last == "no indexes on Task: .index PROPERTY makes one")
+        #expect(capture.output.last == "indexes on Task: _id")
         shell.execute(".index ownr")
         #expect(capture.errors.last == "no property 'ownr' in 'Task'; did you mean 'owner'?")
         shell.execute(".index tags")
         shell.execute(".index priority")
         #expect(capture.output.last == "index on Task.priority (3 objects)")
         shell.execute(".index")
-        #expect(capture.output.last == "indexes on Task: tags, priority")
+        #expect(capture.output.last == "indexes on Task: _id, priority, tags")
         shell.execute(".plan owner == \"alice\"")
         #expect(capture.output.last == "SCAN Task")
         shell.execute(".plan \"x\" IN tags")
@@ -116,6 +116,50 @@ import RQL
         #expect(capture.output.last == "2")
         shell.execute(".explain priority > 1 AND owner == \"bob\"")
         #expect(capture.output.contains("-- plan"))
+    }
+
+    /// `.insert`, `.replace`, `.upsert`, `.update` and `.delete` change what the next query
+    /// finds, through the indexes too; a write with any problem changes nothing and says why.
+    @Test func writesChangeTheCollectionAndBadOnesChangeNothing() {
+        let (shell, capture) = Self.shell()
+        shell.mode = .count
+        shell.execute(".index owner")
+        shell.execute(#".insert {"_id": 4, "owner": "carol", "priority": 7, "tags": ["home"]}"#)
+        #expect(capture.output.last == "inserted; 4 objects in 'Task'")
+        shell.execute(#".update {"_id": 2, "owner": "carol"}"#)
+        shell.execute(#"owner == "carol""#)
+        #expect(capture.output.last == "2")
+        shell.execute(#".replace {"_id": 4, "owner": "dan", "priority": 1}"#)
+        shell.execute(#"owner == "carol" AND priority == 1"#)
+        #expect(capture.output.last == "1")
+        shell.execute(#""home" IN tags"#)
+        #expect(capture.output.last == "1")
+        shell.execute(#".upsert {"_id": 5, "owner": "eve", "priority": 3}"#)
+        shell.execute(".delete 1")
+        #expect(capture.output.last == "deleted; 4 objects in 'Task'")
+        shell.execute(#".insert [{"_id": 6, "owner": "fay", "priority": 0}, {"_id": 7, "owner": "gus", "priority": 0}]"#)
+        #expect(capture.output.last == "inserted 2 documents; 6 objects in 'Task'")
+        shell.execute("priority <= 1")
+        #expect(capture.output.last == "4")
+        shell.mode = .json
+        shell.execute(#"owner == "eve""#)
+        #expect(capture.output.last?.contains(#""priority": 3"#) == true)
+        let errorsBefore = capture.errors.count
+        shell.execute(".delete 1")
+        #expect(capture.errors.last == "error[RQL5011]: delete: no document with _id 1 in 'Task'")
+        shell.execute(#".insert {"_id": 2, "owner": "x", "priority": 1}"#)
+        #expect(capture.errors.last?.contains("duplicate _id 2") == true)
+        shell.execute(#".insert [{"_id": 8, "owner": "x", "priority": 1}, {"_id": 8, "owner": "y", "priority": 1}]"#)
+        #expect(capture.errors.last?.contains("duplicate _id 8") == true)
+        shell.execute(#".update {"_id": 3, "priority": "high"}"#)
+        #expect(capture.errors.last?.contains("--> 1:24") == true)
+        shell.execute(".update")
+        #expect(capture.errors.last?.hasPrefix("usage: .update") == true)
+        #expect(capture.errors.count == errorsBefore + 5)
+        #expect(shell.collections["Task"]?.count == 6)
+        shell.mode = .count
+        shell.execute(#"owner IN {"x", "y"} OR priority == 7"#)
+        #expect(capture.output.last == "0")
     }
 
     /// Commands alone show their state; a bad argument says what is allowed and changes nothing.
@@ -251,6 +295,6 @@ extension ShellTests {
         #expect(!shell.load(file: path, into: "Task"))
         #expect(capture.errors.count == 1)
         #expect(capture.errors.first?.contains("invalid UTF-8 at line 2, column 23") == true)
-        #expect(shell.stores["Task"]?.count == 3)
+        #expect(shell.collections["Task"]?.count == 3)
     }
 }

@@ -200,13 +200,29 @@ extension CompiledQuery {
 
     /// The matching rows of `snapshot`, in storage order.
     public func handles(in snapshot: LiveCollection.Snapshot) throws(SchemaMismatchError) -> [RowHandle] {
+        try handles(in: snapshot, continuing: { _ in true })!
+    }
+
+    /// The matching rows of `snapshot`, in storage order; a scan asks `continuing` before each
+    /// segment, with the rows scanned so far, and stops (returning nil) when it says no: an
+    /// interactive scan shows progress and stops on Ctrl-C within one segment's work.
+    package func handles(in snapshot: LiveCollection.Snapshot,
+                         continuing: (_ rowsScanned: Int) -> Bool) throws(SchemaMismatchError) -> [RowHandle]? {
         guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
         if let found = searchedHandles(in: snapshot) { return found }
         var handles: [RowHandle] = []
-        try forEachBound(snapshot) { bound, deleted, sequence in
+        var scanned = 0, stopped = false
+        snapshot.forEachColumnSet { columns, deleted, sequence in
+            guard !stopped else { return }
+            guard continuing(scanned) else {
+                stopped = true
+                return
+            }
+            let bound = VM.bind(program, to: columns)
             for row in deleted.isEmpty ? bound.filter() : bound.filter(deleted: UnsafePointer(deleted.words)) { handles.append(RowHandle(segment: sequence, row: UInt32(row))) }
+            scanned += columns.count
         }
-        return handles
+        return stopped ? nil : handles
     }
 
     /// The `_id`s of the matching documents of `snapshot`, in storage order.
