@@ -130,6 +130,17 @@ def run(home):
     check("a script with a failed statement runs the rest and exits 65",
           failing.returncode == 65 and failing.stdout == f"{total}\n" and "RQL2002" in failing.stderr,
           f"{failing.returncode} {failing.stdout!r} {failing.stderr[-200:]!r}")
+    first = tasks[0]
+    edited = subprocess.run([RQL], input=".mode count\n.index priority\n"
+                            f".update {{\"_id\": {{\"$oid\": \"{first['_id']['$oid']}\"}}, \"priority\": 99}}\n"
+                            "priority == 99\n"
+                            f".delete {{\"$oid\": \"{first['_id']['$oid']}\"}}\nTRUEPREDICATE\n.plan priority == 99\n",
+                            capture_output=True, text=True, env=dict(os.environ, HOME=home), timeout=30)
+    check(".update and .delete change what the next query sees, and the index follows",
+          edited.returncode == 0 and edited.stdout.splitlines()[1:] == ["updated; %d objects in 'Task'" % total, "1",
+                                                                        "deleted; %d objects in 'Task'" % (total - 1), str(total - 1),
+                                                                        "SEARCH Task USING INDEX priority (priority=?)"],
+          repr(edited.stdout) + repr(edited.stderr[-300:]))
     bailing = subprocess.run([RQL], input='.mode count\n.bail on\nownr == "x"\nTRUEPREDICATE\n', capture_output=True, text=True,
                              env=dict(os.environ, HOME=home), timeout=30)
     check(".bail on stops at the first failure", bailing.returncode == 65 and bailing.stdout == "",
