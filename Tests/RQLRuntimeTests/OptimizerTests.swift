@@ -116,8 +116,12 @@ import RQLSemantics
         Self.expectPass(pass, "NOT TRUEPREDICATE", "FALSEPREDICATE")
         Self.expectPass(pass, "NOT name ==[c] 'a'", "name !=[c] 'a'")
         Self.expectPass(pass, "NOT age == score", "age != score")
+        // _id is a required int, never null or NaN: an ordering's complement is exact.
+        Self.expectPass(pass, "NOT _id < 5", "_id >= 5")
+        Self.expectPass(pass, "NOT (_id >= 5 OR 7 > _id)", "_id < 5 AND 7 <= _id")
         // Not exact, so left under NOT: orderings (null, NaN), lists, quantifiers, sets.
         Self.expectPass(pass, "NOT age < 5", "NOT age < 5")
+        Self.expectPass(pass, "NOT _id < 5.5", "NOT _id < 5.5")
         Self.expectPass(pass, "NOT ANY tags == 'a'", "NOT ANY tags == 'a'")
         Self.expectPass(pass, "NOT tags != {'a'}", "NOT tags != {'a'}")
         Self.expectPass(pass, "NOT age IN {1, 2}", "NOT age IN {1, 2}")

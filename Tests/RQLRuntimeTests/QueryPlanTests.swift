@@ -54,9 +54,11 @@ import RQLTesting
         #expect(try Self.plan(#"owner IN {"a", "b"} OR priority == 3"#, ["owner", "priority"]).lines
                 == ["MULTI-INDEX OR", "  SEARCH Task USING INDEX priority (priority=?)", "  SEARCH Task USING INDEX owner (owner IN (?,?))"])
         #expect(try Self.plan(#""urgent" IN tags"#, ["tags"]).lines == ["SEARCH Task USING INDEX tags (tags=?)"])
-        // What the index cannot answer exactly stays a scan.
-        for text in [#"owner ==[c] "u1""#, "owner == null", "NOT priority < 3", "priority == 2.5", #"owner BEGINSWITH "u""#] {
-            #expect(try Self.plan(text, ["owner", "priority"]).lines == ["SCAN Task"], "\(text)")
+        // priority is a required int: never null or NaN, so NOT < is >= (NotPushDown) and searchable.
+        #expect(try Self.plan("NOT priority < 3", ["priority"]).lines == ["SEARCH Task USING INDEX priority (priority>=?)"])
+        // What the index cannot answer exactly stays a scan (NOT over a nullable string too).
+        for text in [#"owner ==[c] "u1""#, "owner == null", #"NOT status < "b""#, "NOT priority < 3.5", "priority == 2.5", #"owner BEGINSWITH "u""#] {
+            #expect(try Self.plan(text, ["owner", "priority", "status"]).lines == ["SCAN Task"], "\(text)")
         }
     }
 

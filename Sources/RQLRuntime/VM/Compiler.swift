@@ -33,9 +33,6 @@ public enum Compiler {
         var parameterSites: [ParameterSite] = []
         /// The instructions that AND or OR into the flag (branch-free runs), by address.
         var combine: [Int: Combine] = [:]
-        /// True when the last emitted instruction is a whole operand (not the end of a chain):
-        /// only then may NOT be folded into it.
-        var lastInstructionIsWholeOperand = true
 
         init(collection: ObjectSchema) { self.collection = collection }
 
@@ -43,16 +40,10 @@ public enum Compiler {
             switch p {
             case .constant(let b):
                 code.append(.constant(b))
-                lastInstructionIsWholeOperand = true
             case .not(let q):
+                // NotPushDown, in the optimizer, absorbs every NOT that can be absorbed.
                 emit(q)
-                // NOT of an int comparison on a column that cannot be null is the negated comparison.
-                if case .intCompare(let column, let op, let value)? = code.last,
-                   !collection.properties[column].isNullable, lastInstructionIsWholeOperand {
-                    code[code.count - 1] = .intCompare(column: column, op: op.negated, value: value)
-                } else {
-                    code.append(.not)
-                }
+                code.append(.not)
             case .and(let ps): emitChain(ps, isAnd: true)
             case .or(let ps): emitChain(ps, isAnd: false)
             case .comparison(let c) where c.op == .between && c.left.property?.isList == false && c.left.quantifier == nil:
@@ -66,7 +57,6 @@ public enum Compiler {
                 } else {
                     emitFallback(c)
                 }
-                lastInstructionIsWholeOperand = true
             }
         }
 
@@ -113,7 +103,6 @@ public enum Compiler {
                     case .predicate(let p): emit(p)
                     case .range(let instruction):
                         code.append(instruction)
-                        lastInstructionIsWholeOperand = true
                     }
                     i += 1
                 }
@@ -123,8 +112,6 @@ public enum Compiler {
                 }
             }
             for j in jumps { code[j] = isAnd ? .jumpIfFalse(code.count) : .jumpIfTrue(code.count) }
-            // A run needs two operands, so a single operand is never combined.
-            lastInstructionIsWholeOperand = operands.count == 1 && lastInstructionIsWholeOperand
         }
 
         /// The one branch-free instruction an operand compiles to, if it is that simple.

@@ -101,19 +101,6 @@ public enum OrderOperator: String, Hashable, Sendable {
         }
     }
 
-    /// The operator that holds exactly when this one does not, for values that are never null
-    /// or NaN (`<` and `>=`).
-    var negated: OrderOperator {
-        switch self {
-        case .equal: .notEqual
-        case .notEqual: .equal
-        case .less: .greaterEqual
-        case .lessEqual: .greater
-        case .greater: .lessEqual
-        case .greaterEqual: .less
-        }
-    }
-
     /// The result when the column value is null and the constant is not (null unordered, as for
     /// every type but a string column scanned by realm): only `!=` holds.
     @inline(__always)
