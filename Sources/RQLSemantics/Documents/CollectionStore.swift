@@ -37,7 +37,6 @@ public struct CollectionStore: Sendable {
     /// Appends `newDocuments` in order, or nothing if any of them has a problem. Returns the
     /// problems (at most `DocumentLoader.maxReportedErrors`); an empty array means all were
     /// inserted.
-    @discardableResult
     public mutating func insert(contentsOf newDocuments: [Document]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var newPositions: [Value: Int] = [:]
@@ -77,7 +76,6 @@ public struct CollectionStore: Sendable {
 
     /// Reads Extended JSON text with `DocumentLoader` and inserts the documents if the text has
     /// no errors and no `_id` is already stored. Returns every problem found.
-    @discardableResult
     public mutating func load(_ text: String, file: String? = nil) -> [Diagnostic] {
         let (loaded, diagnostics) = DocumentLoader.load(text, schema: schema, file: file)
         guard !diagnostics.hasErrors else { return diagnostics }

@@ -160,7 +160,6 @@ public struct Schema: Hashable, Sendable {
 
     /// Adds a collection. A second collection with the same title is not added; the error points
     /// at its title.
-    @discardableResult
     public mutating func add(_ objectSchema: ObjectSchema) -> Diagnostic? {
         if let existing = self[objectSchema.title] {
             let first = existing.file.map { "first defined in '\($0)'" } ?? "first defined earlier"
@@ -177,7 +176,6 @@ public struct Schema: Hashable, Sendable {
 
     /// Reads one `schema.json` text and adds the collection if it has no errors.
     /// Returns every problem found (an empty array means the collection was added).
-    @discardableResult
     public mutating func load(_ text: String, file: String? = nil, collectionName: String? = nil) -> [Diagnostic] {
         let (objectSchema, diagnostics) = SchemaLoader.load(text, file: file, collectionName: collectionName)
         guard let objectSchema, !diagnostics.hasErrors else { return diagnostics }
