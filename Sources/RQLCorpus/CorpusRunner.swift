@@ -188,7 +188,8 @@ public struct CorpusRunner {
             return documents.indices.filter { Interpreter.matches(query, documents[$0]) }
         case .vm, .optimized, .indexed:
             let compiled = CompiledQuery(query, optimize: engine == .optimized)
-            return compiled.filter(ColumnarCollection(schema: query.collection, documents: documents))
+            // Columns of the query's own schema: no mismatch is possible.
+            return try! compiled.filter(ColumnarCollection(schema: query.collection, documents: documents))
         }
     }
 

@@ -211,9 +211,13 @@ public enum FuzzSupport {
         let optimized = CompiledQuery(checked, optimize: true)
         // Always through a template: a shape is compiled with placeholders, then bound.
         let shaped = ShapeCache().compile(checked)
-        let vm = plain.filter(collection), viaOptimizer = optimized.filter(collection), viaShape = shaped.filter(collection)
-        let vmCount = plain.count(in: collection), optimizedCount = optimized.count(in: collection)
-        let shapedCount = shaped.count(in: collection)
+        let vm: [Int], viaOptimizer: [Int], viaShape: [Int], vmCount: Int, optimizedCount: Int, shapedCount: Int
+        do throws(SchemaMismatchError) {
+            (vm, viaOptimizer, viaShape) = (try plain.filter(collection), try optimized.filter(collection), try shaped.filter(collection))
+            (vmCount, optimizedCount, shapedCount) = (try plain.count(in: collection), try optimized.count(in: collection), try shaped.count(in: collection))
+        } catch {
+            return "\(error)"
+        }
         let mapping = dictionaryMapping(checked.collection)
         let objects = documents.map { dictionary($0, checked.collection) }
         let single = [plain, optimized, shaped].map { q in documents.indices.filter { q.matches(documents[$0]) } }

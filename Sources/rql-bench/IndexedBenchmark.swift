@@ -34,7 +34,7 @@ enum IndexedBenchmark {
             guard let compiled = try? CompiledQuery(q.text, collection: schema) else { fatalError("\(q.text) does not compile") }
             let bound = VM.bind(compiled.program, to: collection)
             let vm = best { bound.count() }
-            let viaIndex = best { compiled.count(in: collection, indexes: indexes) }
+            let viaIndex = best { try! compiled.count(in: collection, indexes: indexes) }
             if viaIndex.result != vm.result { disagreements.append("\(q.text): scan \(vm.result), with indexes \(viaIndex.result)") }
             let plan = compiled.plan(indexes, rowCount: collection.count).lines.joined(separator: "; ")
             rows.append(Row(query: q.text, matches: viaIndex.result, plan: plan, indexed: viaIndex.ns / Double(collection.count),

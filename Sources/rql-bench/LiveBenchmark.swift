@@ -51,7 +51,7 @@ enum LiveBenchmark {
             let snapshot = live.snapshot()
             return queries.map { text, compiled in
                 let result = scan(runs: 5) { (try? compiled.count(in: snapshot, usingIndexes: false)) ?? -1 }
-                let expected = compiled.count(in: columnar)
+                let expected = try! compiled.count(in: columnar)
                 if result.matches != expected { disagreements.append("\(text) \(label): live \(result.matches), columnar \(expected)") }
                 return (result.nsPerObject, result.matches)
             }
@@ -64,8 +64,8 @@ enum LiveBenchmark {
         let indexedSnapshot = live.snapshot()
         let indexed = queries.map { text, compiled -> (ns: Double, plan: String) in
             let result = IndexedBenchmark.best { (try? compiled.count(in: indexedSnapshot)) ?? -1 }
-            if result.result != compiled.count(in: columnar) {
-                disagreements.append("\(text) with indexes: live \(result.result), columnar \(compiled.count(in: columnar))")
+            if result.result != (try! compiled.count(in: columnar)) {
+                disagreements.append("\(text) with indexes: live \(result.result), columnar \(try! compiled.count(in: columnar))")
             }
             return (result.ns / Double(objects), compiled.plan(in: indexedSnapshot).lines.joined(separator: "; "))
         }
@@ -116,8 +116,8 @@ enum LiveBenchmark {
         let snapshotMicros = measure(iterations: 10_000) { sink &+= live.snapshot().count } / 1000
         if sink == 42 { print("") }
         let final = queries.map { _, compiled in (try? compiled.count(in: live)) ?? -1 }
-        for (i, (text, compiled)) in queries.enumerated() where final[i] != compiled.count(in: columnar) {
-            disagreements.append("\(text) at the end: live \(final[i]), columnar \(compiled.count(in: columnar))")
+        for (i, (text, compiled)) in queries.enumerated() where final[i] != (try! compiled.count(in: columnar)) {
+            disagreements.append("\(text) at the end: live \(final[i]), columnar \(try! compiled.count(in: columnar))")
         }
 
         let rows = queries.indices.map {

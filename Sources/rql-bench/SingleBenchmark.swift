@@ -30,7 +30,7 @@ enum SingleBenchmark {
         var disagreements: [String] = []
         for q in benchmarkQueries where onlyText.map(q.text.contains) ?? true {
             guard let compiled = try? CompiledQuery(q.text, collection: schema) else { fatalError("\(q.text) does not compile") }
-            let scanned = compiled.count(in: collection)
+            let scanned = try! compiled.count(in: collection)
             let all = timed(calls: documents.count) { countMatches(compiled, documents) }
             let allInterpreted = countInterpreted(compiled.checked, documents)
             let single = (0..<3).map { _ in timed(calls: passes * sample.count) { (0..<passes).reduce(0) { n, _ in n + countMatches(compiled, sample) } } }

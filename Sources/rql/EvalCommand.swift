@@ -38,7 +38,7 @@ struct EvalCommand: ParsableCommand {
         guard let checked = result.query else { throw ExitStatus.dataError }
         let query = CompiledQuery(checked)
         let indexes = try makeIndexes(index, on: documents, command: "rql eval")
-        let rows = query.filter(documents, indexes: indexes)
+        let rows = try query.filter(documents, indexes: indexes)
         if count {
             print(json ? "{\"count\": \(rows.count)}" : "\(rows.count)")
         } else {

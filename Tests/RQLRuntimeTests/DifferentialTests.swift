@@ -106,7 +106,7 @@ import RQLTesting
         func matches(_ text: String) throws -> [Int] {
             let checked = try #require(Checker.check(text, collection: Self.schema).query, "\(text)")
             #expect(FuzzSupport.differentialDisagreement(checked, documents: documents, collection: collection) == nil, "\(text)")
-            return CompiledQuery(checked).filter(collection)
+            return try CompiledQuery(checked).filter(collection)
         }
         // The column scan: null is below "".
         #expect(try matches("s <= ''") == [0, 2])

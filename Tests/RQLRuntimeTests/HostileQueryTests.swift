@@ -118,11 +118,9 @@ import RQLSyntax
     @Test func inListOfAMillionValuesOnASmallStack() throws {
         let values = (0..<1_000_000).map { String($0 * 3) }.joined(separator: ", ")
         let query = "i IN {" + values + "} OR _id == 2"
-        var result: Result<Int, QueryError>?
+        var result: Result<Int, any Error>?
         SmallStack.run {
-            result = Result { () throws(QueryError) -> Int in
-                try CompiledQuery(query, collection: RandomData.schema).count(in: EveryStage.collection)
-            }
+            result = Result { try CompiledQuery(query, collection: RandomData.schema).count(in: EveryStage.collection) }
         }
         let expected = EveryStage.documents.filter { document in
             if case .int(let i) = document.values[1], i >= 0, i % 3 == 0, i < 3_000_000 { return true }

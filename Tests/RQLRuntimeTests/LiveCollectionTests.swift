@@ -156,9 +156,14 @@ import RQLTesting
         try live.insert(Document(values: [.int(1), .int(2)]))
         let query = try CompiledQuery("s == 'a'", collection: Self.schema)
         #expect(throws: SchemaMismatchError.self) { try query.count(in: live) }
-        do { _ = try query.ids(in: live.snapshot()) } catch {
-            #expect(error.description == "the query was compiled for 'Thing', but the collection is 'Other'")
-        }
+        let error = #expect(throws: SchemaMismatchError.self) { try query.ids(in: live.snapshot()) }
+        #expect(error?.description == "the query was compiled for 'Thing', but the collection is 'Other'")
+        // The same for fixed column sets, with or without indexes.
+        let columns = ColumnarCollection(schema: other, documents: [Document(values: [.int(1), .int(2)])])
+        #expect(throws: SchemaMismatchError.self) { try query.count(in: columns) }
+        #expect(throws: SchemaMismatchError.self) { try query.filter(columns) }
+        #expect(throws: SchemaMismatchError.self) { try query.count(in: columns, indexes: CollectionIndexes(schema: other)) }
+        #expect(throws: SchemaMismatchError.self) { try query.filter(columns, indexes: CollectionIndexes(schema: other)) }
         // Same title, other properties: still refused.
         let renamed = ObjectSchema(title: "Thing", properties: other.properties)
         let twin = try LiveCollection(schema: renamed)

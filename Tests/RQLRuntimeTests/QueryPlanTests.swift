@@ -19,13 +19,13 @@ import RQLTesting
             guard let checked = Checker.check(generator.query(depth: 0), collection: RandomData.schema).query else { continue }
             queries += 1
             let compiled = CompiledQuery(checked)
-            let scanned = compiled.filter(collection)
+            let scanned = try compiled.filter(collection)
             // Fraction 1: search whenever an index can serve the query, to test every search.
             let plan = compiled.plan(indexes, rowCount: collection.count, searchedFraction: 1)
             if case .scan = plan.access {} else { searched += 1 }
             if plan.isExact { exact += 1 }
-            let viaIndex = compiled.filter(collection, indexes: indexes, searchedFraction: 1)
-            let counted = compiled.count(in: collection, indexes: indexes, searchedFraction: 1)
+            let viaIndex = try compiled.filter(collection, indexes: indexes, searchedFraction: 1)
+            let counted = try compiled.count(in: collection, indexes: indexes, searchedFraction: 1)
             if viaIndex != scanned || counted != scanned.count {
                 failures.append("\(CheckedDump.dump(compiled.optimized))\n\(plan)\nscan \(scanned)\nindex \(viaIndex) (count \(counted))")
                 if failures.count >= 5 { break }
@@ -72,8 +72,8 @@ import RQLTesting
         for text in ["priority > 0 AND priority BETWEEN {2, 3}", "priority < 9 AND priority BETWEEN {2, 3}",
                      "priority >= 2 AND priority > 1 AND priority <= 3"] {
             let query = try CompiledQuery(text, collection: Self.task)
-            #expect(query.count(in: collection, indexes: indexes, searchedFraction: 1) == 2, "\(text)")
-            #expect(query.filter(collection, indexes: indexes, searchedFraction: 1) == [1, 2], "\(text)")
+            #expect(try query.count(in: collection, indexes: indexes, searchedFraction: 1) == 2, "\(text)")
+            #expect(try query.filter(collection, indexes: indexes, searchedFraction: 1) == [1, 2], "\(text)")
         }
     }
 

@@ -28,15 +28,15 @@ import RQLRuntime
 
         // Compile once (parse, check, optimize, compile), run many times, from many threads.
         let query = try CompiledQuery(#"owner == $0 AND status IN {"open", "late"}"#, collection: task, arguments: [.string("u1")])
-        print(query.count(in: tasks))                 // 1
-        print(query.filter(tasks))                    // [0]: row indexes
+        print(try query.count(in: tasks))             // 1
+        print(try query.filter(tasks))                // [0]: row indexes
         print(Disassembler.listing(query.program))    // the bytecode, EXPLAIN-style
 
         // Secondary indexes: the planner searches one when it finds few enough objects (here
         // half of two: a scan), and the program checks what a search finds.
         let indexes = try CollectionIndexes(tasks, properties: ["owner"])
-        print(query.count(in: tasks, indexes: indexes))    // 1
-        print(query.plan(indexes, rowCount: tasks.count))  // SCAN Task
+        print(try query.count(in: tasks, indexes: indexes))  // 1
+        print(query.plan(indexes, rowCount: tasks.count))    // SCAN Task
 
         // Your own Swift types, without converting them: names are resolved once.
         struct MyTask { var owner: String; var priority: Int }
@@ -54,8 +54,8 @@ import RQLRuntime
         // error[RQL4003]: invalid match expression for table "Task": key "status" is not a queryable field
         // --- end ---
 
-        #expect(query.count(in: tasks) == 1)
-        #expect(query.filter(tasks) == [0])
+        #expect(try query.count(in: tasks) == 1)
+        #expect(try query.filter(tasks) == [0])
         #expect(try busy.filter([MyTask(owner: "a", priority: 5), MyTask(owner: "b", priority: 1)], using: mapping).map(\.owner) == ["a"])
         #expect(verdict.diagnostics.errors.map(\.code) == [.fieldNotQueryable, .indexedFieldNotUsed])
 

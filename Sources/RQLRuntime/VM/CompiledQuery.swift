@@ -47,14 +47,21 @@ public struct CompiledQuery: Sendable {
         self.init(checked, optimize: optimize)
     }
 
-    /// The number of matching objects.
-    public func count(in collection: ColumnarCollection) -> Int {
-        VM.bind(program, to: collection).count()
+    /// The number of matching objects; a collection of another schema than the query's is an
+    /// error, not a read of the wrong columns.
+    public func count(in collection: ColumnarCollection) throws(SchemaMismatchError) -> Int {
+        try checkSchema(of: collection)
+        return VM.bind(program, to: collection).count()
     }
 
     /// The row indexes of the matching objects, in insertion order.
-    public func filter(_ collection: ColumnarCollection) -> [Int] {
-        VM.bind(program, to: collection).filter()
+    public func filter(_ collection: ColumnarCollection) throws(SchemaMismatchError) -> [Int] {
+        try checkSchema(of: collection)
+        return VM.bind(program, to: collection).filter()
+    }
+
+    private func checkSchema(of collection: ColumnarCollection) throws(SchemaMismatchError) {
+        guard program.collection == collection.schema else { throw SchemaMismatchError(query: program.collection, collection: collection.schema) }
     }
 
     /// How the query would reach the objects of a collection of `rowCount` objects with these
@@ -70,9 +77,10 @@ public struct CompiledQuery: Sendable {
 
     /// The number of matching objects, through an index when the plan finds one worth it.
     public func count(in collection: ColumnarCollection, indexes: CollectionIndexes,
-                      searchedFraction: Double = Planner.maxSearchedFraction) -> Int {
+                      searchedFraction: Double = Planner.maxSearchedFraction) throws(SchemaMismatchError) -> Int {
+        try checkSchema(of: collection)
         let plan = plan(indexes, rowCount: collection.count, searchedFraction: searchedFraction)
-        guard let searches = plan.searches(indexes) else { return count(in: collection) }
+        guard let searches = plan.searches(indexes) else { return try count(in: collection) }
         if plan.isExact, searches.count == 1, let index = indexes[searches[0].property.index] { return searches[0].count(index) }
         let rows = plan.rows(indexes)
         if plan.isExact { return rows.count }
@@ -83,9 +91,10 @@ public struct CompiledQuery: Sendable {
     /// The row indexes of the matching objects, in insertion order, through an index when the
     /// plan finds one worth it.
     public func filter(_ collection: ColumnarCollection, indexes: CollectionIndexes,
-                       searchedFraction: Double = Planner.maxSearchedFraction) -> [Int] {
+                       searchedFraction: Double = Planner.maxSearchedFraction) throws(SchemaMismatchError) -> [Int] {
+        try checkSchema(of: collection)
         let plan = plan(indexes, rowCount: collection.count, searchedFraction: searchedFraction)
-        guard plan.searches(indexes) != nil else { return filter(collection) }
+        guard plan.searches(indexes) != nil else { return try filter(collection) }
         let rows = plan.rows(indexes)
         if plan.isExact { return rows }
         let bound = VM.bind(program, to: collection)

@@ -27,10 +27,4 @@ public final class ClientView: Sendable {
 
     /// Whether a document is in the view.
     public func contains(_ document: Document) -> Bool { compiled.matches(document) }
-
-    /// How many documents of a snapshot are in the view.
-    public func count(in documents: ColumnarCollection) -> Int { compiled.count(in: documents) }
-
-    /// The rows of a snapshot in the view, in order.
-    public func filter(_ documents: ColumnarCollection) -> [Int] { compiled.filter(documents) }
 }
