@@ -115,7 +115,8 @@ public final class Shell {
                 }
                 scanner.scan(line, continuing: !pending.isEmpty)
                 pending.append(line)
-                // Dot-commands are one line; queries continue while brackets or quotes are open.
+                // Dot-commands are one line; queries continue while brackets or quotes are open, or after
+                // a trailing AND, OR or NOT.
                 if !pending[0].hasPrefix("."), !scanner.isComplete { continue }
                 let statement = pending.joined(separator: "\n")
                 source.remember(pending.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " "))
@@ -136,7 +137,7 @@ public final class Shell {
     /// of what is open.
     private func reportIncomplete(_ statement: String, line: Int, name: String?) {
         let place = name.map { "'\(escaped: $0)' line \(line)" } ?? "line \(line)"
-        errors("\(place): the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        errors("\(place): the input ended inside this statement (an open quote or bracket, or a trailing AND, OR or NOT); it was not run")
         let diagnostics = Parser.parse(statement).diagnostics
         if !diagnostics.isEmpty { errors(renderer.render(diagnostics, source: statement)) }
     }

@@ -60,7 +60,7 @@ import RQL
         var source = ScriptedSource(lines: [".mode count", "", "priority > 1"] + text.components(separatedBy: "\n"))
         #expect(shell.run(&source) == .incompleteStatement)
         #expect(capture.output == ["2"])
-        #expect(capture.errors.first == "line 4: the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        #expect(capture.errors.first == "line 4: the input ended inside this statement (an open quote or bracket, or a trailing AND, OR or NOT); it was not run")
         #expect(capture.errors.last?.contains("error[RQL1003]: unterminated string") == true)
     }
 
@@ -69,7 +69,7 @@ import RQL
         let (shell, capture) = ShellTests.shell()
         var source = ScriptedSource(lines: [".read \(path)", ".mode count", "priority > 4"])
         #expect(shell.run(&source) == .endOfInput, "the file's statement is its own; the outer input is complete")
-        #expect(capture.errors.first == "'\(path)' line 1: the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        #expect(capture.errors.first == "'\(path)' line 1: the input ended inside this statement (an open quote or bracket, or a trailing AND, OR or NOT); it was not run")
         #expect(capture.output == ["1"])
     }
 

@@ -281,6 +281,26 @@ import RQL
         #expect(InputCompleteness.isComplete(#"a == "(\"""#))
         #expect(InputCompleteness.isComplete("a == 1)"))
     }
+
+    /// A line that ends in a logical operator waits for its operand, as an open parenthesis does;
+    /// a name that merely ends in one (`band`) or an operator inside quotes does not.
+    @Test func aTrailingLogicalOperatorContinuesTheStatement() {
+        for text in ["a == 1 AND", "a == 1 and ", "a == 1 Or", "NOT", "a == 1 AND not", "a == 1 &&", "a==1||", "a == 1 AND !",
+                     "(a == 1)AND", "a == 'x' OR\t", "a == 1 AND\nb == 2 OR"] {
+            #expect(!InputCompleteness.isComplete(text), "\(text)")
+        }
+        for text in ["band == 1", "a == band", "a == 1 AND cOR", "x-or == 1", "a == 'x AND'", "a == \"1 ||\"", "a != 1", "NOT a",
+                     "a == 1 AND\nb == 2"] {
+            #expect(InputCompleteness.isComplete(text), "\(text)")
+        }
+        let (shell, capture) = Self.shell()
+        shell.mode = .count
+        var source = ScriptedSource(lines: ["priority > 1 AND", "NOT", "owner == \"bob\""])
+        shell.run(&source)
+        #expect(source.prompts == ["rql> ", "...> ", "...> ", "rql> "])
+        #expect(capture.output == ["2"])
+        #expect(source.history == ["priority > 1 AND NOT owner == \"bob\""])
+    }
 }
 
 extension ShellTests {
