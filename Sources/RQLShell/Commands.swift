@@ -183,7 +183,7 @@ public struct ShellCommand: Sendable {
             shell.read(file: args)
             return .proceed
         },
-        toggle(".timer", \.timer, help: "print the match count and the time of each query; alone, say which"),
+        toggle(".timer", \.timer, help: "after each query print \"N of M objects, T ms\" (in count mode, in place of the count); alone, say which"),
         ShellCommand(name: ".mode", arguments: "[table|list|json|count]", help: "how matches are shown; alone, the current mode") { shell, args in
             if args.isEmpty {
                 shell.output("mode \(shell.mode.rawValue)")

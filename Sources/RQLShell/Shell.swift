@@ -444,7 +444,10 @@ public final class Shell {
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         let documents = found.compactMap(snapshot.document(at:))
-        output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
+        // In count mode the timing line starts with the count: printed alone too, it came twice.
+        if !(timer && mode == .count) {
+            output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
+        }
         if timer {
             output(String(format: "%d of %d objects, %.3f ms", documents.count, snapshot.count, elapsed))
         }
