@@ -184,7 +184,16 @@ public struct ShellCommand: Sendable {
             return .proceed
         },
         toggle(".timer", \.timer, help: "after each query print \"N of M objects, T ms\" (in count mode, in place of the count); alone, say which"),
-        ShellCommand(name: ".mode", arguments: "[table|list|json|count]", help: "how matches are shown; alone, the current mode") { shell, args in
+        ShellCommand(name: ".mode", arguments: "[MODE]",
+                     help: "how matches are shown: " + Shell.Mode.allCases.map(\.rawValue).joined(separator: ", ") + " (.help .mode); alone, the current mode",
+                     details: """
+                       table     aligned columns, long values cut with "…"; "(N rows)" under it
+                       list      one "name = value" line per property, a blank line between objects
+                       csv       RFC 4180, every match (.output FILE to save it)
+                       markdown  a pipe table
+                       json      Relaxed Extended JSON, one object per line, every match
+                       count     the number of matches
+                       """) { shell, args in
             if args.isEmpty {
                 shell.output("mode \(shell.mode.rawValue)")
                 return .proceed
@@ -195,6 +204,23 @@ public struct ShellCommand: Sendable {
                 return .proceed
             }
             shell.mode = mode
+            return .proceed
+        },
+        toggle(".headers", \.headers, help: "column names above table and csv rows (a markdown table always has them) and the table's \"(N rows)\"; alone, say which"),
+        ShellCommand(name: ".limit", arguments: "[N]", help: "rows shown by table, list and markdown (csv and json show all); 0: no limit; alone, the limit") { shell, args in
+            if args.isEmpty {
+                shell.output(shell.rowLimit.map { "limit \($0)" } ?? "limit 0 (every row)")
+                return .proceed
+            }
+            guard let n = Int(args), n >= 0 else {
+                shell.errors("usage: .limit N (rows shown; 0 for every row; now \(shell.rowLimit ?? 0))")
+                return .proceed
+            }
+            shell.rowLimit = n == 0 ? nil : n
+            return .proceed
+        },
+        ShellCommand(name: ".output", arguments: "[FILE]", help: "write matches to FILE (emptied first); alone, back to standard output") { shell, args in
+            shell.sendResults(to: args.isEmpty ? nil : args)
             return .proceed
         },
         toggle(".bail", \.bail, help: "stop at the first statement that fails (scripts and .read files)"),
@@ -209,7 +235,8 @@ extension Shell {
         let name = String(line.prefix { !$0.isWhitespace })
         let args = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
         guard let command = ShellCommand.all.first(where: { $0.name == name }) else {
-            let close = ShellCommand.all.map(\.name).filter { $0.hasPrefix(String(name.prefix(3))) }
+            let names = ShellCommand.all.map(\.name)
+            let close = Checker.closestName(to: name, in: names).map { [$0] } ?? names.filter { $0.hasPrefix(String(name.prefix(3))) }
             errors("unknown command '\(escaped: name)'" + (close.isEmpty ? "; .help lists them" : "; did you mean \(close.joined(separator: " or "))?"))
             return .proceed
         }

@@ -10,7 +10,7 @@ public let interruptRequested = Atomic<Bool>(false)
 /// It never touches the terminal: lines come from a `LineSource`, text goes to `output` and
 /// `errors`, so tests drive it in-process.
 public final class Shell {
-    public enum Mode: String, CaseIterable, Sendable { case table, list, json, count }
+    public enum Mode: String, CaseIterable, Sendable { case table, list, csv, markdown, json, count }
 
     public var schema = Schema()
     public var sync: SyncConfig?
@@ -23,8 +23,14 @@ public final class Shell {
     public var argumentsText: String?
     public var mode: Mode = .table
     public var timer = false
-    /// Rows shown by the table and list modes before "... N more".
-    public var maxRows = 50
+    /// `.headers`: column names above table, CSV and Markdown rows.
+    public var headers = true
+    /// `.limit`: rows shown by the table, list and Markdown modes before saying how many more;
+    /// nil: every row.
+    public var rowLimit: Int? = Shell.defaultRowLimit
+    public static let defaultRowLimit = 50
+    /// `.output FILE`: where matches go instead of `output`.
+    private var resultFile: (path: String, handle: FileHandle)?
     public var useColor = false
     /// The last query run (the target of `.explain`, `.bytecode`... with no argument).
     public var lastQuery: String?
@@ -444,12 +450,54 @@ public final class Shell {
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         let documents = found.compactMap(snapshot.document(at:))
-        // In count mode the timing line starts with the count: printed alone too, it came twice.
-        if !(timer && mode == .count) {
-            output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
+        // In count mode the timing line starts with the count: printed alone too, it came twice
+        // (a `.output` file still gets it).
+        if !(timer && mode == .count && resultFile == nil) {
+            let layout = ResultPrinter.Layout(mode: mode, headers: headers, rowLimit: rowLimit)
+            results(ResultPrinter.render(documents, collection: collection, layout: layout))
         }
         if timer {
             output(String(format: "%d of %d objects, %.3f ms", documents.count, snapshot.count, elapsed))
+        }
+    }
+
+    // MARK: - .output
+
+    /// Sends matches to the file at `path` (created or emptied), or with nil back to `output`;
+    /// says where they go. Diagnostics and the timer's line stay where they were.
+    func sendResults(to path: String?) {
+        if let file = resultFile {
+            try? file.handle.close()
+            resultFile = nil
+        }
+        guard let path else {
+            output("results go to standard output")
+            return
+        }
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            errors("cannot write to '\(escaped: path)': \(String(cString: strerror(errno))); results go to standard output")
+            return
+        }
+        resultFile = (path, FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
+        output("results go to '\(escaped: path)' (.output alone: back to standard output)")
+    }
+
+    /// Writes matches to the `.output` file, or with the rest of the output. Nothing to show
+    /// (no matches in JSON or CSV without headers) writes nothing, not an empty line.
+    func results(_ text: String) {
+        guard !text.isEmpty else { return }
+        guard let file = resultFile else {
+            output(text)
+            return
+        }
+        do {
+            try file.handle.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            try? file.handle.close()
+            resultFile = nil
+            errors("cannot write to '\(escaped: file.path)': \(error); results go to standard output from now on")
+            output(text)
         }
     }
 

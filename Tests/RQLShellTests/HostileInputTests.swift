@@ -141,8 +141,16 @@ import RQL
         shell.execute("priority == 7")
         shell.execute(".mode json")
         shell.execute("priority == 7")
+        shell.execute(".mode csv")
+        shell.execute("priority == 7")
+        shell.execute(".mode markdown")
+        shell.execute("priority == 7")
         #expect(capture.errors.isEmpty)
         #expect(Self.isClean(capture.output))
+        #expect(capture.output.dropFirst(3).first?.contains(#"""
+            9,"\u001B]0;pwned\u0007\u0000\u009B2J
+            ""x\",7,[\u001B[31m]
+            """#) == true, "CSV keeps the line feed, in quotes")
         #expect(capture.output[0].contains(#"9    \u001B]0;pwned\u0007\u0000\…  7         [\u001B[31m]"#), "cut to the cell width")
         #expect(capture.output[1].contains(#"owner    = \u001B]0;pwned\u0007\u0000\u009B2J\n"x\"#))
         #expect(capture.output[2] == #"{"_id": 9, "owner": "\u001B]0;pwned\u0007\u0000\u009B2J\n\"x\\", "priority": 7, "tags": ["\u001B[31m"]}"#)

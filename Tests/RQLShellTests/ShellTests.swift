@@ -76,7 +76,7 @@ import RQL
         shell.execute("priority == 1")
         #expect(capture.output.last?.contains("owner    = bob") == true)
         shell.execute(".mode nonsense")
-        #expect(capture.errors.last?.contains("modes: table, list, json, count") == true)
+        #expect(capture.errors.last?.contains("modes: table, list, csv, markdown, json, count") == true)
     }
 
     @Test func argumentsTimerAndExplain() {
@@ -177,7 +177,7 @@ import RQL
         shell.execute(".mode")
         #expect(capture.output.last == "mode table")
         shell.execute(".mode grid")
-        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, json, count (now table)")
+        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, csv, markdown, json, count (now table)")
         shell.execute(".args \"bob\", 2")
         shell.execute(".args")
         #expect(capture.output.last == "$0... = \"bob\", 2" && shell.arguments == [.string("bob"), .int(2)])
@@ -209,6 +209,111 @@ import RQL
         #expect(shell.run(&bailing) == .bailed)
         #expect(shell.failedStatements == 2)
         #expect(Array(capture.output.suffix(3)) == ["priority > 1", "2", "nonsense =="])
+    }
+
+    /// CSV quotes a field with a comma, a quote or a line feed (RFC 4180); Markdown is a pipe
+    /// table with `|` escaped; `.headers off` leaves the names out of CSV.
+    @Test func csvAndMarkdownModes() {
+        let (shell, capture) = Self.shell()
+        shell.execute(#".insert {"_id": 4, "owner": "o'neil, \"jr\"\nsecond line", "priority": 9, "tags": ["a|b", "c"]}"#)
+        shell.execute(".mode csv")
+        shell.execute("priority >= 5")
+        #expect(capture.output.last == """
+            _id,owner,priority,tags
+            1,alice,5,[urgent]
+            4,"o'neil, ""jr""
+            second line",9,"[a|b, c]"
+            """)
+        #expect(ResultPrinter.csvField(.null) == "" && ResultPrinter.csvField(.string("")) == #""""#, "as psql writes them")
+        shell.execute(".headers")
+        #expect(capture.output.last == "headers on")
+        shell.execute(".headers off")
+        shell.execute("priority == 1")
+        #expect(capture.output.last == "2,bob,1,[]")
+        let printed = capture.output.count
+        shell.execute("priority > 100")
+        #expect(capture.output.count == printed, "no matches print nothing, not an empty record")
+        shell.execute(".mode markdown")
+        shell.execute("priority >= 5")
+        #expect(capture.output.last == #"""
+            | _id | owner                     | priority | tags      |
+            |-----|---------------------------|----------|-----------|
+            | 1   | alice                     | 5        | [urgent]  |
+            | 4   | o'neil, "jr"\nsecond line | 9        | [a\|b, c] |
+            """#, "a pipe table always has its header row")
+    }
+
+    /// A table ends in psql's row count; `.limit` cuts the table, list and Markdown modes (and
+    /// says so), never CSV or JSON; `.limit 0` shows every row.
+    @Test func tablesCountTheirRowsAndTheRowLimitCanChange() {
+        let (shell, capture) = Self.shell()
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last == """
+            _id  owner  priority  tags
+            ---  -----  --------  --------
+            1    alice  5         [urgent]
+            2    bob    1         []
+            3    alice  2         [home]
+            (3 rows)
+            """)
+        shell.execute("priority == 1")
+        #expect(capture.output.last?.hasSuffix("\n(1 row)") == true)
+        shell.execute(".limit")
+        #expect(capture.output.last == "limit \(Shell.defaultRowLimit)")
+        shell.execute(".limit 2")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("\n2    bob    1         []\n(2 of 3 rows; .limit 0 shows all)") == true)
+        shell.execute(".headers off")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last == "1    alice  5         [urgent]\n2    bob    1         []\n... 1 more (3 matches; .limit 0 shows all)")
+        shell.execute(".mode list")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("tags     = []\n... 1 more (3 matches; .limit 0 shows all)") == true)
+        shell.execute(".mode markdown")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("| 2   | bob   | 1        | []       |\n\n... 1 more (3 matches; .limit 0 shows all)") == true,
+                "a blank line ends the table first")
+        shell.execute(".mode csv")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.components(separatedBy: "\n").count == 3)
+        shell.execute(".limit -1")
+        #expect(capture.errors.last == "usage: .limit N (rows shown; 0 for every row; now 2)" && shell.rowLimit == 2)
+        shell.execute(".limit 0")
+        shell.execute(".limit")
+        #expect(capture.output.last == "limit 0 (every row)" && shell.rowLimit == nil)
+        shell.execute(".mode table")
+        shell.execute(".headers on")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("\n(3 rows)") == true)
+    }
+
+    /// `.output FILE` sends matches to the file and says so; diagnostics and the timer's line stay
+    /// on the terminal; `.output` alone brings the matches back.
+    @Test func outputSendsMatchesToAFile() throws {
+        let (shell, capture) = Self.shell()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rql-output-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        shell.execute(".mode csv")
+        shell.execute(".output \(path)")
+        #expect(capture.output.last == "results go to '\(path)' (.output alone: back to standard output)")
+        let printed = capture.output.count
+        shell.execute("owner == \"alice\"")
+        shell.execute("ownr == 1")
+        shell.execute(".mode count")
+        shell.execute(".timer on")
+        shell.execute("priority > 1")
+        #expect(capture.output.count == printed + 1 && capture.output.last?.hasPrefix("2 of 3 objects, ") == true)
+        #expect(capture.errors.count == 1 && capture.errors[0].contains("ownr"))
+        shell.execute(".output")
+        #expect(capture.output.last == "results go to standard output")
+        shell.execute(".timer off")
+        shell.execute("priority > 4")
+        #expect(capture.output.last == "1")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "_id,owner,priority,tags\n1,alice,5,[urgent]\n3,alice,2,[home]\n2\n")
+        shell.execute(".output /nonexistent-\(UUID().uuidString)/x.csv")
+        #expect(capture.errors.last?.contains("No such file or directory; results go to standard output") == true)
+        shell.execute("priority > 4")
+        #expect(capture.output.last == "1")
     }
 
     /// A `.read` file may have comment lines, and a diagnostic points at the file's own line.
