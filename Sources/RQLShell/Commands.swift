@@ -187,8 +187,9 @@ public struct ShellCommand: Sendable {
         ShellCommand(name: ".mode", arguments: "[MODE]",
                      help: "how matches are shown: " + Shell.Mode.allCases.map(\.rawValue).joined(separator: ", ") + " (.help .mode); alone, the current mode",
                      details: """
-                       table     aligned columns, long values cut with "…"; "(N rows)" under it
+                       table     aligned columns, long values cut with "…", narrowed to fit the terminal; "(N rows)" under it
                        list      one "name = value" line per property, a blank line between objects
+                       auto      a table when it fits the terminal, else a list (psql's \\x auto)
                        csv       RFC 4180, every match (.output FILE to save it)
                        markdown  a pipe table
                        json      Relaxed Extended JSON, one object per line, every match
@@ -217,6 +218,10 @@ public struct ShellCommand: Sendable {
                 return .proceed
             }
             shell.rowLimit = n == 0 ? nil : n
+            return .proceed
+        },
+        ShellCommand(name: ".columns", arguments: "[a,b,...|all]", help: "the properties shown, in this order, for the current collection; all: every one; alone, the choice") { shell, args in
+            shell.chooseColumns(args)
             return .proceed
         },
         ShellCommand(name: ".output", arguments: "[FILE]", help: "write matches to FILE (emptied first); alone, back to standard output") { shell, args in
@@ -271,6 +276,41 @@ extension Shell {
         if pattern.isEmpty {
             output("Anything else is a query on the current collection, e.g. owner == \"alice\" AND priority >= 4 (.help syntax: the language)")
         }
+    }
+
+    /// `.columns`: names separated by commas or spaces, each a property of the current collection
+    /// (or the one that differs only in case); `all` forgets the choice.
+    func chooseColumns(_ args: String) {
+        guard let collection = currentCollection else {
+            errors("no collection chosen: .use COLLECTION")
+            return
+        }
+        let names = collection.properties.map(\.name)
+        if args.isEmpty {
+            let shown = columns[collection.title].map { $0.joined(separator: ", ") } ?? "all (\(names.joined(separator: ", ")))"
+            output("columns of \(escaped: collection.title): \(escaped: shown)")
+            return
+        }
+        if args == "all" {
+            columns[collection.title] = nil
+            return
+        }
+        var chosen: [String] = []
+        for word in args.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init) {
+            let folded = names.filter { $0.lowercased() == word.lowercased() }
+            guard let name = names.contains(word) ? word : folded.count == 1 ? folded[0] : nil else {
+                errors("no property '\(escaped: word)' in '\(escaped: collection.title)'"
+                       + (Checker.closestName(to: word, in: names).map { "; did you mean '\(escaped: $0)'?" } ?? "")
+                       + "; nothing changed")
+                return
+            }
+            chosen.append(name)
+        }
+        guard !chosen.isEmpty else {
+            errors("usage: .columns a,b,... or .columns all")
+            return
+        }
+        columns[collection.title] = chosen
     }
 
     func summary() {

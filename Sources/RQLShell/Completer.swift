@@ -2,7 +2,8 @@ import RQL
 
 /// Tab completion: dot-commands at the start of a line, and in a query the current collection's
 /// properties and RQL's keywords; after `.use` and `.schema`, collection names; after
-/// `.unsubscribe`, subscription names and `all`; after `.mode`, the modes.
+/// `.unsubscribe`, subscription names and `all`; after `.mode`, the modes; after `.columns`,
+/// properties and `all`.
 public enum Completer {
     /// Keywords offered in queries (the canonical spellings).
     public static let keywords = ["AND", "OR", "NOT", "IN", "ANY", "ALL", "NONE", "BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE",
@@ -23,6 +24,12 @@ public enum Completer {
         }
         if before == ".mode" { return Shell.Mode.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } }
         if before == ".help" { return ShellCommand.all.map(\.name).filter { $0.hasPrefix(prefix) } }
+        if before.hasPrefix(".columns") {
+            // `.columns owner,pri`: the word is the whole list; the name after its last comma is completed.
+            let chosen = prefix.lastIndex(of: ",").map { String(prefix[...$0]) } ?? ""
+            let names = (shell.currentCollection?.properties.map(\.name) ?? []) + (before == ".columns" && chosen.isEmpty ? ["all"] : [])
+            return names.filter { $0.hasPrefix(prefix.dropFirst(chosen.count)) }.map { chosen + $0 }
+        }
         for command in [".open", ".load", ".read", ".changes", ".user", ".subscriptions", ".view"] where before.hasPrefix(command) {
             return []
         }

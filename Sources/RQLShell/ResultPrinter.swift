@@ -1,11 +1,13 @@
 import Foundation
 import RQL
 
-/// Matching documents as a table (aligned columns, long values cut), a list of
+/// Matching documents as a table (aligned columns, long values cut, fitted to a width), a list of
 /// `name = value` blocks, CSV, a Markdown table, Extended JSON lines, or just a count.
 public enum ResultPrinter {
     /// The widest a table cell gets before it is cut with "…".
     public static let maxCellWidth = 28
+    /// The narrowest a table column is squeezed to fit a width: a narrower cell says too little.
+    public static let minCellWidth = 8
     /// Between the columns of a table.
     static let columnGap = "  "
 
@@ -18,16 +20,22 @@ public enum ResultPrinter {
         /// Rows shown by the table, list and Markdown modes before saying how many more; nil: all.
         /// CSV and JSON are for other programs, so they always get every row.
         public var rowLimit: Int?
+        /// The positions of the properties shown, in order; nil: all of the collection's.
+        public var columns: [Int]?
+        /// The width a table fits (a terminal's); nil: unlimited.
+        public var width: Int?
 
-        public init(mode: Shell.Mode, headers: Bool = true, rowLimit: Int? = nil) {
+        public init(mode: Shell.Mode, headers: Bool = true, rowLimit: Int? = nil, columns: [Int]? = nil, width: Int? = nil) {
             self.mode = mode
             self.headers = headers
             self.rowLimit = rowLimit
+            self.columns = columns
+            self.width = width
         }
     }
 
     public static func render(_ documents: [Document], collection: ObjectSchema, layout: Layout) -> String {
-        let shown = Array(collection.properties.indices)
+        let shown = layout.columns ?? Array(collection.properties.indices)
         let names = shown.map { ControlCharacters.escaped(collection.properties[$0].name) }
         let limit = layout.rowLimit ?? documents.count
         let rows = documents.prefix(limit).map { d in shown.map { d.values[$0] } }
@@ -45,16 +53,37 @@ public enum ResultPrinter {
             return ((layout.headers ? [names.map(csvQuoted).joined(separator: ",")] : []) + lines).joined(separator: "\n")
         case .markdown:
             return markdown(rows, names: names) + (rows.count < documents.count ? "\n" + more(documents.count, shown: rows.count) : "")
-        case .table:
+        case .table, .auto:
             if documents.isEmpty { return "(no matches)" }
             let cells = rows.map { $0.map(text) }
             var widths = names.map { min(displayWidth($0), maxCellWidth) }
             for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(displayWidth(cell), maxCellWidth)) } }
-            return table(cells, names: layout.headers ? names : nil, widths: widths) + footer(documents.count, shown: rows.count, headers: layout.headers)
+            let fitted = layout.width.map { fit(widths, into: $0) } ?? widths
+            if fitted == nil, layout.mode == .auto { return list(rows, names: names) + more(documents.count, shown: rows.count) }
+            return table(cells, names: layout.headers ? names : nil, widths: fitted ?? widths.map { min($0, minCellWidth) })
+                + footer(documents.count, shown: rows.count, headers: layout.headers)
         }
     }
 
     // MARK: - Tables
+
+    /// Column widths that fit `width` with the gaps between them: the widest columns are narrowed
+    /// first, none below `minCellWidth`; nil when even that is too wide.
+    static func fit(_ widths: [Int], into width: Int) -> [Int]? {
+        let room = width - columnGap.count * (widths.count - 1)
+        if widths.reduce(0, +) <= room { return widths }
+        guard widths.map({ min($0, minCellWidth) }).reduce(0, +) <= room else { return nil }
+        // The widest every column may be, then what is left over for the first columns it cut.
+        var cap = minCellWidth
+        while widths.map({ min($0, cap + 1) }).reduce(0, +) <= room { cap += 1 }
+        var fitted = widths.map { min($0, cap) }
+        var spare = room - fitted.reduce(0, +)
+        for i in fitted.indices where spare > 0 && fitted[i] < widths[i] {
+            fitted[i] += 1
+            spare -= 1
+        }
+        return fitted
+    }
 
     private static func table(_ cells: [[String]], names: [String]?, widths: [Int]) -> String {
         func line(_ cells: [String]) -> String {

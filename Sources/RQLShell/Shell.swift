@@ -10,7 +10,8 @@ public let interruptRequested = Atomic<Bool>(false)
 /// It never touches the terminal: lines come from a `LineSource`, text goes to `output` and
 /// `errors`, so tests drive it in-process.
 public final class Shell {
-    public enum Mode: String, CaseIterable, Sendable { case table, list, csv, markdown, json, count }
+    /// How matches are shown: `auto` is a table when it fits `width`, else a list.
+    public enum Mode: String, CaseIterable, Sendable { case table, list, auto, csv, markdown, json, count }
 
     public var schema = Schema()
     public var sync: SyncConfig?
@@ -29,6 +30,12 @@ public final class Shell {
     /// nil: every row.
     public var rowLimit: Int? = Shell.defaultRowLimit
     public static let defaultRowLimit = 50
+    /// `.columns`: the properties shown, in order, by collection title; a collection not here
+    /// shows all of its properties.
+    public var columns: [String: [String]] = [:]
+    /// The terminal's width, which tables fit; nil (a pipe) for unlimited. The `rql` executable
+    /// sets it, as the shell never touches the terminal.
+    public var width: Int?
     /// `.output FILE`: where matches go instead of `output`.
     private var resultFile: (path: String, handle: FileHandle)?
     public var useColor = false
@@ -453,12 +460,20 @@ public final class Shell {
         // In count mode the timing line starts with the count: printed alone too, it came twice
         // (a `.output` file still gets it).
         if !(timer && mode == .count && resultFile == nil) {
-            let layout = ResultPrinter.Layout(mode: mode, headers: headers, rowLimit: rowLimit)
+            let layout = ResultPrinter.Layout(mode: mode, headers: headers, rowLimit: rowLimit, columns: shownColumns(of: collection),
+                                              width: resultFile == nil ? width : nil)
             results(ResultPrinter.render(documents, collection: collection, layout: layout))
         }
         if timer {
             output(String(format: "%d of %d objects, %.3f ms", documents.count, snapshot.count, elapsed))
         }
+    }
+
+    /// The positions of the `.columns` chosen for `collection` that it still has (a schema loaded
+    /// since may lack them); nil: all.
+    func shownColumns(of collection: ObjectSchema) -> [Int]? {
+        let shown = columns[collection.title]?.compactMap { name in collection.properties.firstIndex { $0.name == name } }
+        return shown?.isEmpty == false ? shown : nil
     }
 
     // MARK: - .output

@@ -76,7 +76,7 @@ import RQL
         shell.execute("priority == 1")
         #expect(capture.output.last?.contains("owner    = bob") == true)
         shell.execute(".mode nonsense")
-        #expect(capture.errors.last?.contains("modes: table, list, csv, markdown, json, count") == true)
+        #expect(capture.errors.last?.contains("modes: table, list, auto, csv, markdown, json, count") == true)
     }
 
     @Test func argumentsTimerAndExplain() {
@@ -177,7 +177,7 @@ import RQL
         shell.execute(".mode")
         #expect(capture.output.last == "mode table")
         shell.execute(".mode grid")
-        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, csv, markdown, json, count (now table)")
+        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, auto, csv, markdown, json, count (now table)")
         shell.execute(".args \"bob\", 2")
         shell.execute(".args")
         #expect(capture.output.last == "$0... = \"bob\", 2" && shell.arguments == [.string("bob"), .int(2)])
@@ -316,6 +316,48 @@ import RQL
         #expect(capture.output.last == "1")
     }
 
+    /// With a `width`, a table narrows its widest columns (cut with "…") to fit; when even
+    /// `minCellWidth` columns are too wide, `auto` shows a list instead. `.columns` picks and
+    /// orders the properties shown in every mode.
+    @Test func tablesFitTheWidthAndColumnsCanBeChosen() {
+        let (shell, capture) = Self.shell()
+        shell.execute(#".update {"_id": 2, "owner": "bob, who owns far more than fits in a column"}"#)
+        #expect(ResultPrinter.fit([3, 28, 8, 8], into: 40) == [3, 15, 8, 8])
+        #expect(ResultPrinter.fit([3, 28, 8, 8], into: 60) == [3, 28, 8, 8])
+        #expect(ResultPrinter.fit([3, 28, 8, 8], into: 32) == nil)
+        shell.width = 40
+        shell.execute("TRUEPREDICATE")
+        let lines = capture.output.last?.components(separatedBy: "\n") ?? []
+        #expect(lines.allSatisfy { ResultPrinter.displayWidth($0) <= 40 }, "\(lines)")
+        #expect(lines.contains("2    bob, who owns …  1         []"))
+        shell.width = 20
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasPrefix("_id  owner     priority  tags") == true, "no narrower than minCellWidth")
+        shell.execute(".mode auto")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasPrefix("_id      = 1\nowner    = alice\n") == true)
+        shell.width = nil
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasPrefix("_id  owner") == true, "without a width a table always fits")
+
+        shell.execute(".columns")
+        #expect(capture.output.last == "columns of Task: all (_id, owner, priority, tags)")
+        shell.execute(".columns priority, OWNER")
+        shell.execute(".columns")
+        #expect(capture.output.last == "columns of Task: priority, owner")
+        shell.execute(".mode table")
+        shell.execute("priority >= 2")
+        #expect(capture.output.last == "priority  owner\n--------  -----\n5         alice\n2         alice\n(2 rows)")
+        shell.execute(".mode json")
+        shell.execute("priority == 5")
+        #expect(capture.output.last == #"{"priority": 5, "owner": "alice"}"#)
+        shell.execute(".columns priority ownr")
+        #expect(capture.errors.last == "no property 'ownr' in 'Task'; did you mean 'owner'?; nothing changed")
+        shell.execute(".columns all")
+        shell.execute("priority == 5")
+        #expect(capture.output.last == #"{"_id": 1, "owner": "alice", "priority": 5, "tags": ["urgent"]}"#)
+    }
+
     /// A `.read` file may have comment lines, and a diagnostic points at the file's own line.
     @Test func readFilesHaveCommentsAndTheirOwnLineNumbers() throws {
         let (shell, capture) = Self.shell()
@@ -382,6 +424,9 @@ import RQL
         #expect(Completer.candidates(line: "pri", prefix: "pri", shell: shell) == ["priority"])
         #expect(Completer.candidates(line: "priority > 2 A", prefix: "A", shell: shell).contains("AND"))
         #expect(Completer.candidates(line: ".use T", prefix: "T", shell: shell) == ["Task"])
+        #expect(Completer.candidates(line: ".mode m", prefix: "m", shell: shell) == ["markdown"])
+        #expect(Completer.candidates(line: ".columns owner,p", prefix: "owner,p", shell: shell) == ["owner,priority"])
+        #expect(Completer.candidates(line: ".columns ", prefix: "", shell: shell) == ["_id", "owner", "priority", "tags", "all"])
     }
 
     @Test func completenessFollowsQuotesAndBrackets() {
