@@ -427,6 +427,26 @@ import RQL
         #expect(Completer.candidates(line: ".mode m", prefix: "m", shell: shell) == ["markdown"])
         #expect(Completer.candidates(line: ".columns owner,p", prefix: "owner,p", shell: shell) == ["owner,priority"])
         #expect(Completer.candidates(line: ".columns ", prefix: "", shell: shell) == ["_id", "owner", "priority", "tags", "all"])
+        #expect(Completer.candidates(line: ".limit ", prefix: "", shell: shell).isEmpty)
+    }
+
+    /// After `.read`, `.load`, `.open`, `.changes` and `.output`, Tab completes paths relative
+    /// to the current folder (or absolute, or from ~/), folders with a "/".
+    @Test func completionOffersPathsForTheCommandsThatTakeFiles() throws {
+        let (shell, _) = Self.shell()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rql-complete-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for file in ["scripts/setup.rql", "schema.json", "seed.json", ".hidden"] { FileManager.default.createFile(atPath: dir + "/" + file, contents: nil) }
+        let complete = { (line: String, prefix: String) in Completer.candidates(line: line, prefix: prefix, shell: shell, directory: dir) }
+        #expect(complete(".read s", "s") == ["schema.json", "scripts/", "seed.json"])
+        #expect(complete(".read scripts/", "scripts/") == ["scripts/setup.rql"])
+        #expect(complete(".load se", "se") == ["seed.json"])
+        #expect(complete(".load seed.json T", "T") == ["Task"])
+        #expect(complete(".open ", "") == ["schema.json", "scripts/", "seed.json"])
+        #expect(complete(".output .h", ".h") == [".hidden"])
+        #expect(complete(".changes \(dir)/sc", "\(dir)/sc") == ["\(dir)/schema.json", "\(dir)/scripts/"])
+        #expect(complete(".read nowhere/x", "nowhere/x") == [])
     }
 
     @Test func completenessFollowsQuotesAndBrackets() {

@@ -13,7 +13,7 @@ import unicodedata
 
 import pexpect
 
-RQL = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rql"
+RQL = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rql")
 PROMPT = "rql> "
 results = []
 spawns = []   # the REPL processes, for the report when one stops answering
@@ -24,9 +24,9 @@ def check(name, ok, detail=""):
     print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
 
 
-def spawn(home, columns=160):
+def spawn(home, columns=160, cwd=None):
     env = dict(os.environ, HOME=home, EDITRC="/dev/null", NO_COLOR="1", TERM="xterm", LANG="C.UTF-8")
-    child = pexpect.spawn(RQL, env=env, encoding="utf-8", timeout=20, dimensions=(40, columns))
+    child = pexpect.spawn(RQL, env=env, encoding="utf-8", timeout=20, dimensions=(40, columns), cwd=cwd)
     spawns.append(child)
     child.expect_exact(PROMPT)
     return child
@@ -108,8 +108,9 @@ def run(home):
     child.sendline(".quit")
     child.expect(pexpect.EOF)
 
-    # Session 3: a table fits the terminal, and follows it when the window is resized.
-    child = spawn(home, columns=130)
+    # Session 3: a table fits the terminal, and follows it when the window is resized; Tab
+    # completes a file name.
+    child = spawn(home, columns=130, cwd=home)
     child.sendline(".limit 5")
     child.expect_exact(PROMPT)
     child.sendline("TRUEPREDICATE")
@@ -125,6 +126,14 @@ def run(home):
     child.sendline("TRUEPREDICATE")
     child.expect_exact(PROMPT)
     check("resized to 100 columns, .mode auto shows the rows as a list", "\r\nproject_id = " in child.before, child.before[-300:])
+    with open(os.path.join(home, "counts.rql"), "w") as f:
+        f.write(".mode count\nTRUEPREDICATE\n")
+    child.send(".read cou\t")
+    child.send("\r")
+    child.expect(r"\r\n(\d+)\r\n")
+    counted = int(child.match.group(1))
+    child.expect_exact(PROMPT)
+    check("Tab completes a file name after .read", counted == total, f"{counted} != {total}")
     child.sendline(".quit")
     child.expect(pexpect.EOF)
 
