@@ -37,8 +37,8 @@ public enum ResultPrinter {
     public static func render(_ documents: [Document], collection: ObjectSchema, layout: Layout) -> String {
         let shown = layout.columns ?? Array(collection.properties.indices)
         let names = shown.map { ControlCharacters.escaped(collection.properties[$0].name) }
-        let limit = layout.rowLimit ?? documents.count
-        let rows = documents.prefix(limit).map { d in shown.map { d.values[$0] } }
+        // The rows the limit lets through, made only by the modes that show them.
+        func limitedRows() -> [[Value]] { documents.prefix(layout.rowLimit ?? documents.count).map { d in shown.map { d.values[$0] } } }
         switch layout.mode {
         case .count:
             return "\(documents.count)"
@@ -47,14 +47,17 @@ public enum ResultPrinter {
                 "{" + shown.map { ControlCharacters.jsonQuoted(collection.properties[$0].name) + ": " + json(d.values[$0]) }.joined(separator: ", ") + "}"
             }.joined(separator: "\n")
         case .list:
+            let rows = limitedRows()
             return list(rows, names: names) + more(documents.count, shown: rows.count)
         case .csv:
             let lines = documents.map { d in shown.map { csvField(d.values[$0]) }.joined(separator: ",") }
             return ((layout.headers ? [names.map(csvQuoted).joined(separator: ",")] : []) + lines).joined(separator: "\n")
         case .markdown:
+            let rows = limitedRows()
             return markdown(rows, names: names) + (rows.count < documents.count ? "\n" + more(documents.count, shown: rows.count) : "")
         case .table, .auto:
             if documents.isEmpty { return "(no matches)" }
+            let rows = limitedRows()
             let cells = rows.map { $0.map(text) }
             var widths = names.map { min(displayWidth($0), maxCellWidth) }
             for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(displayWidth(cell), maxCellWidth)) } }
