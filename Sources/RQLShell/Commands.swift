@@ -183,8 +183,18 @@ public struct ShellCommand: Sendable {
             shell.read(file: args)
             return .proceed
         },
-        toggle(".timer", \.timer, help: "print the match count and the time of each query; alone, say which"),
-        ShellCommand(name: ".mode", arguments: "[table|list|json|count]", help: "how matches are shown; alone, the current mode") { shell, args in
+        toggle(".timer", \.timer, help: "after each query print \"N of M objects, T ms\" (in count mode, in place of the count); alone, say which"),
+        ShellCommand(name: ".mode", arguments: "[MODE]",
+                     help: "how matches are shown: " + Shell.Mode.allCases.map(\.rawValue).joined(separator: ", ") + " (.help .mode); alone, the current mode",
+                     details: """
+                       table     aligned columns, long values cut with "…", narrowed to fit the terminal; "(N rows)" under it
+                       list      one "name = value" line per property, a blank line between objects
+                       auto      a table when it fits the terminal, else a list (psql's \\x auto)
+                       csv       RFC 4180, every match (.output FILE to save it)
+                       markdown  a pipe table
+                       json      Relaxed Extended JSON, one object per line, every match
+                       count     the number of matches
+                       """) { shell, args in
             if args.isEmpty {
                 shell.output("mode \(shell.mode.rawValue)")
                 return .proceed
@@ -195,6 +205,27 @@ public struct ShellCommand: Sendable {
                 return .proceed
             }
             shell.mode = mode
+            return .proceed
+        },
+        toggle(".headers", \.headers, help: "column names above table and csv rows (a markdown table always has them) and the table's \"(N rows)\"; alone, say which"),
+        ShellCommand(name: ".limit", arguments: "[N]", help: "rows shown by table, list and markdown (csv and json show all); 0: no limit; alone, the limit") { shell, args in
+            if args.isEmpty {
+                shell.output(shell.rowLimit.map { "limit \($0)" } ?? "limit 0 (every row)")
+                return .proceed
+            }
+            guard let n = Int(args), n >= 0 else {
+                shell.errors("usage: .limit N (rows shown; 0 for every row; now \(shell.rowLimit ?? 0))")
+                return .proceed
+            }
+            shell.rowLimit = n == 0 ? nil : n
+            return .proceed
+        },
+        ShellCommand(name: ".columns", arguments: "[a,b,...|all]", help: "the properties shown, in this order, for the current collection; all: every one; alone, the choice") { shell, args in
+            shell.chooseColumns(args)
+            return .proceed
+        },
+        ShellCommand(name: ".output", arguments: "[FILE]", help: "write matches to FILE (emptied first); alone, back to standard output") { shell, args in
+            shell.sendResults(to: args.isEmpty ? nil : args)
             return .proceed
         },
         toggle(".bail", \.bail, help: "stop at the first statement that fails (scripts and .read files)"),
@@ -209,7 +240,8 @@ extension Shell {
         let name = String(line.prefix { !$0.isWhitespace })
         let args = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
         guard let command = ShellCommand.all.first(where: { $0.name == name }) else {
-            let close = ShellCommand.all.map(\.name).filter { $0.hasPrefix(String(name.prefix(3))) }
+            let names = ShellCommand.all.map(\.name)
+            let close = Checker.closestName(to: name, in: names).map { [$0] } ?? names.filter { $0.hasPrefix(String(name.prefix(3))) }
             errors("unknown command '\(escaped: name)'" + (close.isEmpty ? "; .help lists them" : "; did you mean \(close.joined(separator: " or "))?"))
             return .proceed
         }
@@ -244,6 +276,41 @@ extension Shell {
         if pattern.isEmpty {
             output("Anything else is a query on the current collection, e.g. owner == \"alice\" AND priority >= 4 (.help syntax: the language)")
         }
+    }
+
+    /// `.columns`: names separated by commas or spaces, each a property of the current collection
+    /// (or the one that differs only in case); `all` forgets the choice.
+    func chooseColumns(_ args: String) {
+        guard let collection = currentCollection else {
+            errors("no collection chosen: .use COLLECTION")
+            return
+        }
+        let names = collection.properties.map(\.name)
+        if args.isEmpty {
+            let shown = columns[collection.title].map { $0.joined(separator: ", ") } ?? "all (\(names.joined(separator: ", ")))"
+            output("columns of \(escaped: collection.title): \(escaped: shown)")
+            return
+        }
+        if args == "all" {
+            columns[collection.title] = nil
+            return
+        }
+        var chosen: [String] = []
+        for word in args.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init) {
+            let folded = names.filter { $0.lowercased() == word.lowercased() }
+            guard let name = names.contains(word) ? word : folded.count == 1 ? folded[0] : nil else {
+                errors("no property '\(escaped: word)' in '\(escaped: collection.title)'"
+                       + (Checker.closestName(to: word, in: names).map { "; did you mean '\(escaped: $0)'?" } ?? "")
+                       + "; nothing changed")
+                return
+            }
+            chosen.append(name)
+        }
+        guard !chosen.isEmpty else {
+            errors("usage: .columns a,b,... or .columns all")
+            return
+        }
+        columns[collection.title] = chosen
     }
 
     func summary() {

@@ -10,7 +10,8 @@ public let interruptRequested = Atomic<Bool>(false)
 /// It never touches the terminal: lines come from a `LineSource`, text goes to `output` and
 /// `errors`, so tests drive it in-process.
 public final class Shell {
-    public enum Mode: String, CaseIterable, Sendable { case table, list, json, count }
+    /// How matches are shown: `auto` is a table when it fits `width`, else a list.
+    public enum Mode: String, CaseIterable, Sendable { case table, list, auto, csv, markdown, json, count }
 
     public var schema = Schema()
     public var sync: SyncConfig?
@@ -23,8 +24,20 @@ public final class Shell {
     public var argumentsText: String?
     public var mode: Mode = .table
     public var timer = false
-    /// Rows shown by the table and list modes before "... N more".
-    public var maxRows = 50
+    /// `.headers`: column names above table, CSV and Markdown rows.
+    public var headers = true
+    /// `.limit`: rows shown by the table, list and Markdown modes before saying how many more;
+    /// nil: every row.
+    public var rowLimit: Int? = Shell.defaultRowLimit
+    public static let defaultRowLimit = 50
+    /// `.columns`: the properties shown, in order, by collection title; a collection not here
+    /// shows all of its properties.
+    public var columns: [String: [String]] = [:]
+    /// The terminal's width, which tables fit; nil (a pipe) for unlimited. The `rql` executable
+    /// sets it, as the shell never touches the terminal.
+    public var width: Int?
+    /// `.output FILE`: where matches go instead of `output`.
+    private var resultFile: (path: String, handle: FileHandle)?
     public var useColor = false
     /// The last query run (the target of `.explain`, `.bytecode`... with no argument).
     public var lastQuery: String?
@@ -115,7 +128,8 @@ public final class Shell {
                 }
                 scanner.scan(line, continuing: !pending.isEmpty)
                 pending.append(line)
-                // Dot-commands are one line; queries continue while brackets or quotes are open.
+                // Dot-commands are one line; queries continue while brackets or quotes are open, or after
+                // a trailing AND, OR or NOT.
                 if !pending[0].hasPrefix("."), !scanner.isComplete { continue }
                 let statement = pending.joined(separator: "\n")
                 source.remember(pending.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " "))
@@ -136,7 +150,7 @@ public final class Shell {
     /// of what is open.
     private func reportIncomplete(_ statement: String, line: Int, name: String?) {
         let place = name.map { "'\(escaped: $0)' line \(line)" } ?? "line \(line)"
-        errors("\(place): the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        errors("\(place): the input ended inside this statement (an open quote or bracket, or a trailing AND, OR or NOT); it was not run")
         let diagnostics = Parser.parse(statement).diagnostics
         if !diagnostics.isEmpty { errors(renderer.render(diagnostics, source: statement)) }
     }
@@ -443,9 +457,62 @@ public final class Shell {
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         let documents = found.compactMap(snapshot.document(at:))
-        output(ResultPrinter.render(documents, collection: collection, mode: mode, maxRows: maxRows))
+        // In count mode the timing line starts with the count: printed alone too, it came twice
+        // (a `.output` file still gets it).
+        if !(timer && mode == .count && resultFile == nil) {
+            let layout = ResultPrinter.Layout(mode: mode, headers: headers, rowLimit: rowLimit, columns: shownColumns(of: collection),
+                                              width: resultFile == nil ? width : nil)
+            results(ResultPrinter.render(documents, collection: collection, layout: layout))
+        }
         if timer {
             output(String(format: "%d of %d objects, %.3f ms", documents.count, snapshot.count, elapsed))
+        }
+    }
+
+    /// The positions of the `.columns` chosen for `collection` that it still has (a schema loaded
+    /// since may lack them); nil: all.
+    func shownColumns(of collection: ObjectSchema) -> [Int]? {
+        let shown = columns[collection.title]?.compactMap { name in collection.properties.firstIndex { $0.name == name } }
+        return shown?.isEmpty == false ? shown : nil
+    }
+
+    // MARK: - .output
+
+    /// Sends matches to the file at `path` (created or emptied), or with nil back to `output`;
+    /// says where they go. Diagnostics and the timer's line stay where they were.
+    func sendResults(to path: String?) {
+        if let file = resultFile {
+            try? file.handle.close()
+            resultFile = nil
+        }
+        guard let path else {
+            output("results go to standard output")
+            return
+        }
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            errors("cannot write to '\(escaped: path)': \(String(cString: strerror(errno))); results go to standard output")
+            return
+        }
+        resultFile = (path, FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
+        output("results go to '\(escaped: path)' (.output alone: back to standard output)")
+    }
+
+    /// Writes matches to the `.output` file, or with the rest of the output. Nothing to show
+    /// (no matches in JSON or CSV without headers) writes nothing, not an empty line.
+    func results(_ text: String) {
+        guard !text.isEmpty else { return }
+        guard let file = resultFile else {
+            output(text)
+            return
+        }
+        do {
+            try file.handle.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            try? file.handle.close()
+            resultFile = nil
+            errors("cannot write to '\(escaped: file.path)': \(error); results go to standard output from now on")
+            output(text)
         }
     }
 

@@ -4,7 +4,8 @@ import RQLShell
 import Synchronization
 
 /// The shell's input on a terminal: libedit's readline with history (~/.rql_history), Tab
-/// completion from the `Completer`, and Ctrl-C that clears the line or cancels a running query.
+/// completion from the `Completer`, Ctrl-C that clears the line or cancels a running query, and
+/// the shell's `width` kept to the terminal's.
 struct EditLineSource: LineSource {
     /// Entries kept in the history file.
     static let historyLimit: Int32 = 1_000
@@ -35,6 +36,7 @@ struct EditLineSource: LineSource {
     }
 
     mutating func read(prompt: String) -> ReadResult {
+        completionShell?.width = ReplCommand.terminalWidth()  // the window may have been resized
         interruptRequested.store(false, ordering: .relaxed)
         TerminalInput.forgetInterrupts()
         errno = 0

@@ -43,7 +43,7 @@ struct EvalCommand: ParsableCommand {
             print(json ? "{\"count\": \(rows.count)}" : "\(rows.count)")
         } else {
             let matches = rows.map { documents.documents[$0] }
-            print(ResultPrinter.render(matches, collection: collection, mode: json ? .json : .table, maxRows: .max))
+            print(ResultPrinter.render(matches, collection: collection, layout: .init(mode: json ? .json : .table)))
         }
     }
 

@@ -33,9 +33,19 @@ struct ReplCommand: ParsableCommand {
         return [beside, source].first { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// The terminal's width in columns when standard output is one: the window size, else
+    /// $COLUMNS; nil for a pipe or a file, where a table is as wide as its cells.
+    static func terminalWidth() -> Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
     func run() throws {
         let interactive = isatty(0) == 1 && isatty(1) == 1
         let shell = Shell(output: { print($0) }, errors: { printError($0) })
+        shell.width = Self.terminalWidth()
         shell.useColor = DiagnosticRenderer.colorAllowed(fileDescriptor: 2)
         if isatty(2) == 1 {
             shell.progress = { text in FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) }

@@ -11,7 +11,7 @@ import RQL
 
     /// The timestamp after writing it with the JSON result printer and loading the line back.
     static func roundTrip(_ t: Timestamp) -> Value? {
-        let text = ResultPrinter.render([Document(values: [.int(1), .timestamp(t)])], collection: schema, mode: .json, maxRows: .max)
+        let text = ResultPrinter.render([Document(values: [.int(1), .timestamp(t)])], collection: schema, layout: .init(mode: .json))
         let (documents, diagnostics) = DocumentLoader.load(text, schema: schema)
         #expect(diagnostics.isEmpty, "\(t) written as \(text): \(diagnostics.map(\.message))")
         return documents.first?.values[1]

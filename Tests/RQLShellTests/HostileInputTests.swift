@@ -60,7 +60,7 @@ import RQL
         var source = ScriptedSource(lines: [".mode count", "", "priority > 1"] + text.components(separatedBy: "\n"))
         #expect(shell.run(&source) == .incompleteStatement)
         #expect(capture.output == ["2"])
-        #expect(capture.errors.first == "line 4: the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        #expect(capture.errors.first == "line 4: the input ended inside this statement (an open quote or bracket, or a trailing AND, OR or NOT); it was not run")
         #expect(capture.errors.last?.contains("error[RQL1003]: unterminated string") == true)
     }
 
@@ -69,7 +69,7 @@ import RQL
         let (shell, capture) = ShellTests.shell()
         var source = ScriptedSource(lines: [".read \(path)", ".mode count", "priority > 4"])
         #expect(shell.run(&source) == .endOfInput, "the file's statement is its own; the outer input is complete")
-        #expect(capture.errors.first == "'\(path)' line 1: the input ended inside this statement (an open quote, parenthesis, brace or bracket); it was not run")
+        #expect(capture.errors.first == "'\(path)' line 1: the input ended inside this statement (an open quote or bracket, or a trailing AND, OR or NOT); it was not run")
         #expect(capture.output == ["1"])
     }
 
@@ -141,8 +141,16 @@ import RQL
         shell.execute("priority == 7")
         shell.execute(".mode json")
         shell.execute("priority == 7")
+        shell.execute(".mode csv")
+        shell.execute("priority == 7")
+        shell.execute(".mode markdown")
+        shell.execute("priority == 7")
         #expect(capture.errors.isEmpty)
         #expect(Self.isClean(capture.output))
+        #expect(capture.output.dropFirst(3).first?.contains(#"""
+            9,"\u001B]0;pwned\u0007\u0000\u009B2J
+            ""x\",7,[\u001B[31m]
+            """#) == true, "CSV keeps the line feed, in quotes")
         #expect(capture.output[0].contains(#"9    \u001B]0;pwned\u0007\u0000\…  7         [\u001B[31m]"#), "cut to the cell width")
         #expect(capture.output[1].contains(#"owner    = \u001B]0;pwned\u0007\u0000\u009B2J\n"x\"#))
         #expect(capture.output[2] == #"{"_id": 9, "owner": "\u001B]0;pwned\u0007\u0000\u009B2J\n\"x\\", "priority": 7, "tags": ["\u001B[31m"]}"#)

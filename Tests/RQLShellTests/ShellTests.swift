@@ -76,7 +76,7 @@ import RQL
         shell.execute("priority == 1")
         #expect(capture.output.last?.contains("owner    = bob") == true)
         shell.execute(".mode nonsense")
-        #expect(capture.errors.last?.contains("modes: table, list, json, count") == true)
+        #expect(capture.errors.last?.contains("modes: table, list, auto, csv, markdown, json, count") == true)
     }
 
     @Test func argumentsTimerAndExplain() {
@@ -84,14 +84,19 @@ import RQL
         shell.execute(".args \"alice\", {1, 5}")
         shell.execute(".mode count")
         shell.execute(".timer on")
+        let before = capture.output.count
         shell.execute("owner == $0 AND priority IN $1")
-        #expect(capture.output.suffix(2).first == "1")
+        #expect(capture.output.count == before + 1, "the count once, in the timing line")
         #expect(capture.output.last?.hasPrefix("1 of 3 objects, ") == true)
         shell.execute(".bytecode")
         #expect(capture.output.last?.contains("bytesEqual") == true)
         #expect(capture.output.last?.contains("intInSet") == true)
         shell.execute(".explain priority > 2")
         #expect(capture.output.contains { $0.contains("intCompare") })
+        shell.execute(".mode table")
+        shell.execute("owner == $0")
+        #expect(capture.output.suffix(2).first?.hasPrefix("_id  owner") == true)
+        #expect(capture.output.last?.hasPrefix("2 of 3 objects, ") == true)
     }
 
     /// With 3 objects a search that finds one is already over a quarter of them, so the plan is
@@ -172,7 +177,7 @@ import RQL
         shell.execute(".mode")
         #expect(capture.output.last == "mode table")
         shell.execute(".mode grid")
-        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, json, count (now table)")
+        #expect(capture.errors.last == "no mode 'grid'; modes: table, list, auto, csv, markdown, json, count (now table)")
         shell.execute(".args \"bob\", 2")
         shell.execute(".args")
         #expect(capture.output.last == "$0... = \"bob\", 2" && shell.arguments == [.string("bob"), .int(2)])
@@ -204,6 +209,153 @@ import RQL
         #expect(shell.run(&bailing) == .bailed)
         #expect(shell.failedStatements == 2)
         #expect(Array(capture.output.suffix(3)) == ["priority > 1", "2", "nonsense =="])
+    }
+
+    /// CSV quotes a field with a comma, a quote or a line feed (RFC 4180); Markdown is a pipe
+    /// table with `|` escaped; `.headers off` leaves the names out of CSV.
+    @Test func csvAndMarkdownModes() {
+        let (shell, capture) = Self.shell()
+        shell.execute(#".insert {"_id": 4, "owner": "o'neil, \"jr\"\nsecond line", "priority": 9, "tags": ["a|b", "c"]}"#)
+        shell.execute(".mode csv")
+        shell.execute("priority >= 5")
+        #expect(capture.output.last == """
+            _id,owner,priority,tags
+            1,alice,5,[urgent]
+            4,"o'neil, ""jr""
+            second line",9,"[a|b, c]"
+            """)
+        #expect(ResultPrinter.csvField(.null) == "" && ResultPrinter.csvField(.string("")) == #""""#, "as psql writes them")
+        shell.execute(".headers")
+        #expect(capture.output.last == "headers on")
+        shell.execute(".headers off")
+        shell.execute("priority == 1")
+        #expect(capture.output.last == "2,bob,1,[]")
+        let printed = capture.output.count
+        shell.execute("priority > 100")
+        #expect(capture.output.count == printed, "no matches print nothing, not an empty record")
+        shell.execute(".mode markdown")
+        shell.execute("priority >= 5")
+        #expect(capture.output.last == #"""
+            | _id | owner                     | priority | tags      |
+            |-----|---------------------------|----------|-----------|
+            | 1   | alice                     | 5        | [urgent]  |
+            | 4   | o'neil, "jr"\nsecond line | 9        | [a\|b, c] |
+            """#, "a pipe table always has its header row")
+    }
+
+    /// A table ends in psql's row count; `.limit` cuts the table, list and Markdown modes (and
+    /// says so), never CSV or JSON; `.limit 0` shows every row.
+    @Test func tablesCountTheirRowsAndTheRowLimitCanChange() {
+        let (shell, capture) = Self.shell()
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last == """
+            _id  owner  priority  tags
+            ---  -----  --------  --------
+            1    alice  5         [urgent]
+            2    bob    1         []
+            3    alice  2         [home]
+            (3 rows)
+            """)
+        shell.execute("priority == 1")
+        #expect(capture.output.last?.hasSuffix("\n(1 row)") == true)
+        shell.execute(".limit")
+        #expect(capture.output.last == "limit \(Shell.defaultRowLimit)")
+        shell.execute(".limit 2")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("\n2    bob    1         []\n(2 of 3 rows; .limit 0 shows all)") == true)
+        shell.execute(".headers off")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last == "1    alice  5         [urgent]\n2    bob    1         []\n... 1 more (3 matches; .limit 0 shows all)")
+        shell.execute(".mode list")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("tags     = []\n... 1 more (3 matches; .limit 0 shows all)") == true)
+        shell.execute(".mode markdown")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("| 2   | bob   | 1        | []       |\n\n... 1 more (3 matches; .limit 0 shows all)") == true,
+                "a blank line ends the table first")
+        shell.execute(".mode csv")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.components(separatedBy: "\n").count == 3)
+        shell.execute(".limit -1")
+        #expect(capture.errors.last == "usage: .limit N (rows shown; 0 for every row; now 2)" && shell.rowLimit == 2)
+        shell.execute(".limit 0")
+        shell.execute(".limit")
+        #expect(capture.output.last == "limit 0 (every row)" && shell.rowLimit == nil)
+        shell.execute(".mode table")
+        shell.execute(".headers on")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasSuffix("\n(3 rows)") == true)
+    }
+
+    /// `.output FILE` sends matches to the file and says so; diagnostics and the timer's line stay
+    /// on the terminal; `.output` alone brings the matches back.
+    @Test func outputSendsMatchesToAFile() throws {
+        let (shell, capture) = Self.shell()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rql-output-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        shell.execute(".mode csv")
+        shell.execute(".output \(path)")
+        #expect(capture.output.last == "results go to '\(path)' (.output alone: back to standard output)")
+        let printed = capture.output.count
+        shell.execute("owner == \"alice\"")
+        shell.execute("ownr == 1")
+        shell.execute(".mode count")
+        shell.execute(".timer on")
+        shell.execute("priority > 1")
+        #expect(capture.output.count == printed + 1 && capture.output.last?.hasPrefix("2 of 3 objects, ") == true)
+        #expect(capture.errors.count == 1 && capture.errors[0].contains("ownr"))
+        shell.execute(".output")
+        #expect(capture.output.last == "results go to standard output")
+        shell.execute(".timer off")
+        shell.execute("priority > 4")
+        #expect(capture.output.last == "1")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "_id,owner,priority,tags\n1,alice,5,[urgent]\n3,alice,2,[home]\n2\n")
+        shell.execute(".output /nonexistent-\(UUID().uuidString)/x.csv")
+        #expect(capture.errors.last?.contains("No such file or directory; results go to standard output") == true)
+        shell.execute("priority > 4")
+        #expect(capture.output.last == "1")
+    }
+
+    /// With a `width`, a table narrows its widest columns (cut with "…") to fit; when even
+    /// `minCellWidth` columns are too wide, `auto` shows a list instead. `.columns` picks and
+    /// orders the properties shown in every mode.
+    @Test func tablesFitTheWidthAndColumnsCanBeChosen() {
+        let (shell, capture) = Self.shell()
+        shell.execute(#".update {"_id": 2, "owner": "bob, who owns far more than fits in a column"}"#)
+        #expect(ResultPrinter.fit([3, 28, 8, 8], into: 40) == [3, 15, 8, 8])
+        #expect(ResultPrinter.fit([3, 28, 8, 8], into: 60) == [3, 28, 8, 8])
+        #expect(ResultPrinter.fit([3, 28, 8, 8], into: 32) == nil)
+        shell.width = 40
+        shell.execute("TRUEPREDICATE")
+        let lines = capture.output.last?.components(separatedBy: "\n") ?? []
+        #expect(lines.allSatisfy { ResultPrinter.displayWidth($0) <= 40 }, "\(lines)")
+        #expect(lines.contains("2    bob, who owns …  1         []"))
+        shell.width = 20
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasPrefix("_id  owner     priority  tags") == true, "no narrower than minCellWidth")
+        shell.execute(".mode auto")
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasPrefix("_id      = 1\nowner    = alice\n") == true)
+        shell.width = nil
+        shell.execute("TRUEPREDICATE")
+        #expect(capture.output.last?.hasPrefix("_id  owner") == true, "without a width a table always fits")
+
+        shell.execute(".columns")
+        #expect(capture.output.last == "columns of Task: all (_id, owner, priority, tags)")
+        shell.execute(".columns priority, OWNER")
+        shell.execute(".columns")
+        #expect(capture.output.last == "columns of Task: priority, owner")
+        shell.execute(".mode table")
+        shell.execute("priority >= 2")
+        #expect(capture.output.last == "priority  owner\n--------  -----\n5         alice\n2         alice\n(2 rows)")
+        shell.execute(".mode json")
+        shell.execute("priority == 5")
+        #expect(capture.output.last == #"{"priority": 5, "owner": "alice"}"#)
+        shell.execute(".columns priority ownr")
+        #expect(capture.errors.last == "no property 'ownr' in 'Task'; did you mean 'owner'?; nothing changed")
+        shell.execute(".columns all")
+        shell.execute("priority == 5")
+        #expect(capture.output.last == #"{"_id": 1, "owner": "alice", "priority": 5, "tags": ["urgent"]}"#)
     }
 
     /// A `.read` file may have comment lines, and a diagnostic points at the file's own line.
@@ -272,6 +424,29 @@ import RQL
         #expect(Completer.candidates(line: "pri", prefix: "pri", shell: shell) == ["priority"])
         #expect(Completer.candidates(line: "priority > 2 A", prefix: "A", shell: shell).contains("AND"))
         #expect(Completer.candidates(line: ".use T", prefix: "T", shell: shell) == ["Task"])
+        #expect(Completer.candidates(line: ".mode m", prefix: "m", shell: shell) == ["markdown"])
+        #expect(Completer.candidates(line: ".columns owner,p", prefix: "owner,p", shell: shell) == ["owner,priority"])
+        #expect(Completer.candidates(line: ".columns ", prefix: "", shell: shell) == ["_id", "owner", "priority", "tags", "all"])
+        #expect(Completer.candidates(line: ".limit ", prefix: "", shell: shell).isEmpty)
+    }
+
+    /// After `.read`, `.load`, `.open`, `.changes` and `.output`, Tab completes paths relative
+    /// to the current folder (or absolute, or from ~/), folders with a "/".
+    @Test func completionOffersPathsForTheCommandsThatTakeFiles() throws {
+        let (shell, _) = Self.shell()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rql-complete-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for file in ["scripts/setup.rql", "schema.json", "seed.json", ".hidden"] { FileManager.default.createFile(atPath: dir + "/" + file, contents: nil) }
+        let complete = { (line: String, prefix: String) in Completer.candidates(line: line, prefix: prefix, shell: shell, directory: dir) }
+        #expect(complete(".read s", "s") == ["schema.json", "scripts/", "seed.json"])
+        #expect(complete(".read scripts/", "scripts/") == ["scripts/setup.rql"])
+        #expect(complete(".load se", "se") == ["seed.json"])
+        #expect(complete(".load seed.json T", "T") == ["Task"])
+        #expect(complete(".open ", "") == ["schema.json", "scripts/", "seed.json"])
+        #expect(complete(".output .h", ".h") == [".hidden"])
+        #expect(complete(".changes \(dir)/sc", "\(dir)/sc") == ["\(dir)/schema.json", "\(dir)/scripts/"])
+        #expect(complete(".read nowhere/x", "nowhere/x") == [])
     }
 
     @Test func completenessFollowsQuotesAndBrackets() {
@@ -280,6 +455,26 @@ import RQL
         #expect(!InputCompleteness.isComplete("a == 'it''"))
         #expect(InputCompleteness.isComplete(#"a == "(\"""#))
         #expect(InputCompleteness.isComplete("a == 1)"))
+    }
+
+    /// A line that ends in a logical operator waits for its operand, as an open parenthesis does;
+    /// a name that merely ends in one (`band`) or an operator inside quotes does not.
+    @Test func aTrailingLogicalOperatorContinuesTheStatement() {
+        for text in ["a == 1 AND", "a == 1 and ", "a == 1 Or", "NOT", "a == 1 AND not", "a == 1 &&", "a==1||", "a == 1 AND !",
+                     "(a == 1)AND", "a == 'x' OR\t", "a == 1 AND\nb == 2 OR"] {
+            #expect(!InputCompleteness.isComplete(text), "\(text)")
+        }
+        for text in ["band == 1", "a == band", "a == 1 AND cOR", "x-or == 1", "a == 'x AND'", "a == \"1 ||\"", "a != 1", "NOT a",
+                     "a == 1 AND\nb == 2"] {
+            #expect(InputCompleteness.isComplete(text), "\(text)")
+        }
+        let (shell, capture) = Self.shell()
+        shell.mode = .count
+        var source = ScriptedSource(lines: ["priority > 1 AND", "NOT", "owner == \"bob\""])
+        shell.run(&source)
+        #expect(source.prompts == ["rql> ", "...> ", "...> ", "rql> "])
+        #expect(capture.output == ["2"])
+        #expect(source.history == ["priority > 1 AND NOT owner == \"bob\""])
     }
 }
 

@@ -9,10 +9,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 import pexpect
 
-RQL = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rql"
+RQL = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rql")
 PROMPT = "rql> "
 results = []
 spawns = []   # the REPL processes, for the report when one stops answering
@@ -23,12 +24,16 @@ def check(name, ok, detail=""):
     print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
 
 
-def spawn(home):
+def spawn(home, columns=160, cwd=None):
     env = dict(os.environ, HOME=home, EDITRC="/dev/null", NO_COLOR="1", TERM="xterm", LANG="C.UTF-8")
-    child = pexpect.spawn(RQL, env=env, encoding="utf-8", timeout=20, dimensions=(40, 160))
+    child = pexpect.spawn(RQL, env=env, encoding="utf-8", timeout=20, dimensions=(40, columns), cwd=cwd)
     spawns.append(child)
     child.expect_exact(PROMPT)
     return child
+
+
+def display_width(line):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
 
 def number_after(child, command):
@@ -100,6 +105,35 @@ def run(home):
     recalled = int(child.match.group(1))
     child.expect_exact(PROMPT)
     check("Up recalls a query from the previous session", recalled == high, f"{recalled} != {high}")
+    child.sendline(".quit")
+    child.expect(pexpect.EOF)
+
+    # Session 3: a table fits the terminal, and follows it when the window is resized; Tab
+    # completes a file name.
+    child = spawn(home, columns=130, cwd=home)
+    child.sendline(".limit 5")
+    child.expect_exact(PROMPT)
+    child.sendline("TRUEPREDICATE")
+    child.expect(r"\(5 of \d+ rows; \.limit 0 shows all\)")
+    table = child.before.split("\r\n")[1:]          # after the echoed query
+    child.expect_exact(PROMPT)
+    widest = max(map(display_width, table))
+    check("a table of the 12 Task properties fits a 130-column terminal", 100 < widest <= 130 and "…" in table[2],
+          f"{widest} columns: {table[:3]!r}")
+    child.setwinsize(40, 100)
+    child.sendline(".mode auto")
+    child.expect_exact(PROMPT)
+    child.sendline("TRUEPREDICATE")
+    child.expect_exact(PROMPT)
+    check("resized to 100 columns, .mode auto shows the rows as a list", "\r\nproject_id = " in child.before, child.before[-300:])
+    with open(os.path.join(home, "counts.rql"), "w") as f:
+        f.write(".mode count\nTRUEPREDICATE\n")
+    child.send(".read cou\t")
+    child.send("\r")
+    child.expect(r"\r\n(\d+)\r\n")
+    counted = int(child.match.group(1))
+    child.expect_exact(PROMPT)
+    check("Tab completes a file name after .read", counted == total, f"{counted} != {total}")
     child.sendline(".quit")
     child.expect(pexpect.EOF)
 
