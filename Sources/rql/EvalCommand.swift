@@ -24,13 +24,14 @@ struct EvalCommand: ParsableCommand {
     var index: [String] = []
 
     func run() throws {
-        let text = try input.text()
-        let (schema, sync) = try options.load()
-        let collection = try options.collection(in: schema)
-        if data == "-", text == "-" {
+        // Checked before either is read: standard input can be only one of them.
+        if data == "-", input.query == "-" {
             printError("rql eval: the query and the documents cannot both come from standard input")
             throw ExitStatus.usage
         }
+        let text = try input.text()
+        let (schema, sync) = try options.load()
+        let collection = try options.collection(in: schema)
         let documents = try loadDocuments(collection)
         let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
         let result = FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: try options.arguments())

@@ -215,6 +215,9 @@ def cli():
     typo = rql("eval", *task, *data, "--index", "ownr", "TRUEPREDICATE")
     check("rql eval --index with a misspelt property: 64 and a suggestion",
           typo.returncode == 64 and "did you mean 'owner'?" in typo.stderr, typo.stderr)
+    both = subprocess.run([RQL, "eval", *task, "--data", "-", "-"], input="priority < 5\n", capture_output=True, text=True, timeout=60)
+    check("rql eval with the query and the documents both on standard input is a usage error (64)",
+          both.returncode == 64 and "both come from standard input" in both.stderr, f"{both.returncode} {both.stdout!r} {both.stderr!r}")
     plan = rql("explain", *task, "--index", "priority", "priority > 4")
     check("rql explain prints the plan", "SEARCH Task USING INDEX priority (priority>?)" in plan.stdout, plan.stdout[-300:])
 
