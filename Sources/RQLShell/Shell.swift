@@ -261,7 +261,10 @@ public final class Shell {
         var documents: [Document] = []
         let start = DispatchTime.now().uptimeNanoseconds
         var lastShown = start
-        var diagnostics = DocumentLoader.load(utf8: Array(text.utf8), schema: objectSchema, file: path) { values in
+        interruptRequested.store(false, ordering: .relaxed)
+        // Ctrl-C stops the load; nothing of it is kept.
+        let continuing = { !interruptRequested.load(ordering: .relaxed) }
+        var diagnostics = DocumentLoader.load(utf8: Array(text.utf8), schema: objectSchema, file: path, continuing: continuing) { values in
             documents.append(Document(values: values))
             guard let progress, documents.count & 0x3FF == 0 else { return }
             let now = DispatchTime.now().uptimeNanoseconds
@@ -271,6 +274,10 @@ public final class Shell {
             progress(String(format: "%@: %d documents read, %.0f/s, %.1f s", path, documents.count, Double(documents.count) / seconds, seconds))
         }
         if lastShown != start { progress?("") }
+        if let cancelled = diagnostics.first(where: { $0.code == .loadCancelled }) {
+            errors(renderer.headline(cancelled))
+            return false
+        }
         if !diagnostics.hasErrors {
             do throws(LiveCollection.WriteError) {
                 try live.insert(contentsOf: documents)

@@ -117,6 +117,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case documentTooManyErrors = "RQL5010"
     case documentNotFound = "RQL5011"
     case invalidWrite = "RQL5012"
+    case loadCancelled = "RQL5013"
     // Permissions: rules.json, default_rule.json, users (RQLSync)
     case invalidRules = "RQL6001"
     case invalidRole = "RQL6002"
@@ -230,6 +231,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .documentUnsupportedField: Info(kind: .schema, severity: .error, summary: "a value for an embedded object, dictionary or mixed property, which documents cannot hold")
         case .documentDuplicateID: Info(kind: .schema, severity: .error, summary: "two documents with the same _id")
         case .documentNotFound: Info(kind: .schema, severity: .error, summary: "a replace, update or delete of an _id the collection does not have")
+        case .loadCancelled: Info(kind: .schema, severity: .error, summary: "a load stopped before the end (Ctrl-C in the REPL); nothing was loaded")
         case .invalidWrite: Info(kind: .schema, severity: .error, summary: "a write that is not insert, replace, upsert, update or delete followed by a JSON object, or an update or delete without an _id")
         case .documentTooManyErrors: Info(kind: .schema, severity: .error, summary: "more document errors than DocumentLoader.maxReportedErrors; the rest are not reported")
         case .invalidRules: Info(kind: .schema, severity: .error, summary: "a rules.json or default_rule.json field with the wrong shape (collection, roles, filters)")

@@ -41,6 +41,24 @@ import Testing
         return (documents, diagnostics)
     }
 
+    @Test("a load whose caller stops asking to go on stops at the next check, with an error, in both layouts")
+    func cancelling() {
+        let count = 3 * DocumentLoader.checkEvery + 5
+        for text in [(0..<count).map { "{\"_id\": \($0)}" }.joined(separator: "\n"),
+                     "[" + (0..<count).map { "{\"_id\": \($0)}" }.joined(separator: ", ") + "]"] {
+            var delivered = 0, asked = 0
+            let diagnostics = DocumentLoader.load(utf8: Array(text.utf8), schema: Self.schema, continuing: {
+                asked += 1
+                return asked < 2
+            }) { _ in delivered += 1 }
+            #expect(delivered == 2 * DocumentLoader.checkEvery)
+            #expect(diagnostics.map(\.code) == [.loadCancelled])
+            #expect(diagnostics.first?.message == "loading stopped after \(2 * DocumentLoader.checkEvery) documents; nothing was loaded")
+            let whole = DocumentLoader.load(utf8: Array(text.utf8), schema: Self.schema, continuing: { true }) { _ in }
+            #expect(whole.isEmpty)
+        }
+    }
+
     @Test("every way of cutting a text in two or three loads the same documents with the same diagnostics")
     func cutsAnywhere() {
         for text in Self.texts {

@@ -23,23 +23,31 @@ public enum DocumentLoader {
     /// each one's values, in `schema.properties` order, to `each` as soon as it is read, so a
     /// caller can build its storage without holding every `Document`. When the diagnostics have
     /// an error, what `each` received must be dropped: the text loads all or nothing.
+    /// `continuing` is asked every `checkEvery` documents whether to go on: when it says no, the
+    /// load stops with a `loadCancelled` error (so, as with any error, nothing is kept).
     public static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String? = nil,
-                            each: ([Value]) -> Void) -> [Diagnostic] {
-        load(utf8: bytes, schema: schema, file: file, shortcut: true, each: each)
+                            continuing: () -> Bool = { true }, each: ([Value]) -> Void) -> [Diagnostic] {
+        load(utf8: bytes, schema: schema, file: file, shortcut: true, continuing: continuing, each: each)
     }
+
+    /// Documents read between two questions to `continuing`.
+    public static let checkEvery = 1_024
 
     /// `load`, with `shortcut: false` to read every line with `JSON` and `DocumentReader` only
     /// (the tests compare the two).
     static func load(utf8 bytes: [UInt8], schema: ObjectSchema, file: String?, shortcut: Bool,
-                     each: ([Value]) -> Void) -> [Diagnostic] {
-        var session = LoadSession(schema: schema, file: file)
-        session.shortcut = shortcut
-        if firstSignificantByte(bytes) == UInt8(ascii: "[") {
-            session.loadArray(bytes, each: each)
-        } else {
-            _ = bytes.withUnsafeBufferPointer { session.loadLines($0, at: 0, isLast: true, each: each) }
+                     continuing: () -> Bool = { true }, each: ([Value]) -> Void) -> [Diagnostic] {
+        withoutActuallyEscaping(continuing) { continuing in
+            var session = LoadSession(schema: schema, file: file)
+            session.shortcut = shortcut
+            session.continuing = continuing
+            if firstSignificantByte(bytes) == UInt8(ascii: "[") {
+                session.loadArray(bytes, each: each)
+            } else {
+                _ = bytes.withUnsafeBufferPointer { session.loadLines($0, at: 0, isLast: true, each: each) }
+            }
+            return session.diagnostics
         }
-        return session.diagnostics
     }
 
     /// How many documents `bytes` holds at most, one per line (a capacity hint).
@@ -75,8 +83,11 @@ private struct LoadSession {
     var lineReader: DocumentLineReader
     let idIndex: Int?
     var diagnostics: [Diagnostic] = []
-    /// Set once `maxReportedErrors` is passed: nothing more is read.
+    /// Set once `maxReportedErrors` is passed, or the caller cancels: nothing more is read.
     var stopped = false
+    /// Asked every `DocumentLoader.checkEvery` documents whether to go on.
+    var continuing: (() -> Bool)?
+    var delivered = 0
     /// Each `_id` seen, with the ordinal of its document. Int ids, the common case, are kept apart
     /// from the rest (a `Value` key is six times the size), and while they only increase (an
     /// export in `_id` order) in a sorted array rather than a dictionary. (Ordinals fit in Int32:
@@ -198,7 +209,17 @@ private struct LoadSession {
             places.append(place)
             idRanges.append(idRange)
         }
-        if !diagnostics.hasErrors { each(values) }
+        if !diagnostics.hasErrors {
+            each(values)
+            delivered += 1
+            if delivered % DocumentLoader.checkEvery == 0, let continuing, !continuing() { cancel() }
+        }
+    }
+
+    /// Stops reading: the caller asked to.
+    mutating func cancel() {
+        diagnostics.append(Diagnostic(.loadCancelled, "loading stopped after \(delivered) documents; nothing was loaded", at: .none, file: file))
+        stopped = true
     }
 
     /// Adds a diagnostic unless the limit is reached; the first one past it stops the load.
