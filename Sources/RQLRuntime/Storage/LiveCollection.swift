@@ -273,7 +273,6 @@ public final class LiveCollection: Sendable {
                     }
                 }
                 registry.indexes[property.index] = index
-                registry.builtOver[property.index] = (Set(state.parts.map(\.segment.sequence)), state.nextSequence)
             }
         }
     }
@@ -473,7 +472,6 @@ extension LiveCollection {
                 }
                 // The segment's entries go; a snapshot that still holds it scans instead.
                 collection.indexes.withLock { registry in
-                    guard !registry.isEmpty else { return }
                     let first = RowHandle(segment: part.segment.sequence, row: 0).key
                     for index in registry.indexes.values { index.removeRows(in: first..<(first + (1 << 32))) }
                     registry.dropped.insert(part.segment.sequence)

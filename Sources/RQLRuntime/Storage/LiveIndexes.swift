@@ -14,19 +14,17 @@ final class LiveIndexes: Sendable {
     struct Registry: Sendable {
         /// By property index.
         var indexes: [Int: SecondaryIndex] = [:]
-        /// Per property index, the segments it was built over; segments started after it are
-        /// covered from `firstNewSequence` on.
-        var builtOver: [Int: (sequences: Set<UInt32>, firstNewSequence: UInt32)] = [:]
-        /// Compacted segments, whose entries were removed.
+        /// Every compacted segment, indexed or not: their entries were removed, or never made.
         var dropped: Set<UInt32> = []
 
         var isEmpty: Bool { indexes.isEmpty }
 
-        /// Whether every index covers every segment in `sequences`.
-        func covers(_ sequences: [UInt32]) -> Bool {
-            sequences.allSatisfy { s in
-                !dropped.contains(s) && builtOver.values.allSatisfy { $0.sequences.contains(s) || s >= $0.firstNewSequence }
-            }
+        /// Whether every index has the rows of every segment of `parts`. An index is built over
+        /// every segment the collection holds then, and every later write adds to it; a segment
+        /// leaves the collection only by compaction, so the segments an index lacks are exactly
+        /// the dropped ones.
+        func covers(_ parts: [LiveCollection.Part]) -> Bool {
+            dropped.isEmpty || parts.allSatisfy { !dropped.contains($0.segment.sequence) }
         }
 
         /// Records row `handle`'s values of the indexed properties.

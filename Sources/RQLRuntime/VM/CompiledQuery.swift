@@ -159,7 +159,7 @@ extension CompiledQuery {
                             searchedFraction: Double = Planner.maxSearchedFraction,
                             collectingRows: Bool = true) -> (plan: QueryPlan, found: [Int]?) {
         let scan = QueryPlan(collection: snapshot.schema.title, access: .scan, isExact: false, estimatedRows: snapshot.count)
-        guard !registry.isEmpty, registry.covers(snapshot.parts.map(\.segment.sequence)) else { return (scan, nil) }
+        guard !registry.isEmpty, registry.covers(snapshot.parts) else { return (scan, nil) }
         let indexes = CollectionIndexes(schema: snapshot.schema, byProperty: registry.indexes)
         let plan = plan(indexes, rowCount: snapshot.count, searchedFraction: searchedFraction)
         guard plan.searches(indexes) != nil, collectingRows else { return (plan, nil) }
