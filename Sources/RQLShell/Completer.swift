@@ -56,8 +56,8 @@ public enum Completer {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: listed) else { return [] }
         return entries.filter { $0.hasPrefix(start) && (!$0.hasPrefix(".") || start.hasPrefix(".")) }.sorted().map { entry in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: (listed as NSString).appendingPathComponent(entry), isDirectory: &isFolder)
-            return folder + entry + (isFolder.boolValue ? "/" : "")
+            let exists = FileManager.default.fileExists(atPath: (listed as NSString).appendingPathComponent(entry), isDirectory: &isFolder)
+            return folder + entry + (exists && isFolder.boolValue ? "/" : "")
         }
     }
 }

@@ -437,7 +437,7 @@ import RQL
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rql-complete-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for file in ["scripts/setup.rql", "schema.json", "seed.json", ".hidden"] { FileManager.default.createFile(atPath: dir + "/" + file, contents: nil) }
+        for file in ["scripts/setup.rql", "schema.json", "seed.json", ".hidden"] { #expect(FileManager.default.createFile(atPath: dir + "/" + file, contents: nil)) }
         let complete = { (line: String, prefix: String) in Completer.candidates(line: line, prefix: prefix, shell: shell, directory: dir) }
         #expect(complete(".read s", "s") == ["schema.json", "scripts/", "seed.json"])
         #expect(complete(".read scripts/", "scripts/") == ["scripts/setup.rql"])
