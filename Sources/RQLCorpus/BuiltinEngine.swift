@@ -53,7 +53,7 @@ public struct BuiltinEngine {
             }
             return Self.load(diagnostics)
         case .objects(let collection), .batch(let collection):
-            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
+            guard let objectSchema = schema.lookup(collection) else {
                 return .error(kind: DiagnosticKind.unknown.rawValue, message: "no collection '\(collection)' in the schema")
             }
             let writes: [LiveCollection.Write]

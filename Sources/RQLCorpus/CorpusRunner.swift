@@ -244,7 +244,7 @@ public struct CorpusRunner {
     /// Parses, binds arguments and checks (and, for subscriptions, validates) one query.
     static func check(_ text: String, collection: String, args: String?, schema: Schema,
                sync: SyncConfig?, isSubscription: Bool) -> (CheckedQuery?, [Diagnostic]) {
-        guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
+        guard let objectSchema = schema.lookup(collection) else {
             return (nil, [Diagnostic(.unknownCollection, "no collection '\(collection)' in the schema", at: .none)])
         }
         var arguments: [Value] = []

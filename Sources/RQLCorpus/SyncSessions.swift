@@ -31,7 +31,7 @@ struct SyncSessions {
             if let user, !diagnostics.hasErrors { users[client] = user }
             return .diagnostics(diagnostics)
         case .role(let client, let collection):
-            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
             guard let user = users[client] else { return .text("error no user for client '\(client)'") }
             let permissions = PermissionResolver(rules: rules, schema: schema, config: config).resolve(user: user, collection: objectSchema)
             if let denial = permissions.denial { return .text("denied: \(denial)") }
@@ -59,14 +59,14 @@ struct SyncSessions {
             if case .error(let message) = result.state { return .text("error \(message)") }
             return .text("complete \(result.wireForm)")
         case .view(let client, let collection):
-            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
             let documents = documents(objectSchema)
             let view = self.client(client, schema: schema, config: config).view(of: objectSchema)
             let inView = documents.filter(view.contains)
             guard !inView.isEmpty else { return .text("(none)") }
             return .text(inView.map { $0.primaryKey(in: objectSchema).map(CorpusRunner.idLiteral) ?? "?" }.joined(separator: " "))
         case .change(let collection):
-            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
             let change: Change
             switch Self.change(block.body, objectSchema, file: file) {
             case .success(let c): change = c
@@ -81,7 +81,7 @@ struct SyncSessions {
                 return .text("error \(error)")
             }
         case .write(let client, let collection):
-            guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else { return .text("error unknown collection '\(collection)'") }
+            guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
             guard let user = users[client] else { return .text("error no user for client '\(client)'") }
             let change: Change
             switch Self.change(block.body, objectSchema, file: file) {

@@ -237,7 +237,7 @@ private struct ChangeFileReader {
         if let node = root["subscriptions"] {
             if let entries = node.objectMembers {
                 for entry in entries {
-                    guard let collection = schema.collection(named: entry.key) ?? schema[entry.key] else {
+                    guard let collection = schema.lookup(entry.key) else {
                         report(.unknownCollection, "no collection '\(entry.key)' in the schema; there are: \(schema.titles.joined(separator: ", "))",
                                at: entry.keyRange)
                         continue
@@ -285,7 +285,7 @@ private struct ChangeFileReader {
         }
         var collection: ObjectSchema?
         if let name = string(root, "collection") {
-            collection = schema.collection(named: name) ?? schema[name]
+            collection = schema.lookup(name)
             if collection == nil {
                 report(.unknownCollection, "no collection '\(name)' in the schema; there are: \(schema.titles.joined(separator: ", "))",
                        at: root["collection"]!.range)

@@ -71,7 +71,7 @@ public struct ShellCommand: Sendable {
                 }
             } else if let collection = parts.count > 1 ? parts[1] : shell.current {
                 if shell.load(file: path, into: collection) {
-                    let target = shell.schema.collection(named: collection)?.title ?? collection
+                    let target = shell.schema.lookup(collection)?.title ?? collection
                     shell.output("\(shell.collections[target]?.count ?? 0) objects in '\(escaped: target)'"
                                  + (parts.count > 1 ? "" : " (the current collection; .load FILE COLLECTION for another)"))
                 }
@@ -88,8 +88,8 @@ public struct ShellCommand: Sendable {
             }
             // An exact name, else the one name that differs only in case.
             let folded = shell.schema.titles.filter { $0.lowercased() == args.lowercased() }
-            guard let c = shell.schema.collection(named: args) ?? shell.schema[args]
-                    ?? (folded.count == 1 ? shell.schema.collection(named: folded[0]) ?? shell.schema[folded[0]] : nil) else {
+            guard let c = shell.schema.lookup(args)
+                    ?? (folded.count == 1 ? shell.schema.lookup(folded[0]) : nil) else {
                 let suggestion = Checker.closestName(to: args, in: shell.schema.titles).map { "did you mean '\(escaped: $0)'? " } ?? ""
                 shell.errors("no collection '\(escaped: args)'; \(suggestion)there are: \(escaped: shell.schema.titles.joined(separator: ", "))")
                 return .proceed
@@ -326,7 +326,7 @@ extension Shell {
             summary()
             return
         }
-        guard let c = schema.collection(named: name) ?? schema[name] else {
+        guard let c = schema.lookup(name) else {
             errors("no collection '\(escaped: name)'")
             return
         }

@@ -252,7 +252,7 @@ public final class Shell {
 
     /// Loads Extended JSON documents into a collection (all or nothing).
     public func load(file path: String, into collection: String) -> Bool {
-        guard let objectSchema = schema.collection(named: collection) ?? schema[collection] else {
+        guard let objectSchema = schema.lookup(collection) else {
             errors("no collection '\(escaped: collection)' in the schema")
             return false
         }
@@ -410,7 +410,7 @@ public final class Shell {
     }
 
     var currentCollection: ObjectSchema? {
-        current.flatMap { schema.collection(named: $0) ?? schema[$0] }
+        current.flatMap { schema.lookup($0) }
     }
 
     // MARK: - Queries

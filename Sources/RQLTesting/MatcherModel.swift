@@ -122,7 +122,7 @@ public struct MatcherModel {
 
     /// The collection a change names, looked up as the matcher does (by name, then by title).
     func collection(of change: Change) -> ObjectSchema? {
-        matcher.schema.collection(named: change.collection) ?? matcher.schema[change.collection]
+        matcher.schema.lookup(change.collection)
     }
 
     func describe(_ client: Client) -> String {

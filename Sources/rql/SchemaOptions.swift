@@ -59,7 +59,7 @@ struct SchemaOptions: ParsableArguments {
     /// The collection named by `--collection`, or the only one.
     func collection(in schema: Schema) throws -> ObjectSchema {
         if let name = collection {
-            guard let found = schema.collection(named: name) ?? schema[name] else {
+            guard let found = schema.lookup(name) else {
                 printError("rql: no collection '\(name)'; the schema has: \(schema.titles.joined(separator: ", "))")
                 throw ExitStatus.dataError
             }

@@ -18,7 +18,7 @@ import RQLSemantics
                "nums": {"bsonType": "array", "items": {"bsonType": ["long", "null"]}}}}
             """)
         precondition(!diagnostics.hasErrors, "\(diagnostics)")
-        guard let item = schema.collection(named: "Item") ?? schema["Item"] else { preconditionFailure("no Item collection") }
+        guard let item = schema.lookup("Item") else { preconditionFailure("no Item collection") }
         return item
     }()
 

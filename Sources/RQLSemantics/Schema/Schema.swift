@@ -152,6 +152,12 @@ public struct Schema: Hashable, Sendable {
         collections.first { UTF8Key.sameBytes($0.collectionName, name) }
     }
 
+    /// The collection a query, a directive or a config names: by its MongoDB collection name
+    /// first, then by its schema title (the corpus and the REPL name collections either way).
+    public func lookup(_ name: String) -> ObjectSchema? {
+        collection(named: name) ?? self[name]
+    }
+
     /// The titles in order.
     public var titles: [String] { collections.map(\.title) }
 

@@ -81,11 +81,6 @@ private struct SyncConfigValidator {
         }
     }
 
-    /// The schema a config collection name refers to.
-    func objectSchema(forConfigName name: String) -> ObjectSchema? {
-        schema.collection(named: name) ?? schema[name]
-    }
-
     /// Every distinct queryable name applying to a collection, global ones first, each once.
     func queryableNames(global: [SyncConfig.Name], entries: [SyncConfig.CollectionFields]) -> [SyncConfig.Name] {
         var seen: Set<UTF8Key> = []
@@ -165,7 +160,7 @@ private struct SyncConfigValidator {
     mutating func checkUnknownNames() {
         guard !schema.isEmpty else { return }
         for entry in config.collectionQueryableFieldsNames {
-            guard let collection = objectSchema(forConfigName: entry.collection.name) else {
+            guard let collection = schema.lookup(entry.collection.name) else {
                 report(.unknownConfigCollection,
                        "sync config: collection '\(entry.collection.name)' in collection_queryable_fields_names is not in the schema",
                        at: entry.collection.range, file: config.file)
@@ -177,7 +172,7 @@ private struct SyncConfigValidator {
                        at: field.range, file: config.file)
             }
         }
-        for table in config.asymmetricTables where objectSchema(forConfigName: table.name) == nil {
+        for table in config.asymmetricTables where schema.lookup(table.name) == nil {
             report(.unknownConfigCollection,
                    "sync config: asymmetric table '\(table.name)' is not in the schema",
                    at: table.range, file: config.file)

@@ -167,7 +167,7 @@ public final class ChangeMatcher: Sendable {
 
     /// The change's collection, once its documents are known to fit it.
     private func check(_ change: Change) throws(ChangeError) -> ObjectSchema {
-        guard let collection = schema.collection(named: change.collection) ?? schema[change.collection] else {
+        guard let collection = schema.lookup(change.collection) else {
             throw .unknownCollection(change.collection)
         }
         for (name, document) in [("before", change.before), ("after", change.after)] {

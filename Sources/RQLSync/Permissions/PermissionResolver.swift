@@ -117,7 +117,7 @@ public struct PermissionResolver: Sendable {
     /// The permissions of `user` on the collection with this MongoDB collection name (or title);
     /// nil when the schema has no such collection.
     public func resolve(user: SyncUser, collectionNamed name: String) -> ResolvedPermissions? {
-        guard let collection = schema.collection(named: name) ?? schema[name] else { return nil }
+        guard let collection = schema.lookup(name) else { return nil }
         return resolve(user: user, collection: collection)
     }
 

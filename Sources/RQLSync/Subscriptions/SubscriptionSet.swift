@@ -176,7 +176,7 @@ public struct SubscriptionStore: Sendable {
     func validate(_ set: SubscriptionSet) -> Result<[CheckedQuery], SubscriptionError> {
         var queries: [CheckedQuery] = []
         for s in set.subscriptions {
-            guard let collection = schema.collection(named: s.collection) ?? schema[s.collection] else {
+            guard let collection = schema.lookup(s.collection) else {
                 return .failure(SubscriptionError(message: "Client provided query with bad syntax: unknown table \"\(s.collection)\""))
             }
             let result = FlexibleSyncValidator.validate(s.query, collection: collection, config: config)
