@@ -9,7 +9,7 @@ import RQLSemantics
 /// the interpreter calls it for every comparison, the compiler's constant folding calls the
 /// interpreter, and the VM's typed instructions are tested against it.
 ///
-/// The rules, as the realm-derived corpus and `NOTES.md` establish them:
+/// The rules, as the realm-derived corpus and `Corpus/realm-core/NOTES.md` establish them:
 /// - numbers of any type compare by value (`2 == 2.0`), exactly;
 /// - a double NaN is unordered with doubles (`NaN == NaN` is false) but sorts before ints
 ///   (`progress < 0` matches NaN, `progress < 0.0` does not);

@@ -176,6 +176,26 @@ public indirect enum LiteralValue: Hashable, Sendable {
     case object(type: String, key: LiteralValue)
 }
 
+extension LiteralValue {
+    /// The literal's type as realm-core names it in messages (`int`, `double`, `string`, ...),
+    /// shown by the syntax tree dump and the checker alike.
+    public var typeName: String {
+        switch self {
+        case .integer: "int"
+        case .float, .infinity, .nan: "double"
+        case .string, .base64: "string"
+        case .timestamp: "timestamp"
+        case .uuid: "uuid"
+        case .objectId: "objectId"
+        case .bool: "bool"
+        case .null: "null"
+        case .binary: "binary"
+        case .link, .typedLink, .object: "link"
+        }
+    }
+}
+
+
 /// `$n`, optionally quantified (`ANY $0`).
 public struct Argument: Hashable, Sendable {
     public var index: Int

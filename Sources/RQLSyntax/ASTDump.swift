@@ -46,7 +46,7 @@ public enum ASTDump {
             let at = ranges ? " @\(e.range)" : ""
             switch e {
             case .literal(let l):
-                self.init(label: Self.kindName(l.value) + " " + Printer.spelling(l.value) + at, children: [])
+                self.init(label: l.value.typeName + " " + Printer.spelling(l.value) + at, children: [])
             case .argument(let a):
                 self.init(label: "argument " + (a.quantifier.map { $0.rawValue + " " } ?? "") + "$\(a.index)" + at, children: [])
             case .list(let l):
@@ -74,22 +74,6 @@ public enum ASTDump {
                 self.init(label: "geometry " + Printer.print(e) + at, children: [])
             case .missing:
                 self.init(label: "<missing>" + at, children: [])
-            }
-        }
-
-        static func kindName(_ v: LiteralValue) -> String {
-            switch v {
-            case .integer: "integer"
-            case .float: "float"
-            case .infinity, .nan: "float"
-            case .string, .base64: "string"
-            case .timestamp: "timestamp"
-            case .uuid: "uuid"
-            case .objectId: "objectId"
-            case .bool: "bool"
-            case .null: "null"
-            case .binary: "binary"
-            case .link, .typedLink, .object: "link"
             }
         }
 

@@ -23,7 +23,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
 /// The catalogue of every diagnostic RQLKit can report: one case per message shape.
 ///
 /// The raw value is the stable id shown to users and matched by tests. `info` is the single table
-/// of kind, default severity and a one-line summary (used by `rql explain --codes` and the docs).
+/// of kind, default severity and a one-line summary (the kind is what the corpus compares).
 public enum DiagnosticCode: String, Sendable, CaseIterable {
     // Lexer
     case invalidCharacter = "RQL1001"

@@ -411,7 +411,7 @@ public struct Lexer: Sendable {
     // MARK: - Strings
 
     /// A string in single or double quotes. Escapes are checked here (so the error points at the
-    /// escape) and decoded later by `Lexer.decodeString`. Returns the token length; an unterminated
+    /// escape) and decoded later by the parser (`StringLiteral.decode`). Returns the token length; an unterminated
     /// string runs to the end of the input.
     private mutating func scanString(at p: Int) -> Int {
         let quote = source[p]

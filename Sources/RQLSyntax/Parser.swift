@@ -306,7 +306,7 @@ public struct Parser {
                 notes.append(DiagnosticNote("did you mean '\(suggestion)'?"))
             }
         }
-        report(.expectedOperator, message, found.kind == .end ? found.range : found.range, notes: notes)
+        report(.expectedOperator, message, found.range, notes: notes)
     }
 
     /// Common misspellings of operators and the RQL spelling.

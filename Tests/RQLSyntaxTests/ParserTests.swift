@@ -23,14 +23,14 @@ import Testing
             OR
             ├─ ==
             │  ├─ property a
-            │  └─ integer 1
+            │  └─ int 1
             └─ AND
                ├─ ==
                │  ├─ property b
-               │  └─ integer 2
+               │  └─ int 2
                └─ ==
                   ├─ property c
-                  └─ integer 3
+                  └─ int 3
             """)
         // NOT applies to the next predicate only (realm's %right NOT).
         #expect(Self.canonical("!id1 == 5 && !(id2 == 12)") == "NOT (id1 == 5) AND NOT (id2 == 12)")

@@ -1,6 +1,6 @@
 import RQLSyntax
 
-/// A tree view of a checked query (`.types` in the REPL, `rql explain`): each operand with its
+/// A tree view of a checked query (`.explain` in the REPL, `rql explain`): each operand with its
 /// resolved type and each constant with its converted value.
 public enum CheckedDump {
     public static func dump(_ query: CheckedQuery) -> String {

@@ -386,25 +386,11 @@ public struct Checker {
 
     private func constantTypeName(_ k: Constant) -> String {
         switch k {
-        case .literal(let l, _): Self.literalTypeName(l)
+        case .literal(let l, _): l.typeName
         case .argument(_, let v, _): v.typeName
         }
     }
 
-    static func literalTypeName(_ l: LiteralValue) -> String {
-        switch l {
-        case .integer: "int"
-        case .float, .infinity, .nan: "double"
-        case .string, .base64: "string"
-        case .timestamp: "timestamp"
-        case .uuid: "uuid"
-        case .objectId: "objectId"
-        case .bool: "bool"
-        case .null: "null"
-        case .binary: "binary"
-        case .link, .typedLink, .object: "link"
-        }
-    }
 
     /// Converts a side's constants for comparison with a property of type `target`.
     private mutating func operand(_ side: Side, against target: ScalarType?, stringMode: Bool, op: CheckedOperator) -> CheckedOperand? {
@@ -485,7 +471,7 @@ public struct Checker {
         func mismatch() -> Value? {
             if strict {
                 error(.typeMismatch,
-                      "unsupported comparison between type '\(target.realmName)' and type '\(Self.literalTypeName(literal))'", range)
+                      "unsupported comparison between type '\(target.realmName)' and type '\(literal.typeName)'", range)
             }
             return nil
         }
