@@ -39,6 +39,7 @@ enum ColumnKey: Hashable, Sendable {
 /// live collection's handle), so adding rows in storage order appends. A live collection keeps
 /// the entries of rows it deletes or replaces, which the snapshots taken before still see, and
 /// removes only entries no snapshot can reach (`remove`).
+/// (`@unchecked`: mutable, but changed only before it is shared or under `LiveIndexes`' lock.)
 public final class SecondaryIndex: @unchecked Sendable {
     /// The property, resolved against the collection's schema.
     public let property: PropertyReference

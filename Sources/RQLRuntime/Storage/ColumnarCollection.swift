@@ -10,7 +10,7 @@ import RQLSyntax
 /// the only copy of the data: `documents` rebuilds a row's `Document` from them on demand (for
 /// the few comparisons the VM hands to the reference semantics, and for printing matches), so a
 /// large collection is not held twice.
-public final class ColumnarCollection: @unchecked Sendable {
+public final class ColumnarCollection: Sendable {
     public let schema: ObjectSchema
     public let count: Int
     let columns: [Column]
@@ -280,6 +280,7 @@ extension ColumnarCollection {
 }
 
 /// A fixed buffer owned by its creator: allocated once, never resized, freed on deinit.
+/// (`@unchecked`: a raw pointer, written by its creator before the buffer is shared.)
 final class Buffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
     let count: Int

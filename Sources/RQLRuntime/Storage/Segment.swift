@@ -8,6 +8,7 @@ import RQLSemantics
 /// count that includes it is published (under the collection's lock), so readers of a snapshot
 /// never see memory that changes. Strings, binaries and list elements go to heaps of fixed
 /// capacity; a row that does not fit seals the segment (`fits`) and goes to a new one sized for it.
+/// (`@unchecked` for that reason: raw column memory that readers never see change.)
 final class Segment: @unchecked Sendable {
     /// Unique within its collection and increasing: the first half of a `RowHandle`.
     let sequence: UInt32
@@ -305,7 +306,8 @@ final class Segment: @unchecked Sendable {
 
 /// Which rows of a segment are deleted: one bit per row. Shared by the snapshots taken since it
 /// last changed; the writer copies it before a change unless no snapshot holds it, so a snapshot's
-/// mask never changes after it is taken.
+/// mask never changes after it is taken. (`@unchecked` for that reason: raw words, written only
+/// while no snapshot holds them, under the collection's lock.)
 final class DeletionMask: @unchecked Sendable {
     let words: UnsafeMutablePointer<UInt64>
     let wordCount: Int

@@ -85,7 +85,7 @@ extension Instruction {
 }
 
 /// `==`, `!=`, `<`, `<=`, `>`, `>=` on values of one type.
-public enum OrderOperator: String, Hashable, Sendable {
+public enum OrderOperator: String, Hashable, Sendable, BitwiseCopyable {
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 
     /// The result for a three-way ordering `o` (negative, zero, positive).
@@ -108,7 +108,7 @@ public enum OrderOperator: String, Hashable, Sendable {
 }
 
 /// The string operators.
-public enum MatchKind: String, Hashable, Sendable {
+public enum MatchKind: String, Hashable, Sendable, BitwiseCopyable {
     case beginsWith = "BEGINSWITH", endsWith = "ENDSWITH", contains = "CONTAINS", like = "LIKE"
 }
 

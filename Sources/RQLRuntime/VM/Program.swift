@@ -95,6 +95,7 @@ enum ParameterSite: Sendable {
 /// A byte string constant with its `[c]` variants: byte `i` of a case-insensitive match must be
 /// `lower[i]` or `upper[i]` (realm's folding keeps lengths, so this is exact). The three are one
 /// allocation, `bytes ++ lower ++ upper`: a million compiled views hold millions of these.
+/// (`@unchecked`: the raw allocation is written once, in `init`.)
 final class ByteConstant: @unchecked Sendable {
     let count: Int
     private let storage: UnsafeMutablePointer<UInt8>
@@ -121,7 +122,7 @@ final class ByteConstant: @unchecked Sendable {
 }
 
 /// A set of ints: a short array scanned linearly, or a hash set when large.
-final class IntSet: @unchecked Sendable {
+final class IntSet: Sendable {
     static let linearLimit = 16
     let small: Buffer<Int64>
     let large: Set<Int64>?
@@ -152,7 +153,7 @@ final class IntSet: @unchecked Sendable {
 
 /// A set of byte strings. The VM scans small sets member by member and looks larger ones up by an
 /// FNV-1a hash of the bytes (no allocation per probe).
-final class ByteSet: @unchecked Sendable {
+final class ByteSet: Sendable {
     /// Up to this many members the VM compares them one by one (cheaper than hashing).
     static let linearLimit = 8
 

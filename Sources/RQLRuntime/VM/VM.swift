@@ -19,6 +19,7 @@ public struct VM {
     }
 
     /// A program bound to one set of columns. Keeps both alive while it exists.
+    /// (`@unchecked`: raw pointers into columns that nothing writes while they are bound.)
     public final class BoundProgram: @unchecked Sendable {
         let code: [Step]
         let program: Program
@@ -223,8 +224,7 @@ public struct VM {
     final class OperandArena {
         private var blocks: [UnsafeMutableRawPointer] = []
 
-        func store<T>(_ operands: T) -> UnsafePointer<T> {
-            precondition(_isPOD(T.self), "operands must be trivial values")
+        func store<T: BitwiseCopyable>(_ operands: T) -> UnsafePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: 1)
             p.initialize(to: operands)
             blocks.append(UnsafeMutableRawPointer(p))
@@ -384,6 +384,8 @@ public struct VM {
                 let (values, nulls, set, matchesNull) = operands.pointee
                 if let nulls, nulls[row] { flag = matchesNull } else {
                     let v = values[row]
+                    // Unmanaged's underscored call is the only way to reach the set without a
+                    // retain and release per row (takeUnretainedValue() retains).
                     flag = set._withUnsafeGuaranteedRef { $0.large!.contains(v) }
                 }
             case .bytesInSmallSet(let operands):
@@ -397,7 +399,7 @@ public struct VM {
                 if let nulls = b.nulls, nulls[row] { flag = matchesNull } else {
                     let start = b.offsets[row]
                     let slice = UnsafeBufferPointer(start: b.bytes + start, count: b.offsets[row + 1] - start)
-                    flag = set._withUnsafeGuaranteedRef { $0.hashedContains(slice) }
+                    flag = set._withUnsafeGuaranteedRef { $0.hashedContains(slice) }  // no retain per row, as above
                 }
             case .anyBytesEqual(let operands):
                 let (rows, e, c, ci) = operands.pointee

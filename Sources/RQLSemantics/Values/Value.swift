@@ -89,7 +89,7 @@ extension Value {
 
 /// A point in time with nanosecond precision, as realm stores it: seconds since the Unix epoch and
 /// nanoseconds with the same sign (so `T-1:-1` is 1.000000001 s before the epoch).
-public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var seconds: Int64
     public var nanoseconds: Int32
 
@@ -108,7 +108,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 /// A 12-byte MongoDB ObjectId, ordered by its bytes.
-public struct ObjectId: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ObjectId: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// Bytes 0-7 big-endian and bytes 8-11 big-endian: comparing the pair compares the bytes.
     public var high: UInt64
     public var low: UInt32
@@ -148,7 +148,7 @@ public struct ObjectId: Hashable, Comparable, Sendable, CustomStringConvertible 
 }
 
 /// A 16-byte UUID, ordered by its bytes.
-public struct UUIDValue: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct UUIDValue: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var high: UInt64
     public var low: UInt64
 

@@ -6,7 +6,7 @@ import Darwin
 
 /// State behind a reader-writer lock: many readers at once, a writer alone. Writers are
 /// preferred where the platform allows it, so registrations are not starved by a stream of
-/// matches.
+/// matches. (`@unchecked`: the state is only reached through the lock.)
 final class ReadWriteLocked<State>: @unchecked Sendable {
     private var state: State
     private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
