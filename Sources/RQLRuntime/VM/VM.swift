@@ -7,7 +7,7 @@ import RQLSemantics
 /// pointer in the instruction's operands, so the loop below reads memory directly. Per row it
 /// allocates nothing, retains nothing and calls nothing dynamically; the state is local variables
 /// (pc, the flag, and the flag before the instruction, for branch-free runs).
-public struct VM {
+public enum VM {
     /// What a program binds to: columns whose buffers stay where they are while it runs, the
     /// number of rows to scan, and a way to rebuild one row as a `Document` for `fallback`
     /// (the few comparisons left to the reference semantics). `owner` keeps the buffers alive.

@@ -87,8 +87,6 @@ public struct ResolvedPermissions: Hashable, Sendable {
 
     /// The read filter as a query on the collection.
     public var readQuery: CheckedQuery { CheckedQuery(collection: collection, predicate: readFilter) }
-    /// The write filter as a query on the collection.
-    public var writeQuery: CheckedQuery { CheckedQuery(collection: collection, predicate: writeFilter) }
 
     /// True when the user can read `document`.
     public func canRead(_ document: Document) -> Bool {

@@ -25,11 +25,6 @@ public enum SyncCompatibility {
         checker.run()
         return checker.diagnostics
     }
-
-    /// True when `check` finds nothing.
-    public static func isCompatible(_ role: Role, collection: ObjectSchema, config: SyncConfig) -> Bool {
-        check(role, collection: collection, config: config).isEmpty
-    }
 }
 
 /// One role's check: the walk and the diagnostics found.
