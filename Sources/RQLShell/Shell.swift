@@ -1,11 +1,6 @@
 import Foundation
 import RQL
 import RQLSync
-import Synchronization
-
-/// Set by the `rql` executable's SIGINT handler; a running evaluation stops when it sees it.
-public let interruptRequested = Atomic<Bool>(false)
-
 /// The REPL: its state, the statement loop, and the evaluation of queries and dot-commands.
 /// It never touches the terminal: lines come from a `LineSource`, text goes to `output` and
 /// `errors`, so tests drive it in-process.
@@ -64,6 +59,9 @@ public final class Shell {
     /// Where long work says how far it is (one line, rewritten in place); nil when the errors go
     /// to anything but a terminal, so scripts and pipes get none of it. An empty text clears it.
     public var progress: ((String) -> Void)?
+    /// Asked during long work (a load, a scan): true stops it. The terminal front end answers
+    /// from its Ctrl-C handler and clears it before each statement; tests and pipes never stop.
+    public var isInterrupted: () -> Bool = { false }
     private var currentStatementFailed = false
     /// Where the statement being run starts, when it comes from a `.read` file: its diagnostics
     /// point at the file's line.
@@ -261,9 +259,8 @@ public final class Shell {
         var documents: [Document] = []
         let start = DispatchTime.now().uptimeNanoseconds
         var lastShown = start
-        interruptRequested.store(false, ordering: .relaxed)
         // Ctrl-C stops the load; nothing of it is kept.
-        let continuing = { !interruptRequested.load(ordering: .relaxed) }
+        let continuing = { !self.isInterrupted() }
         var diagnostics = DocumentLoader.load(utf8: Array(text.utf8), schema: objectSchema, file: path, continuing: continuing) { values in
             documents.append(Document(values: values))
             guard let progress, documents.count & 0x3FF == 0 else { return }
@@ -436,12 +433,11 @@ public final class Shell {
     func show(_ compiled: CompiledQuery, collection: ObjectSchema, start: UInt64) {
         guard let live = live(collection) else { return }
         let snapshot = live.snapshot()
-        interruptRequested.store(false, ordering: .relaxed)
         var lastShown = start
         // Checked before each segment of a scan: Ctrl-C stops it, and on a terminal a long one
         // says how far it is.
         let continuing = { (scanned: Int) -> Bool in
-            if interruptRequested.load(ordering: .relaxed) { return false }
+            if self.isInterrupted() { return false }
             guard let progress = self.progress else { return true }
             let now = DispatchTime.now().uptimeNanoseconds
             if now - lastShown > 250_000_000 {

@@ -3,6 +3,10 @@ import Foundation
 import RQLShell
 import Synchronization
 
+/// Set by the SIGINT handler (`EditLineSource.installInterruptHandler`): the shell's long work
+/// polls it through `Shell.isInterrupted`, and reading a line clears it.
+let interruptRequested = Atomic<Bool>(false)
+
 /// The shell's input on a terminal: libedit's readline with history (~/.rql_history), Tab
 /// completion from the `Completer`, Ctrl-C that clears the line or cancels a running query, and
 /// the shell's `width` kept to the terminal's.

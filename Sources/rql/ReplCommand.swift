@@ -47,6 +47,7 @@ struct ReplCommand: ParsableCommand {
         let shell = Shell(output: { print($0) }, errors: { printError($0) })
         shell.width = Self.terminalWidth()
         shell.useColor = DiagnosticRenderer.colorAllowed(fileDescriptor: 2)
+        shell.isInterrupted = { interruptRequested.load(ordering: .relaxed) }
         if isatty(2) == 1 {
             shell.progress = { text in FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) }
         }

@@ -123,6 +123,25 @@ import RQL
         #expect(capture.output.contains("-- plan"))
     }
 
+    /// Long work asks the front end whether Ctrl-C was pressed: a scan stops and shows nothing,
+    /// a load stops and keeps nothing.
+    @Test func anInterruptStopsScansAndLoads() throws {
+        let (shell, capture) = Self.shell()
+        shell.isInterrupted = { true }
+        shell.execute("priority > 0")
+        #expect(capture.errors.last == "query cancelled (Ctrl-C); nothing shown")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rql-interrupt-\(UUID().uuidString).json").path
+        let lines = (10..<(10 + 2 * DocumentLoader.checkEvery)).map { #"{"_id": \#($0), "owner": "x", "priority": 1}"# }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!shell.load(file: path, into: "Task"))
+        #expect(capture.errors.last?.contains("loading stopped after \(DocumentLoader.checkEvery) documents; nothing was loaded") == true)
+        #expect(shell.collections["Task"]?.count == 3)
+        shell.isInterrupted = { false }
+        #expect(shell.load(file: path, into: "Task"))
+        #expect(shell.collections["Task"]?.count == 3 + 2 * DocumentLoader.checkEvery)
+    }
+
     /// `.insert`, `.replace`, `.upsert`, `.update` and `.delete` change what the next query
     /// finds, through the indexes too; a write with any problem changes nothing and says why.
     @Test func writesChangeTheCollectionAndBadOnesChangeNothing() {
