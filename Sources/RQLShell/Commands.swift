@@ -348,53 +348,27 @@ extension Shell {
             errors("no query yet: give one, e.g. .explain age > 3")
             return
         }
-        let parsed = Parser.parse(query)
-        // `.explain` labels its sections as `rql explain` does.
-        func section(_ title: String) { if part == .all { output("-- " + title) } }
-        if part == .tokens || part == .all {
-            section("tokens")
-            for token in parsed.tokens where token.kind != .end {
-                output("\(token.range.start)..<\(token.range.end)".padding(toLength: 12, withPad: " ", startingAt: 0)
-                       + "\(token.kind)".padding(toLength: 16, withPad: " ", startingAt: 0) + ControlCharacters.escaped(parsed.text(token.range)))
-            }
+        let collection = currentCollection
+        let snapshot = collection.flatMap { live($0)?.snapshot() }
+        let listing = PipelineListing(query, collection: collection, arguments: arguments) { compiled in
+            ("plan", snapshot.map { compiled.plan(in: $0) } ?? compiled.plan(CollectionIndexes(schema: compiled.checked.collection), rowCount: 0))
         }
-        if parsed.diagnostics.hasErrors {
-            errors(renderer.render(parsed.diagnostics, source: parsed.source))
-            return
+        let stages: [PipelineListing.Stage] = switch part {
+        case .tokens: [.tokens]
+        case .ast: [.syntaxTree]
+        case .optimized: [.optimized]
+        case .bytecode: [.bytecode]
+        case .plan: [.plan]
+        case .all: [.tokens, .syntaxTree, .canonicalForm, .checked, .optimized, .bytecode, .plan]
         }
-        if part == .ast || part == .all {
-            section("syntax tree")
-            output(ASTDump.dump(parsed.query))
-            section("canonical form")
-            if part == .all { output(Printer.print(parsed.query)) }
+        for section in listing.sections where stages.contains(section.stage) {
+            // `.explain` labels its sections as `rql explain` does; one stage alone needs no label.
+            if part == .all { output("-- " + section.title) }
+            output(section.text)
         }
-        guard part != .tokens, part != .ast else { return }
-        guard let collection = currentCollection else {
+        if !listing.diagnostics.isEmpty { errors(renderer.render(listing.diagnostics, source: listing.source)) }
+        if !listing.failed, collection == nil, part != .tokens, part != .ast {
             errors("no collection chosen: .use COLLECTION")
-            return
-        }
-        let result = Checker.check(parsed, collection: collection, arguments: arguments)
-        guard let checked = result.query else {
-            errors(renderer.render(result.diagnostics, source: parsed.source))
-            return
-        }
-        let compiled = CompiledQuery(checked)
-        if part == .all {
-            section("checked query on '\(collection.title)'")
-            output(CheckedDump.dump(checked))
-        }
-        if part == .optimized || part == .all {
-            section("optimized")
-            output(CheckedDump.dump(compiled.optimized))
-        }
-        if part == .bytecode || part == .all {
-            section("bytecode")
-            output(Disassembler.listing(compiled.program))
-        }
-        if part == .plan || part == .all {
-            section("plan")
-            guard let live = live(collection) else { return }
-            output(compiled.plan(in: live.snapshot()).description)
         }
     }
 }

@@ -218,6 +218,12 @@ def cli():
     both = subprocess.run([RQL, "eval", *task, "--data", "-", "-"], input="priority < 5\n", capture_output=True, text=True, timeout=60)
     check("rql eval with the query and the documents both on standard input is a usage error (64)",
           both.returncode == 64 and "both come from standard input" in both.stderr, f"{both.returncode} {both.stdout!r} {both.stderr!r}")
+    query = 'priority > 4 AND "urgent" IN tags'
+    cli_listing = rql("explain", *task, query).stdout.split("-- plan")[0]
+    repl_listing = subprocess.run([RQL], input=f".use Task\n.explain {query}\n", capture_output=True, text=True, timeout=60,
+                                  env=dict(os.environ, NO_COLOR="1")).stdout.split("-- plan")[0]
+    check("rql explain and the REPL's .explain print the same stages", cli_listing == repl_listing and "-- bytecode" in cli_listing,
+          cli_listing[-200:] + " | " + repl_listing[-200:])
     plan = rql("explain", *task, "--index", "priority", "priority > 4")
     check("rql explain prints the plan", "SEARCH Task USING INDEX priority (priority>?)" in plan.stdout, plan.stdout[-300:])
 
