@@ -6,9 +6,8 @@ import RQL
 /// `.unsubscribe`, subscription names and `all`; after `.mode`, the modes; after `.columns`,
 /// properties and `all`; after the commands that take a file, paths.
 public enum Completer {
-    /// Keywords offered in queries (the canonical spellings).
-    public static let keywords = ["AND", "OR", "NOT", "IN", "ANY", "ALL", "NONE", "BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE",
-                                  "BETWEEN", "TRUEPREDICATE", "FALSEPREDICATE", "true", "false", "null"]
+    /// Keywords offered in queries: the lexer's, those of the language RQLKit evaluates.
+    public static let keywords = Lexer.keywords.filter(\.evaluated).map(\.spelling)
 
     /// The commands whose first argument is a file or a folder.
     static let pathCommands: Set = [".open", ".load", ".read", ".changes", ".output"]

@@ -189,23 +189,69 @@ public struct Lexer: Sendable {
         }
     }
 
-    private static let caseInsensitiveKeywords: [KeywordKey: TokenKind] = Dictionary(uniqueKeysWithValues: [
-        ("and", TokenKind.and), ("or", .or),
-        ("beginswith", .beginsWith), ("endswith", .endsWith), ("contains", .contains), ("text", .text),
-        ("like", .like), ("between", .between), ("geowithin", .geoWithin),
-        ("truepredicate", .truePredicate), ("falsepredicate", .falsePredicate),
-        ("sort", .sort), ("distinct", .distinct), ("limit", .limit), ("obj", .obj),
-        ("ascending", .ascending), ("asc", .ascending), ("descending", .descending), ("desc", .descending),
-        ("subquery", .subquery), ("geobox", .geoBox), ("geopolygon", .geoPolygon), ("geocircle", .geoCircle),
-        ("bin", .binary), ("binary", .binary),
-        ("inf", .infinity), ("infinity", .infinity), ("nan", .nan), ("null", .null), ("nil", .null),
-    ].map { (KeywordKey($0.0), $0.1) })
+    /// A word the lexer reads as a keyword.
+    public struct Keyword: Sendable {
+        /// As completion offers it (other spellings are aliases: `asc`, `some`, `nil`...).
+        public let spelling: String
+        public let kind: TokenKind
+        /// Realm accepts any letter case; otherwise only all-lowercase and all-uppercase
+        /// (`True` is a property name).
+        let anyCase: Bool
+        /// Part of the language RQLKit evaluates, so completion offers it.
+        public let evaluated: Bool
+    }
+
+    /// Every keyword, the one table the lexer's lookups and the REPL's completion read.
+    public static let keywords: [Keyword] = [
+        Keyword(spelling: "AND", kind: .and, anyCase: true, evaluated: true),
+        Keyword(spelling: "OR", kind: .or, anyCase: true, evaluated: true),
+        Keyword(spelling: "NOT", kind: .not, anyCase: false, evaluated: true),
+        Keyword(spelling: "IN", kind: .in, anyCase: false, evaluated: true),
+        Keyword(spelling: "ANY", kind: .any, anyCase: false, evaluated: true),
+        Keyword(spelling: "SOME", kind: .any, anyCase: false, evaluated: false),
+        Keyword(spelling: "ALL", kind: .all, anyCase: false, evaluated: true),
+        Keyword(spelling: "NONE", kind: .none, anyCase: false, evaluated: true),
+        Keyword(spelling: "BEGINSWITH", kind: .beginsWith, anyCase: true, evaluated: true),
+        Keyword(spelling: "ENDSWITH", kind: .endsWith, anyCase: true, evaluated: true),
+        Keyword(spelling: "CONTAINS", kind: .contains, anyCase: true, evaluated: true),
+        Keyword(spelling: "LIKE", kind: .like, anyCase: true, evaluated: true),
+        Keyword(spelling: "BETWEEN", kind: .between, anyCase: true, evaluated: true),
+        Keyword(spelling: "TRUEPREDICATE", kind: .truePredicate, anyCase: true, evaluated: true),
+        Keyword(spelling: "FALSEPREDICATE", kind: .falsePredicate, anyCase: true, evaluated: true),
+        Keyword(spelling: "true", kind: .true, anyCase: false, evaluated: true),
+        Keyword(spelling: "false", kind: .false, anyCase: false, evaluated: true),
+        Keyword(spelling: "null", kind: .null, anyCase: true, evaluated: true),
+        Keyword(spelling: "nil", kind: .null, anyCase: true, evaluated: false),
+        Keyword(spelling: "inf", kind: .infinity, anyCase: true, evaluated: false),
+        Keyword(spelling: "infinity", kind: .infinity, anyCase: true, evaluated: false),
+        Keyword(spelling: "nan", kind: .nan, anyCase: true, evaluated: false),
+        Keyword(spelling: "bin", kind: .binary, anyCase: true, evaluated: false),
+        Keyword(spelling: "binary", kind: .binary, anyCase: true, evaluated: false),
+        Keyword(spelling: "TEXT", kind: .text, anyCase: true, evaluated: false),
+        Keyword(spelling: "GEOWITHIN", kind: .geoWithin, anyCase: true, evaluated: false),
+        Keyword(spelling: "GEOBOX", kind: .geoBox, anyCase: true, evaluated: false),
+        Keyword(spelling: "GEOPOLYGON", kind: .geoPolygon, anyCase: true, evaluated: false),
+        Keyword(spelling: "GEOCIRCLE", kind: .geoCircle, anyCase: true, evaluated: false),
+        Keyword(spelling: "SORT", kind: .sort, anyCase: true, evaluated: false),
+        Keyword(spelling: "DISTINCT", kind: .distinct, anyCase: true, evaluated: false),
+        Keyword(spelling: "LIMIT", kind: .limit, anyCase: true, evaluated: false),
+        Keyword(spelling: "ASCENDING", kind: .ascending, anyCase: true, evaluated: false),
+        Keyword(spelling: "ASC", kind: .ascending, anyCase: true, evaluated: false),
+        Keyword(spelling: "DESCENDING", kind: .descending, anyCase: true, evaluated: false),
+        Keyword(spelling: "DESC", kind: .descending, anyCase: true, evaluated: false),
+        Keyword(spelling: "SUBQUERY", kind: .subquery, anyCase: true, evaluated: false),
+        Keyword(spelling: "obj", kind: .obj, anyCase: true, evaluated: false),
+        Keyword(spelling: "FIRST", kind: .first, anyCase: false, evaluated: false),
+        Keyword(spelling: "LAST", kind: .last, anyCase: false, evaluated: false),
+        Keyword(spelling: "SIZE", kind: .indexSize, anyCase: false, evaluated: false),
+    ]
+
+    private static let caseInsensitiveKeywords: [KeywordKey: TokenKind] = Dictionary(uniqueKeysWithValues:
+        keywords.filter(\.anyCase).map { (KeywordKey($0.spelling.lowercased()), $0.kind) })
 
     /// Keywords realm spells only in all-lowercase or all-uppercase.
-    private static let twoSpellingKeywords: [KeywordKey: TokenKind] = Dictionary(uniqueKeysWithValues: [
-        ("in", TokenKind.in), ("not", .not), ("any", .any), ("some", .any), ("all", .all), ("none", .none),
-        ("true", .true), ("false", .false), ("first", .first), ("last", .last), ("size", .indexSize),
-    ].map { (KeywordKey($0.0), $0.1) })
+    private static let twoSpellingKeywords: [KeywordKey: TokenKind] = Dictionary(uniqueKeysWithValues:
+        keywords.filter { !$0.anyCase }.map { (KeywordKey($0.spelling.lowercased()), $0.kind) })
 
     private static let atKeywords: [(String, TokenKind)] = [
         ("@size", .size), ("@count", .size), ("@max", .max), ("@min", .min), ("@sum", .sum),
