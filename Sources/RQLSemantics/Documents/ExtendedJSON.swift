@@ -48,6 +48,13 @@ public enum ExtendedJSON {
         return (document, reader.diagnostics)
     }
 
+    /// One value of `type` (null for JSON null), with the document rules; nil when `node` is not
+    /// a valid value of that type.
+    public static func value(_ node: JSONNode, as type: ScalarType) -> Value? {
+        if node.isNull { return .null }
+        return try? scalar(node, as: type).get()
+    }
+
     /// Converts the fields a JSON object names (a partial document, as an update gives), each as
     /// its property's type; absent fields are absent, not null. The values are nil when there is
     /// any error.

@@ -176,7 +176,7 @@ extension RuleSession {
         case .string(let s): return type == .string ? .string(s) : nil
         case .object(let members):
             guard RuleValues.extendedJSONType(members) != nil else { return nil }
-            if let direct = RuleValues.extendedJSON(node, as: type) { return direct }
+            if let direct = ExtendedJSON.value(node, as: type) { return direct }
             return RuleValues.natural(node).flatMap { fitNumber($0, to: type) }
         }
     }

@@ -15,7 +15,7 @@ enum RuleValues {
         case .array: return nil
         case .object(let members):
             guard let type = extendedJSONType(members) else { return nil }
-            return extendedJSON(node, as: type)
+            return ExtendedJSON.value(node, as: type)
         }
     }
 
@@ -41,14 +41,6 @@ enum RuleValues {
             }
         }
         return nil
-    }
-
-    /// Converts an Extended JSON value to `type` with the document loader's rules (one reader
-    /// for Extended JSON in the toolkit); nil when it is not a valid value of that type.
-    static func extendedJSON(_ node: JSONNode, as type: ScalarType) -> Value? {
-        let schema = ObjectSchema(title: "value", properties: [Property(name: "v", type: .scalar(type), isNullable: true)])
-        let wrapper = JSONNode(.object([JSONMember(key: "v", value: node)]))
-        return ExtendedJSON.convert(wrapper, schema: schema).document?.values.first
     }
 
     /// MongoDB equality of two JSON values.
