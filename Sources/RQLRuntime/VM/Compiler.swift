@@ -81,30 +81,31 @@ public enum Compiler {
                 return
             }
             let operands = isAnd ? fuseRanges(ps) : ps.map(ChainOperand.predicate)
+            // Each comparison is lowered once, when the look-ahead for a run first reaches it.
+            var lowered: [Int: [Instruction]?] = [:]
             var jumps: [Int] = []
             var i = 0
             while i < operands.count {
                 // Two or more adjacent cheap comparisons: no jumps between them, up to a length
                 // past which stopping early is worth more than the jumps saved.
-                var run: [(instruction: Instruction, comparison: CheckedComparison?)] = []
-                while i + run.count < operands.count, run.count < Compiler.maxBranchFreeRun,
-                      let instruction = branchFree(operands[i + run.count]) {
-                    if case .predicate(.comparison(let c)) = operands[i + run.count] { run.append((instruction, c)) } else { run.append((instruction, nil)) }
+                var run = 0
+                while i + run < operands.count, run < Compiler.maxBranchFreeRun,
+                      let instructions = lower(operands[i + run], at: i + run, &lowered),
+                      instructions.count == 1, instructions[0].isBranchFree {
+                    run += 1
                 }
-                if run.count >= 2 {
-                    for (k, step) in run.enumerated() {
-                        if k > 0 { combine[code.count] = isAnd ? .and : .or }
-                        if let c = step.comparison { noteParameter(of: c, at: code.count) }
-                        code.append(step.instruction)
+                let first = i
+                i += max(run, 1)
+                for k in first..<i {
+                    if run >= 2, k > first { combine[code.count] = isAnd ? .and : .or }
+                    if let instructions = lower(operands[k], at: k, &lowered) {
+                        if case .predicate(.comparison(let c)) = operands[k] { noteParameter(of: c, at: code.count) }
+                        code += instructions
+                    } else if case .predicate(.comparison(let c)) = operands[k], c.op != .between {
+                        emitFallback(c)
+                    } else if case .predicate(let p) = operands[k] {
+                        emit(p)
                     }
-                    i += run.count
-                } else {
-                    switch operands[i] {
-                    case .predicate(let p): emit(p)
-                    case .range(let instruction):
-                        code.append(instruction)
-                    }
-                    i += 1
                 }
                 if i < operands.count {
                     jumps.append(code.count)
@@ -114,19 +115,19 @@ public enum Compiler {
             for j in jumps { code[j] = isAnd ? .jumpIfFalse(code.count) : .jumpIfTrue(code.count) }
         }
 
-        /// The one branch-free instruction an operand compiles to, if it is that simple.
-        func branchFree(_ operand: ChainOperand) -> Instruction? {
+        /// The instructions of operand `k` of a chain when it is a range or a comparison that
+        /// lowers; nil for anything else. Lowered once (it may add constants), then read from
+        /// `cache`.
+        mutating func lower(_ operand: ChainOperand, at k: Int, _ cache: inout [Int: [Instruction]?]) -> [Instruction]? {
+            if let known = cache[k] { return known }
+            let result: [Instruction]?
             switch operand {
-            case .range(let instruction):
-                return instruction.isBranchFree ? instruction : nil
-            case .predicate(.comparison(let c)) where c.op != .between:
-                // Lowering cheap comparisons adds no constants, so a scratch copy is enough to see.
-                var scratch = self
-                guard let lowered = scratch.lower(c), lowered.count == 1, lowered[0].isBranchFree else { return nil }
-                return lowered[0]
-            default:
-                return nil
+            case .range(let instruction): result = [instruction]
+            case .predicate(.comparison(let c)) where c.op != .between: result = lower(c)
+            case .predicate: result = nil
             }
+            cache[k] = result
+            return result
         }
 
         enum ChainOperand {
