@@ -133,3 +133,18 @@ public struct CheckedComparison: Hashable, Sendable {
         self.range = range
     }
 }
+
+extension CheckedComparison {
+    /// An equality between a property and what is not a property (`p == c`, `c == p`,
+    /// `p IN {c1, c2}`, `ANY list == c`, `p == $0`): the property's side and the other. The one
+    /// reading of "compared with == against a constant" that the Flexible Sync rule for the indexed
+    /// queryable field and the change matcher's anchors share; nil for another operator or two
+    /// properties.
+    public var propertyEquality: (property: CheckedOperand, other: CheckedOperand)? {
+        guard op == .equal else { return nil }
+        for (side, other) in [(left, right), (right, left)] where side.property != nil && other.property == nil {
+            return (side, other)
+        }
+        return nil
+    }
+}

@@ -130,13 +130,8 @@ public enum FlexibleSyncValidator {
             let terms: [CheckedPredicate]
             if case .and(let ps) = p { terms = ps } else { terms = [p] }
             let satisfied = terms.contains { term in
-                guard case .comparison(let c) = term, c.op == .equal else { return false }
-                for (side, other) in [(c.left, c.right), (c.right, c.left)] {
-                    if side.property?.name == field, side.property?.isList == false, side.quantifier == nil, other.property == nil {
-                        return true
-                    }
-                }
-                return false
+                guard case .comparison(let c) = term, let (side, _) = c.propertyEquality, let property = side.property else { return false }
+                return property.name == field && !property.isList && side.quantifier == nil
             }
             if !satisfied {
                 diagnostics.append(Diagnostic(

@@ -97,23 +97,21 @@ enum Anchor: Hashable, Sendable {
     /// `p == c`, `p IN {...}`, `c IN list`, `ANY list == c`: a property (scalar, or a list with
     /// implied ANY) equal to a constant or to any of a constant list.
     private static func equality(_ c: CheckedComparison) -> Anchor? {
-        for (side, other) in [(c.left, c.right), (c.right, c.left)] {
-            guard let property = side.property, side.quantifier == nil || side.quantifier == .any else { continue }
-            switch other.kind {
-            case .constant(let v):
+        guard let (side, other) = c.propertyEquality, let property = side.property,
+              side.quantifier == nil || side.quantifier == .any else { return nil }
+        switch other.kind {
+        case .constant(let v):
+            guard let key = IndexKey.exact(v) else { return nil }
+            return .values(property: property.index, keys: [key])
+        case .list(let vs) where !property.isList && (other.quantifier == nil || other.quantifier == .any):
+            var keys: [IndexKey] = []
+            for v in vs {
                 guard let key = IndexKey.exact(v) else { return nil }
-                return .values(property: property.index, keys: [key])
-            case .list(let vs) where !property.isList && (other.quantifier == nil || other.quantifier == .any):
-                var keys: [IndexKey] = []
-                for v in vs {
-                    guard let key = IndexKey.exact(v) else { return nil }
-                    if !keys.contains(key) { keys.append(key) }
-                }
-                return .values(property: property.index, keys: keys)
-            default: continue
+                if !keys.contains(key) { keys.append(key) }
             }
+            return .values(property: property.index, keys: keys)
+        default: return nil
         }
-        return nil
     }
 
     /// A scalar property whose values are totally ordered with the bounds: no list (whose
