@@ -25,14 +25,13 @@ public struct CollectionIndexes: Sendable {
 
     /// The property an index on `name` would cover, or why there can be none.
     public static func property(_ name: String, in schema: ObjectSchema) throws(IndexError) -> PropertyReference {
-        guard let index = schema.properties.firstIndex(where: { $0.name == name }) else {
+        guard let index = schema.propertyIndex(named: name) else {
             throw .unknownProperty(name, collection: schema.title,
                                    suggestion: Checker.closestName(to: name, in: schema.properties.map(\.name)))
         }
-        let p = schema.properties[index]
-        guard let type = p.type.scalarType,
-              case let reference = PropertyReference(name: p.name, index: index, type: type, isList: p.type.isList, isNullable: p.isNullable),
-              SecondaryIndex.canIndex(reference) else { throw .unindexableType(name, type: p.type.description) }
+        guard let reference = schema.reference(named: name), SecondaryIndex.canIndex(reference) else {
+            throw .unindexableType(name, type: schema.properties[index].type.description)
+        }
         return reference
     }
 

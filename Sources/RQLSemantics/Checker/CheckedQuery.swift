@@ -134,6 +134,20 @@ public struct CheckedComparison: Hashable, Sendable {
     }
 }
 
+extension ObjectSchema {
+    /// The property named `name` as queries read it (position, scalar type, list or not, whether
+    /// it or its elements can be null), for the checker, rule filters and indexes alike; nil when
+    /// there is no such property or queries cannot compare its type (check `propertyIndex`).
+    public func reference(named name: String) -> PropertyReference? {
+        guard let index = propertyIndex(named: name) else { return nil }
+        let property = properties[index]
+        guard let type = property.type.scalarType else { return nil }
+        let isList = property.type.isList
+        return PropertyReference(name: property.name, index: index, type: type, isList: isList,
+                                 isNullable: isList ? property.elementsNullable : property.isNullable)
+    }
+}
+
 extension CheckedComparison {
     /// An equality between a property and what is not a property (`p == c`, `c == p`,
     /// `p IN {c1, c2}`, `ANY list == c`, `p == $0`): the property's side and the other. The one

@@ -203,7 +203,7 @@ public struct Checker {
             return nil
         }
         guard case .property(let name) = components[0].kind else { return nil }
-        guard let index = collection.properties.firstIndex(where: { UTF8Key.sameBytes($0.name, name) }) else {
+        guard let index = collection.propertyIndex(named: name) else {
             var notes: [DiagnosticNote] = []
             var fixIts: [FixIt] = []
             if let suggestion = Self.closestName(to: name, in: collection.properties.map(\.name)) {
@@ -213,18 +213,15 @@ public struct Checker {
             error(.unknownProperty, "'\(collection.title)' has no property '\(name)'", k.path.range, notes: notes, fixIts: fixIts)
             return nil
         }
-        let property = collection.properties[index]
-        guard let type = property.type.scalarType else {
-            error(.unsupportedPropertyType,
-                  "property '\(name)' is \(article(property.type.description)) \(property.type), which queries cannot compare",
+        guard let reference = collection.reference(named: name) else {
+            let type = collection.properties[index].type
+            error(.unsupportedPropertyType, "property '\(name)' is \(article(type.description)) \(type), which queries cannot compare",
                   k.path.range)
             return nil
         }
-        let reference = PropertyReference(name: name, index: index, type: type, isList: property.type.isList,
-                                          isNullable: property.type.isList ? property.elementsNullable : property.isNullable)
         if let q = k.quantifier, !reference.isList {
             error(.quantifierNeedsList,
-                  "the keypath following '\(q.rawValue)' must contain a list, but '\(name)' is a single \(type)", k.range,
+                  "the keypath following '\(q.rawValue)' must contain a list, but '\(name)' is a single \(reference.type)", k.range,
                   fixIts: [FixIt(range: SourceRange(k.range.start, k.path.range.start), replacement: "")])
             return nil
         }
@@ -570,7 +567,7 @@ public struct Checker {
     /// A value of its own type, made to fit a property type when realm would compare them: any
     /// numeric with any numeric (an exact double becomes an int for an int property, an int a
     /// double for a double property), otherwise the same type only.
-    static func fit(_ value: Value, to target: ScalarType) -> Value? {
+    public static func fit(_ value: Value, to target: ScalarType) -> Value? {
         switch (value, target) {
         case (.null, _): return .null
         case (.int(let i), .int), (.int(let i), .long): return .int(i)

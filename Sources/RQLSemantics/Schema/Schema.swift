@@ -123,6 +123,11 @@ public struct ObjectSchema: Hashable, Sendable {
         indexByName[UTF8Key(name)].map { properties[$0] }
     }
 
+    /// Where the property named `name` is in `properties` (exact bytes, as Realm matches names).
+    public func propertyIndex(named name: String) -> Int? {
+        indexByName[UTF8Key(name)]
+    }
+
     /// The `_id` property; the loader guarantees it exists.
     public var primaryKey: Property? { property(named: Self.primaryKeyName) }
 }

@@ -37,12 +37,9 @@ public enum DocumentFilterCompiler {
     /// in the schema, or has a type queries cannot compare.
     public static func property(named name: String, in collection: ObjectSchema) -> Result<PropertyReference, FieldProblem> {
         if name.contains(".") { return .failure(.path) }
-        guard let index = collection.properties.firstIndex(where: { $0.name == name }) else { return .failure(.unknown) }
-        let property = collection.properties[index]
-        guard let type = property.type.scalarType else { return .failure(.notComparable(property.type)) }
-        let isList = property.type.isList
-        return .success(PropertyReference(name: name, index: index, type: type, isList: isList,
-                                          isNullable: isList ? property.elementsNullable : property.isNullable))
+        guard let index = collection.propertyIndex(named: name) else { return .failure(.unknown) }
+        guard let reference = collection.reference(named: name) else { return .failure(.notComparable(collection.properties[index].type)) }
+        return .success(reference)
     }
 
     /// Why a filter field cannot become a property reference.
@@ -171,29 +168,13 @@ extension RuleSession {
         case .array: return nil
         case .number(let text):
             if type == .decimal, let d = Decimal128(text) { return .decimal(d) }
-            return RuleValues.number(text).flatMap { fitNumber($0, to: type) }
+            return RuleValues.number(text).flatMap { Checker.fit($0, to: type) }
         case .bool(let b): return type == .bool ? .bool(b) : nil
         case .string(let s): return type == .string ? .string(s) : nil
         case .object(let members):
             guard RuleValues.extendedJSONType(members) != nil else { return nil }
             if let direct = ExtendedJSON.value(node, as: type) { return direct }
-            return RuleValues.natural(node).flatMap { fitNumber($0, to: type) }
-        }
-    }
-
-    /// A number made to fit a numeric property (the checker's `fit`): an exact double becomes an
-    /// int for an int property; an int stays an int for a double property.
-    private static func fitNumber(_ value: Value, to type: ScalarType) -> Value? {
-        switch (value, type) {
-        case (.int, .int), (.int, .long), (.int, .double), (.double, .double), (.decimal, .decimal),
-             (.decimal, .int), (.decimal, .long), (.decimal, .double):
-            return value
-        case (.int(let i), .decimal): return .decimal(Decimal128(i))
-        case (.double(let d), .int), (.double(let d), .long):
-            if d.isFinite, d == d.rounded(), d >= -9.223372036854775808e18, d < 9.223372036854775808e18 { return .int(Int64(d)) }
-            return .double(d)
-        case (.double(let d), .decimal): return .decimal(Decimal128(d))
-        default: return nil
+            return RuleValues.natural(node).flatMap { Checker.fit($0, to: type) }
         }
     }
 }
