@@ -1,6 +1,7 @@
 import Foundation
 import RQL
 import RQLSync
+
 /// The REPL: its state, the statement loop, and the evaluation of queries and dot-commands.
 /// It never touches the terminal: lines come from a `LineSource`, text goes to `output` and
 /// `errors`, so tests drive it in-process.
