@@ -86,75 +86,76 @@ public struct CorpusRunner {
         for block in file.blocks {
             let request = CorpusRequest(directive: block.directive, body: block.body, file: file.path, line: block.line,
                                         synced: synced && block.directive == .schema)
-            func record(_ ok: Bool, _ actual: String) {
-                let id = KnownFailures.id(file: file.path, line: block.line)
-                if let reason = knownFailures.reasons[id] {
-                    if ok {
-                        outcome.failed += 1
-                        outcome.failures.append(Failure(file: file.path, line: block.line, directive: block.directiveText,
-                                                        expected: "to fail (listed in known failures: \(reason))",
-                                                        actual: "passes: remove '\(id)' from the known-failures file"))
-                    } else {
-                        outcome.skipped += 1
-                    }
-                } else if ok {
-                    if request.answerKind == .load && block.expectation == nil { outcome.setUp += 1 } else { outcome.passed += 1 }
-                } else {
-                    outcome.failed += 1
-                    outcome.failures.append(Failure(file: file.path, line: block.line, directive: block.directiveText,
-                                                    expected: block.expectedLines.first ?? "success", actual: actual))
-                }
-            }
             if request.answerKind == .matches, let filter, !block.directiveText.contains(filter), !block.body.contains(filter) { continue }
-            let response = answer(request)
-            if case .failure(let message) = response {
-                record(false, "engine failure: \(message)")
-                continue
-            }
-            switch request.answerKind {
-            case .load:
-                record(Self.judgeLoad(block.expectation, response), Self.summary(response))
-            case .text:
-                guard case .text(let text) = response else {
-                    record(false, "engine failure: expected a text result, got \(Self.summary(response))")
-                    continue
-                }
-                switch block.expectation {
-                case .text(let expected)?: record(Self.textAgrees(text, expected), text)
-                case let expectation?: record(Self.agrees(text, Self.normalize(expectation)), text)
-                case nil: record(!text.hasPrefix("error"), text)
-                }
-            case .matches:
-                // What the block would say: its expectation line, computed.
-                let actual: String
-                let shown: String
-                let ok: Bool
-                switch response {
-                case .matches(let ids):
-                    actual = ids.isEmpty ? "(none)" : Self.normalize(.ids(ids))
-                    shown = actual
-                    switch block.expectation {
-                    case .error?: ok = false
-                    case nil: ok = true
-                    case let expectation?: ok = Self.agrees(shown, Self.normalize(expectation))
-                    }
-                case .error(let kind, let message):
-                    actual = "error \(kind)"
-                    shown = "error \(kind): \(message)"
-                    if case .error(let expectedKind, let text)? = block.expectation {
-                        ok = kind == expectedKind && (text.map { message.lowercased().contains($0.lowercased()) } ?? true)
-                    } else {
-                        ok = false
-                    }
-                default:
-                    record(false, "engine failure: expected matches or an error, got \(Self.summary(response))")
-                    continue
-                }
-                record(ok, shown)
-                if !ok || block.expectation == nil { outcome.rewrites[block.line] = actual }
-            }
+            let verdict = Self.judge(block, request.answerKind, answer(request))
+            record(verdict, of: block, in: file, kind: request.answerKind, into: &outcome)
         }
         return outcome
+    }
+
+    /// How a block fared: whether it passed, the actual result as the report shows it, and the
+    /// expectation line `--rewrite` would write (query and subscribe blocks only).
+    struct Verdict {
+        var ok: Bool
+        var shown: String
+        var rewrite: String?
+    }
+
+    /// Judges an engine's answer to a block against the block's expectation.
+    static func judge(_ block: CorpusBlock, _ kind: CorpusRequest.AnswerKind, _ response: CorpusResponse) -> Verdict {
+        if case .failure(let message) = response { return Verdict(ok: false, shown: "engine failure: \(message)") }
+        switch (kind, response) {
+        case (.load, _):
+            return Verdict(ok: judgeLoad(block.expectation, response), shown: summary(response))
+        case (.text, .text(let text)):
+            switch block.expectation {
+            case .text(let expected)?: return Verdict(ok: textAgrees(text, expected), shown: text)
+            case let expectation?: return Verdict(ok: agrees(text, normalize(expectation)), shown: text)
+            case nil: return Verdict(ok: !text.hasPrefix("error"), shown: text)
+            }
+        case (.text, _):
+            return Verdict(ok: false, shown: "engine failure: expected a text result, got \(summary(response))")
+        case (.matches, .matches(let ids)):
+            // What the block would say: its expectation line, computed.
+            let actual = ids.isEmpty ? "(none)" : normalize(.ids(ids))
+            let ok = switch block.expectation {
+            case .error?: false
+            case nil: true
+            case let expectation?: agrees(actual, normalize(expectation))
+            }
+            return Verdict(ok: ok, shown: actual, rewrite: ok && block.expectation != nil ? nil : actual)
+        case (.matches, .error(let kind, let message)):
+            var ok = false
+            if case .error(let expectedKind, let text)? = block.expectation {
+                ok = kind == expectedKind && (text.map { message.lowercased().contains($0.lowercased()) } ?? true)
+            }
+            return Verdict(ok: ok, shown: "error \(kind): \(message)", rewrite: ok && block.expectation != nil ? nil : "error \(kind)")
+        case (.matches, _):
+            return Verdict(ok: false, shown: "engine failure: expected matches or an error, got \(summary(response))")
+        }
+    }
+
+    /// Counts a verdict: passed (or set-up, for a load block without an expectation), failed, or
+    /// skipped as a known failure, which must not pass.
+    func record(_ verdict: Verdict, of block: CorpusBlock, in file: CorpusFile, kind: CorpusRequest.AnswerKind, into outcome: inout Outcome) {
+        let id = KnownFailures.id(file: file.path, line: block.line)
+        if let reason = knownFailures.reasons[id] {
+            if verdict.ok {
+                outcome.failed += 1
+                outcome.failures.append(Failure(file: file.path, line: block.line, directive: block.directiveText,
+                                                expected: "to fail (listed in known failures: \(reason))",
+                                                actual: "passes: remove '\(id)' from the known-failures file"))
+            } else {
+                outcome.skipped += 1
+            }
+        } else if verdict.ok {
+            if kind == .load && block.expectation == nil { outcome.setUp += 1 } else { outcome.passed += 1 }
+        } else {
+            outcome.failed += 1
+            outcome.failures.append(Failure(file: file.path, line: block.line, directive: block.directiveText,
+                                            expected: block.expectedLines.first ?? "success", actual: verdict.shown))
+        }
+        if let rewrite = verdict.rewrite { outcome.rewrites[block.line] = rewrite }
     }
 
     /// A load block passes when it fails with the expected error, or loads when it expects none.
