@@ -37,27 +37,7 @@ struct SyncSessions {
             if let denial = permissions.denial { return .text("denied: \(denial)") }
             return .text(permissions.roleName ?? "denied")
         case .subscriptions(let client):
-            var store = subscriptions[client] ?? SubscriptionStore(schema: schema, config: config)
-            do {
-                try store.update { set throws(SubscriptionError) in
-                    set.removeAll()
-                    for line in block.body.split(separator: "\n") {
-                        guard let colon = line.firstIndex(of: ":") else {
-                            throw SubscriptionError(message: "expected 'Collection: query' or 'Collection as NAME: query', found '\(line)'")
-                        }
-                        let head = line[..<colon].split(separator: " ").map(String.init)
-                        let query = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                        let name = head.count == 3 && head[1] == "as" ? head[2] : nil
-                        try set.append(query, on: head[0], name: name)
-                    }
-                }
-            } catch {
-                return .text("error \(error.message)")
-            }
-            let result = store.acknowledge()
-            subscriptions[client] = store
-            if case .error(let message) = result.state { return .text("error \(message)") }
-            return .text("complete \(result.wireForm)")
+            return replaceSubscriptions(of: client, with: block.body, schema: schema, config: config)
         case .view(let client, let collection):
             guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
             let documents = documents(objectSchema)
@@ -67,19 +47,7 @@ struct SyncSessions {
             return .text(inView.map { $0.primaryKey(in: objectSchema).map(CorpusRunner.idLiteral) ?? "?" }.joined(separator: " "))
         case .change(let collection):
             guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
-            let change: Change
-            switch Self.change(block.body, objectSchema, file: file) {
-            case .success(let c): change = c
-            case .failure(let message): return .text("error \(message)")
-            }
-            let matcher = ChangeMatcher(schema: schema)
-            for id in subscriptions.keys.sorted() { matcher.register(client(id, schema: schema, config: config)) }
-            do {
-                let deliveries = try matcher.match(change)
-                return .text(deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", "))
-            } catch {
-                return .text("error \(error)")
-            }
+            return fanOut(block.body, in: objectSchema, schema: schema, config: config, file: file)
         case .write(let client, let collection):
             guard let objectSchema = schema.lookup(collection) else { return .text("error unknown collection '\(collection)'") }
             guard let user = users[client] else { return .text("error no user for client '\(client)'") }
@@ -93,6 +61,49 @@ struct SyncSessions {
             return .text(WriteCheck.check(change, subscriptions: subs, permissions: permissions).description)
         default:
             return nil
+        }
+    }
+
+    /// `subscriptions <client>`: the client's new set, one `Collection: query` or
+    /// `Collection as NAME: query` per line, acknowledged as the server would.
+    mutating func replaceSubscriptions(of client: String, with body: String, schema: Schema, config: SyncConfig) -> Result {
+        var store = subscriptions[client] ?? SubscriptionStore(schema: schema, config: config)
+        do {
+            try store.update { set throws(SubscriptionError) in
+                set.removeAll()
+                for line in body.split(separator: "\n") {
+                    guard let colon = line.firstIndex(of: ":") else {
+                        throw SubscriptionError(message: "expected 'Collection: query' or 'Collection as NAME: query', found '\(line)'")
+                    }
+                    let head = line[..<colon].split(separator: " ").map(String.init)
+                    let query = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    let name = head.count == 3 && head[1] == "as" ? head[2] : nil
+                    try set.append(query, on: head[0], name: name)
+                }
+            }
+        } catch {
+            return .text("error \(error.message)")
+        }
+        let result = store.acknowledge()
+        subscriptions[client] = store
+        if case .error(let message) = result.state { return .text("error \(message)") }
+        return .text("complete \(result.wireForm)")
+    }
+
+    /// `change <Collection>`: who of the file's clients receives the change.
+    func fanOut(_ body: String, in objectSchema: ObjectSchema, schema: Schema, config: SyncConfig, file: String) -> Result {
+        let change: Change
+        switch Self.change(body, objectSchema, file: file) {
+        case .success(let c): change = c
+        case .failure(let message): return .text("error \(message)")
+        }
+        let matcher = ChangeMatcher(schema: schema)
+        for id in subscriptions.keys.sorted() { matcher.register(client(id, schema: schema, config: config)) }
+        do {
+            let deliveries = try matcher.match(change)
+            return .text(deliveries.isEmpty ? "(nobody)" : deliveries.map(\.description).joined(separator: ", "))
+        } catch {
+            return .text("error \(error)")
         }
     }
 
