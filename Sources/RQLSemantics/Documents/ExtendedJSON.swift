@@ -284,64 +284,10 @@ extension ExtendedJSON {
             return wrappedInteger(wrapper).map(Value.int)
 
         case .double:
-            if let text = node.numberText {
-                guard let d = Double(text), d.isFinite else {
-                    return .failure(ValueProblem(.documentValueOutOfRange, "number \(shortened(text)) is beyond the range of a double", node.range))
-                }
-                return .success(.double(d))
-            }
-            guard let wrapper else { return .failure(mismatch) }
-            switch wrapper.key {
-            case "$numberDouble":
-                return wrapper.singleString().flatMap { text in
-                    guard let d = doubleText(text) else {
-                        return .failure(ValueProblem(.documentInvalidValue,
-                                                     #"invalid $numberDouble \#(quoted(text)): expected a decimal number, "Infinity", "-Infinity" or "NaN""#,
-                                                     wrapper.value.range))
-                    }
-                    // Infinity spelled out is fine; a finite spelling that overflowed is not.
-                    guard d.isFinite || text == "Infinity" || text == "-Infinity" || d.isNaN else {
-                        return .failure(ValueProblem(.documentValueOutOfRange,
-                                                     "$numberDouble \(quoted(text)) is beyond the range of a double", wrapper.value.range))
-                    }
-                    return .success(.double(d))
-                }
-            case "$numberInt", "$numberLong":
-                return wrappedInteger(wrapper).map { .double(Double($0)) }
-            default:
-                return .failure(mismatch)
-            }
+            return double(node, wrapper, mismatch)
 
         case .decimal:
-            if let text = node.numberText {
-                // JSON number text is always valid decimal text; the fallback is unreachable.
-                guard let d = Decimal128(text) else { return .failure(mismatch) }
-                guard d.isFinite else {
-                    return .failure(ValueProblem(.documentValueOutOfRange, "number \(shortened(text)) is beyond the range of a decimal128", node.range))
-                }
-                return .success(.decimal(d))
-            }
-            guard let wrapper else { return .failure(mismatch) }
-            switch wrapper.key {
-            case "$numberDecimal":
-                return wrapper.singleString().flatMap { text in
-                    guard let d = Decimal128(text) else {
-                        return .failure(ValueProblem(.documentInvalidValue,
-                                                     "invalid $numberDecimal \(quoted(text)): expected a decimal number, Infinity or NaN",
-                                                     wrapper.value.range))
-                    }
-                    // Infinity spelled out is fine; a finite spelling that overflowed is not.
-                    guard !d.isInfinite || namesInfinity(text) else {
-                        return .failure(ValueProblem(.documentValueOutOfRange,
-                                                     "$numberDecimal \(quoted(text)) is beyond the range of a decimal128", wrapper.value.range))
-                    }
-                    return .success(.decimal(d))
-                }
-            case "$numberInt", "$numberLong":
-                return wrappedInteger(wrapper).map { .decimal(Decimal128($0)) }
-            default:
-                return .failure(mismatch)
-            }
+            return decimal(node, wrapper, mismatch)
 
         case .string:
             guard let s = node.stringValue else { return .failure(mismatch) }
@@ -394,6 +340,70 @@ extension ExtendedJSON {
             default:
                 return .failure(mismatch)
             }
+        }
+    }
+
+    /// A double: a JSON number, `$numberDouble` (with "Infinity", "-Infinity", "NaN"), or an integer wrapper.
+    private static func double(_ node: JSONNode, _ wrapper: Wrapper?, _ mismatch: ValueProblem) -> Result<Value, ValueProblem> {
+        if let text = node.numberText {
+            guard let d = Double(text), d.isFinite else {
+                return .failure(ValueProblem(.documentValueOutOfRange, "number \(shortened(text)) is beyond the range of a double", node.range))
+            }
+            return .success(.double(d))
+        }
+        guard let wrapper else { return .failure(mismatch) }
+        switch wrapper.key {
+        case "$numberDouble":
+            return wrapper.singleString().flatMap { text in
+                guard let d = doubleText(text) else {
+                    return .failure(ValueProblem(.documentInvalidValue,
+                                                 #"invalid $numberDouble \#(quoted(text)): expected a decimal number, "Infinity", "-Infinity" or "NaN""#,
+                                                 wrapper.value.range))
+                }
+                // Infinity spelled out is fine; a finite spelling that overflowed is not.
+                guard d.isFinite || text == "Infinity" || text == "-Infinity" || d.isNaN else {
+                    return .failure(ValueProblem(.documentValueOutOfRange,
+                                                 "$numberDouble \(quoted(text)) is beyond the range of a double", wrapper.value.range))
+                }
+                return .success(.double(d))
+            }
+        case "$numberInt", "$numberLong":
+            return wrappedInteger(wrapper).map { .double(Double($0)) }
+        default:
+            return .failure(mismatch)
+        }
+    }
+
+    /// A decimal128: a JSON number read from its exact text, `$numberDecimal`, or an integer wrapper.
+    private static func decimal(_ node: JSONNode, _ wrapper: Wrapper?, _ mismatch: ValueProblem) -> Result<Value, ValueProblem> {
+        if let text = node.numberText {
+            // JSON number text is always valid decimal text; the fallback is unreachable.
+            guard let d = Decimal128(text) else { return .failure(mismatch) }
+            guard d.isFinite else {
+                return .failure(ValueProblem(.documentValueOutOfRange, "number \(shortened(text)) is beyond the range of a decimal128", node.range))
+            }
+            return .success(.decimal(d))
+        }
+        guard let wrapper else { return .failure(mismatch) }
+        switch wrapper.key {
+        case "$numberDecimal":
+            return wrapper.singleString().flatMap { text in
+                guard let d = Decimal128(text) else {
+                    return .failure(ValueProblem(.documentInvalidValue,
+                                                 "invalid $numberDecimal \(quoted(text)): expected a decimal number, Infinity or NaN",
+                                                 wrapper.value.range))
+                }
+                // Infinity spelled out is fine; a finite spelling that overflowed is not.
+                guard !d.isInfinite || namesInfinity(text) else {
+                    return .failure(ValueProblem(.documentValueOutOfRange,
+                                                 "$numberDecimal \(quoted(text)) is beyond the range of a decimal128", wrapper.value.range))
+                }
+                return .success(.decimal(d))
+            }
+        case "$numberInt", "$numberLong":
+            return wrappedInteger(wrapper).map { .decimal(Decimal128($0)) }
+        default:
+            return .failure(mismatch)
         }
     }
 
