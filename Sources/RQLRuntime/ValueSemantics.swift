@@ -87,7 +87,8 @@ public enum ValueSemantics {
             case .less: return o < 0
             case .lessEqual: return o <= 0
             case .greater: return o > 0
-            default: return o >= 0
+            case .greaterEqual: return o >= 0
+            case .equal, .notEqual, .beginsWith, .endsWith, .contains, .like, .between: return false
             }
         case .beginsWith, .endsWith, .contains, .like:
             return stringOperator(op, haystack: a, needle: b, caseInsensitive: caseInsensitive,

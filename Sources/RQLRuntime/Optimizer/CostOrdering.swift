@@ -56,7 +56,7 @@ extension Optimizer {
             case .beginsWith, .endsWith: cost = 3
             case .contains: cost = 5
             case .like: cost = 8
-            default:
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between:
                 switch type {
                 case .string?, .binData?, .decimal?: cost = 2
                 default: cost = 1

@@ -53,9 +53,10 @@ extension Optimizer {
                 case .less: .greaterEqual
                 case .lessEqual: .greater
                 case .greater: .lessEqual
-                default: .less
+                case .greaterEqual: .less
+                case .equal, .notEqual, .beginsWith, .endsWith, .contains, .like, .between: c.op  // not an ordering: not reached
                 }
-            default: return nil
+            case .beginsWith, .endsWith, .contains, .like, .between: return nil
             }
             return flipped
         }

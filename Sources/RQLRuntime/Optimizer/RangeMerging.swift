@@ -142,7 +142,7 @@ extension Optimizer {
                     case .lessEqual: return sign <= 0
                     case .greater: return sign > 0
                     case .greaterEqual: return sign >= 0
-                    default: return false
+                    case .beginsWith, .endsWith, .contains, .like, .between: return false
                     }
                 }
             }

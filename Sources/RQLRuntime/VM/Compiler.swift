@@ -177,7 +177,7 @@ public enum Compiler {
             switch c.op {
             case .greater, .greaterEqual: return (property.index, true)
             case .less, .lessEqual: return (property.index, false)
-            default: return nil
+            case .equal, .notEqual, .beginsWith, .endsWith, .contains, .like, .between: return nil
             }
         }
 
@@ -345,7 +345,7 @@ extension OrderOperator {
         case .lessEqual: self = .lessEqual
         case .greater: self = .greater
         case .greaterEqual: self = .greaterEqual
-        default: return nil
+        case .beginsWith, .endsWith, .contains, .like, .between: return nil
         }
     }
 }
@@ -357,7 +357,7 @@ extension MatchKind {
         case .endsWith: self = .endsWith
         case .contains: self = .contains
         case .like: self = .like
-        default: return nil
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between: return nil
         }
     }
 }

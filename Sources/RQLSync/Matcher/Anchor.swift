@@ -90,7 +90,7 @@ enum Anchor: Hashable, Sendable {
             return op == .less || op == .lessEqual
                 ? .range(property: p.index, lower: nil, upper: bound)
                 : .range(property: p.index, lower: bound, upper: nil)
-        default: return nil
+        case .notEqual, .endsWith, .contains, .like: return nil
         }
     }
 
