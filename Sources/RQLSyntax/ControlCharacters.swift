@@ -5,7 +5,7 @@
 /// One convention everywhere, RQL's and JSON's own: `\n`, `\r`, `\t`, and `\uXXXX` for every
 /// other C0 control, DEL and the C1 controls (`\u001B` for ESC, `\u0000` for NUL, `\u009B` for
 /// CSI). The result reads back as the same string inside an RQL or JSON string literal.
-public enum ControlCharacters {
+package enum ControlCharacters {
     /// C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F).
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)

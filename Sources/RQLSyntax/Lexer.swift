@@ -7,7 +7,7 @@
 ///
 /// The lexer never fails: a byte that starts no token becomes an `.invalid` token with a
 /// diagnostic, and scanning goes on, so the parser can report several problems at once.
-public struct Lexer: Sendable {
+package struct Lexer: Sendable {
     /// The query text as UTF-8 bytes.
     public let source: [UInt8]
     /// Problems found while scanning (invalid characters, bad escapes, unterminated strings).

@@ -16,7 +16,7 @@ public struct ParsedQuery: Sendable {
 
 /// How tightly an infix operator binds, lowest first (realm's `%left OR; %left AND; %left '+' '-';
 /// %left '*' '/'; %right NOT`). Comparisons sit between AND and arithmetic and do not chain.
-public enum Precedence: Int, Comparable, Sendable {
+package enum Precedence: Int, Comparable, Sendable {
     case none, or, and, comparison, additive, multiplicative, prefixNot
 
     public static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
@@ -31,7 +31,7 @@ public enum Precedence: Int, Comparable, Sendable {
 public struct Parser {
     /// The infix table: for each token that continues an expression, its precedence and role.
     /// This is the single source of truth for operator binding; `Printer` reads it too.
-    public static func infixRule(_ kind: TokenKind) -> (precedence: Precedence, role: InfixRole)? {
+    package static func infixRule(_ kind: TokenKind) -> (precedence: Precedence, role: InfixRole)? {
         switch kind {
         case .or: (.or, .logical)
         case .and: (.and, .logical)
@@ -48,7 +48,7 @@ public struct Parser {
     }
 
     /// What an infix token does once the table has chosen it.
-    public enum InfixRole: Sendable {
+    package enum InfixRole: Sendable {
         case logical, equality, relational, stringOperator, text, between, geoWithin, arithmetic
     }
 

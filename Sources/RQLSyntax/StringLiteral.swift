@@ -2,7 +2,7 @@
 ///
 /// realm-core checks escapes but keeps them verbatim (`'a\'b'` is the 4 bytes `a\'b`). We decode
 /// them, as every other query language does; see README "Deliberate divergences".
-public enum StringLiteral {
+package enum StringLiteral {
     /// Decodes the quoted string at `range` of `source` (quotes included).
     ///
     /// A `\u` escape of half a UTF-16 surrogate pair without its other half (`"\uD800"`, a high

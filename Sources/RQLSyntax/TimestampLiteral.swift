@@ -12,7 +12,7 @@
 ///
 /// Nanoseconds of one second or more (`T0:1000000000`, `...@00:00:00:1000000000`) fail the assertion
 /// in realm-core's `Timestamp` constructor, an abort; here they are an error.
-public enum TimestampLiteral {
+package enum TimestampLiteral {
     public struct Reading: Equatable, Sendable {
         public var seconds: Int64
         public var nanoseconds: Int32

@@ -20,7 +20,7 @@ public enum VM {
 
     /// A program bound to one set of columns. Keeps both alive while it exists.
     /// (`@unchecked`: raw pointers into columns that nothing writes while they are bound.)
-    public final class BoundProgram: @unchecked Sendable {
+    package final class BoundProgram: @unchecked Sendable {
         let code: [Step]
         let program: Program
         let columns: ColumnSet
@@ -158,7 +158,7 @@ public enum VM {
     enum Combining: CombineMode { static var isUsed: Bool { true } }
     enum Replacing: CombineMode { static var isUsed: Bool { false } }
 
-    public static func bind(_ program: Program, to collection: ColumnarCollection) -> BoundProgram {
+    package static func bind(_ program: Program, to collection: ColumnarCollection) -> BoundProgram {
         BoundProgram(program, ColumnSet(columns: collection.columns, count: collection.count,
                                         document: collection.document(at:), owner: collection))
     }

@@ -66,7 +66,7 @@ public enum CheckedDump {
 }
 
 /// Standard base64 with padding.
-public enum Base64 {
+package enum Base64 {
     public static func encode(_ bytes: [UInt8]) -> String {
         let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []

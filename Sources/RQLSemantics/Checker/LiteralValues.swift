@@ -184,7 +184,7 @@ public enum LiteralValues {
 
 /// Reading the `args:` of a corpus block or the `--args` of the CLI: RQL literals separated by
 /// commas, where `{...}` is a list argument.
-public enum ArgumentList {
+package enum ArgumentList {
     public static func parse(_ text: String) -> (values: [Value], diagnostics: [Diagnostic]) {
         // Parse as the right side of a comparison, one piece at a time, reusing the literal grammar.
         var values: [Value] = []
