@@ -1,7 +1,7 @@
 import RQLSyntax
 
 /// Turning literal spellings into values, with realm's conversions.
-public enum LiteralValues {
+package enum LiteralValues {
     /// An integer literal as realm reads it with `strtoll(text, nullptr, 0)`: `0x` is hex, a
     /// leading `0` is octal (stopping at the first 8 or 9, so `09` is 0), and values beyond 64 bits
     /// saturate.

@@ -3,7 +3,7 @@
 ///
 /// Lines end at `\n` (so `\r\n` works too). The column counts Unicode scalars, not bytes, so it
 /// matches what an editor shows for text without combining characters or wide glyphs.
-public struct LineColumn: Hashable, Sendable, CustomStringConvertible {
+package struct LineColumn: Hashable, Sendable, CustomStringConvertible {
     /// The line, starting at 1.
     public var line: Int
     /// The column, starting at 1.

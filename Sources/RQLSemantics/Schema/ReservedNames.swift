@@ -1,6 +1,6 @@
 /// Field names App Services refuses for synced schemas and queryable fields, because the RQL
 /// lexer would read them as keywords (RQL reference §2.2, mirroring the lexer's case rules).
-public enum ReservedNames {
+package enum ReservedNames {
     /// Reserved with any capitalization (`Limit`, `LIMIT` and `limit` are all refused).
     public static let anyCase: [String] = [
         "and", "asc", "ascending", "beginswith", "between", "contains", "desc", "descending", "distinct",

@@ -5,7 +5,7 @@
 /// the query engine compare bytes: they are two field names and two `_id`s. Every dictionary or
 /// set of names, keys or ids that decides "the same one" uses this type (or `Value`, whose
 /// strings compare the same way).
-public struct UTF8Key: Hashable, Sendable, CustomStringConvertible {
+package struct UTF8Key: Hashable, Sendable, CustomStringConvertible {
     public let string: String
 
     public init(_ string: String) { self.string = string }
