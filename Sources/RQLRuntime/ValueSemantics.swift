@@ -174,7 +174,7 @@ public enum ValueSemantics {
 /// A-Z and the Latin-1 letters U+00C0-U+00DE (but not U+00D7) map to lower case; nothing else.
 /// A byte's case depends only on the byte before it (a Latin-1 letter is 0xC3 and one byte), and
 /// folding keeps the byte length, so offsets stay valid.
-public enum CaseFolding {
+package enum CaseFolding {
     /// Byte `c` in lower case, given the byte before it (0 at the start).
     @inline(__always)
     static func lower(_ c: UInt8, after previous: UInt8) -> UInt8 {

@@ -66,7 +66,7 @@ public enum Instruction: Hashable, Sendable {
 /// How an instruction's result meets the flag. A run of cheap comparisons in an AND or OR is
 /// evaluated without jumps: the first replaces the flag, the others AND or OR into it. A jump per
 /// operand costs more than the comparisons when the data makes it unpredictable.
-public enum Combine: UInt8, Hashable, Sendable {
+package enum Combine: UInt8, Hashable, Sendable {
     case replace, and, or
 }
 

@@ -6,7 +6,7 @@ import RQLSyntax
 public struct Program: Sendable {
     public let instructions: [Instruction]
     /// For each instruction, how its result meets the flag (`replace` but in branch-free runs).
-    public let combine: [Combine]
+    package let combine: [Combine]
     /// String and binary constants, and the needles of string operators (pre-folded for `[c]`).
     let byteConstants: [ByteConstant]
     /// `byteConstants` as raw pointers, for the VM's loops (reading them retains nothing).
