@@ -231,27 +231,20 @@ package enum ArgumentList {
         return (values, diagnostics)
     }
 
-    /// Ranges of the comma-separated pieces, ignoring commas inside quotes, braces and parentheses.
+    /// Ranges of the comma-separated pieces: the lexer's commas outside braces and parentheses
+    /// (a comma in a string is part of its string token).
     private static func splitTopLevel(_ s: [UInt8]) -> [SourceRange] {
         var pieces: [SourceRange] = []
-        var depth = 0, start = 0, i = 0
-        var quote: UInt8?
-        while i < s.count {
-            let c = s[i]
-            if let q = quote {
-                if c == UInt8(ascii: "\\") { i += 2; continue }
-                if c == q { quote = nil }
-            } else if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
-                quote = c
-            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "(") {
-                depth += 1
-            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: ")") {
-                depth -= 1
-            } else if c == UInt8(ascii: ","), depth == 0 {
-                pieces.append(trimmed(s, start, i))
-                start = i + 1
+        var depth = 0, start = 0
+        for token in Lexer.tokenize(s).tokens {
+            switch token.kind {
+            case .leftBrace, .leftParen: depth += 1
+            case .rightBrace, .rightParen: depth -= 1
+            case .comma where depth == 0:
+                pieces.append(trimmed(s, start, token.range.start))
+                start = token.range.end
+            default: break
             }
-            i += 1
         }
         let last = trimmed(s, start, s.count)
         if !last.isEmpty || !pieces.isEmpty { pieces.append(last) }
