@@ -18,13 +18,12 @@ import RQLRuntime
         let task = schema.collection(named: "Task")!
 
         // Documents from MongoDB Extended JSON (one per line, as mongoexport writes them).
-        var store = CollectionStore(schema: task)
-        let loadErrors = store.load("""
+        let (documents, loadErrors) = DocumentLoader.load("""
             {"_id": 1, "owner": "u1", "status": "open", "priority": 3, "tags": ["urgent"]}
             {"_id": 2, "owner": "u2", "status": "late", "priority": 1, "tags": []}
-            """)
+            """, schema: task)
         precondition(loadErrors.isEmpty, "\(loadErrors)")
-        let tasks = ColumnarCollection(store)  // a snapshot laid out for the VM
+        let tasks = ColumnarCollection(schema: task, documents: documents)  // laid out for the VM
 
         // Compile once (parse, check, optimize, compile), run many times, from many threads.
         let query = try CompiledQuery(#"owner == $0 AND status IN {"open", "late"}"#, collection: task, arguments: [.string("u1")])
@@ -61,7 +60,7 @@ import RQLRuntime
 
         // --- README: Live collections ---
         let live = try LiveCollection(schema: task)         // a schema without _id is refused
-        try live.insert(contentsOf: store.documents)
+        try live.insert(contentsOf: documents)
         try live.update(id: .int(2), set: ["owner": .string("u1")])
         try live.apply([.delete(id: .int(1)),                // a batch: all of it or none of it
                         .upsert(Document(values: [.int(3), .string("u1"), .string("late"), .null, .list([])]))])

@@ -49,10 +49,6 @@ public final class ColumnarCollection: Sendable {
         self.init(builder, given: documents)
     }
 
-    public convenience init(_ store: CollectionStore) {
-        self.init(schema: store.schema, documents: store.documents)
-    }
-
     /// The collection a builder has filled.
     public convenience init(_ builder: consuming Builder) {
         self.init(builder, given: nil)
