@@ -55,10 +55,3 @@ public struct PipelineListing {
     /// The section of one stage, if the listing reached it.
     public subscript(stage: Stage) -> Section? { sections.first { $0.stage == stage } }
 }
-
-extension String {
-    /// The text followed by spaces up to `width` columns (one space at least).
-    func padded(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-    }
-}

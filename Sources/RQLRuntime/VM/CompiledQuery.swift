@@ -50,18 +50,19 @@ public struct CompiledQuery: Sendable {
     /// The number of matching objects; a collection of another schema than the query's is an
     /// error, not a read of the wrong columns.
     public func count(in collection: ColumnarCollection) throws(SchemaMismatchError) -> Int {
-        try checkSchema(of: collection)
+        try checkSchema(collection.schema)
         return VM.bind(program, to: collection).count()
     }
 
     /// The row indexes of the matching objects, in insertion order.
     public func filter(_ collection: ColumnarCollection) throws(SchemaMismatchError) -> [Int] {
-        try checkSchema(of: collection)
+        try checkSchema(collection.schema)
         return VM.bind(program, to: collection).filter()
     }
 
-    private func checkSchema(of collection: ColumnarCollection) throws(SchemaMismatchError) {
-        guard program.collection == collection.schema else { throw SchemaMismatchError(query: program.collection, collection: collection.schema) }
+    /// Refuses a collection of another schema than the query's: its columns would be read wrong.
+    private func checkSchema(_ schema: ObjectSchema) throws(SchemaMismatchError) {
+        guard program.collection == schema else { throw SchemaMismatchError(query: program.collection, collection: schema) }
     }
 
     /// How the query would reach the objects of a collection of `rowCount` objects with these
@@ -78,9 +79,9 @@ public struct CompiledQuery: Sendable {
     /// The number of matching objects, through an index when the plan finds one worth it.
     public func count(in collection: ColumnarCollection, indexes: CollectionIndexes,
                       searchedFraction: Double = Planner.maxSearchedFraction) throws(SchemaMismatchError) -> Int {
-        try checkSchema(of: collection)
         let plan = plan(indexes, rowCount: collection.count, searchedFraction: searchedFraction)
         guard let searches = plan.searches(indexes) else { return try count(in: collection) }
+        try checkSchema(collection.schema)
         if plan.isExact, searches.count == 1, let index = indexes[searches[0].property.index] { return searches[0].count(index) }
         let rows = plan.rows(indexes)
         if plan.isExact { return rows.count }
@@ -92,9 +93,9 @@ public struct CompiledQuery: Sendable {
     /// plan finds one worth it.
     public func filter(_ collection: ColumnarCollection, indexes: CollectionIndexes,
                        searchedFraction: Double = Planner.maxSearchedFraction) throws(SchemaMismatchError) -> [Int] {
-        try checkSchema(of: collection)
         let plan = plan(indexes, rowCount: collection.count, searchedFraction: searchedFraction)
         guard plan.searches(indexes) != nil else { return try filter(collection) }
+        try checkSchema(collection.schema)
         let rows = plan.rows(indexes)
         if plan.isExact { return rows }
         let bound = VM.bind(program, to: collection)
@@ -139,10 +140,8 @@ public struct SchemaMismatchError: Error, CustomStringConvertible, Sendable {
 }
 
 extension CompiledQuery {
-    /// The program bound to each segment of `snapshot`, after checking the schemas agree.
-    private func forEachBound(_ snapshot: LiveCollection.Snapshot,
-                              _ body: (VM.BoundProgram, DeletionMask, UInt32) -> Void) throws(SchemaMismatchError) {
-        guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
+    /// The program bound to each segment of `snapshot` (whose schema the caller checked).
+    private func forEachBound(_ snapshot: LiveCollection.Snapshot, _ body: (VM.BoundProgram, DeletionMask, UInt32) -> Void) {
         snapshot.forEachColumnSet { columns, deleted, sequence in body(VM.bind(program, to: columns), deleted, sequence) }
     }
 
@@ -200,10 +199,10 @@ extension CompiledQuery {
     /// The number of matching documents in `snapshot`, through an index when the plan finds one
     /// worth it (`usingIndexes: false` scans, as for a benchmark's baseline).
     public func count(in snapshot: LiveCollection.Snapshot, usingIndexes: Bool = true) throws(SchemaMismatchError) -> Int {
-        guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
+        try checkSchema(snapshot.schema)
         if usingIndexes, let n = searchedCount(in: snapshot) { return n }
         var n = 0
-        try forEachBound(snapshot) { bound, deleted, _ in n += deleted.isEmpty ? bound.count() : bound.count(deleted: UnsafePointer(deleted.words)) }
+        forEachBound(snapshot) { bound, deleted, _ in n += deleted.isEmpty ? bound.count() : bound.count(deleted: UnsafePointer(deleted.words)) }
         return n
     }
 
@@ -217,7 +216,7 @@ extension CompiledQuery {
     /// interactive scan shows progress and stops on Ctrl-C within one segment's work.
     package func handles(in snapshot: LiveCollection.Snapshot,
                          continuing: (_ rowsScanned: Int) -> Bool) throws(SchemaMismatchError) -> [RowHandle]? {
-        guard program.collection == snapshot.schema else { throw SchemaMismatchError(query: program.collection, collection: snapshot.schema) }
+        try checkSchema(snapshot.schema)
         if let found = searchedHandles(in: snapshot) { return found }
         var handles: [RowHandle] = []
         var scanned = 0, stopped = false

@@ -20,12 +20,8 @@ public enum Disassembler {
         }
         let widths = [6, 18, max(10, min(40, rows.map(\.2.count).max() ?? 10) + 2)]
         return rows.map { row in
-            pad(row.0, widths[0]) + pad(row.1, widths[1]) + pad(row.2, widths[2]) + row.3
+            row.0.padded(widths[0]) + row.1.padded(widths[1]) + row.2.padded(widths[2]) + row.3
         }.joined(separator: "\n")
-    }
-
-    private static func pad(_ s: String, _ n: Int) -> String {
-        s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
     }
 
     /// The operands in words: column names, operators and constants as RQL literals.
@@ -67,5 +63,13 @@ public enum Disassembler {
         case .anyIntCompare(let c, let op, let v): return "ANY \(column(c)) \(op.rawValue) \(v)"
         case .fallback(let n): return "#\(n): " + CheckedDump.describe(p.fallbacks[n].left) + " " + p.fallbacks[n].op.rawValue + " " + CheckedDump.describe(p.fallbacks[n].right)
         }
+    }
+}
+
+extension String {
+    /// The text followed by spaces up to `width` columns, one space at least: the columns of
+    /// the bytecode listing and of `rql explain`'s tokens.
+    package func padded(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }
