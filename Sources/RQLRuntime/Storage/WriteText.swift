@@ -17,30 +17,30 @@ extension LiveCollection.Write {
     /// One write: `verb` applied to the JSON object `json`. `location` (e.g. `line 3`) starts every
     /// message; the diagnostics' ranges are offsets in `json`.
     public static func parse(_ verb: Verb, json: String, schema: ObjectSchema, file: String? = nil,
-                             location: String? = nil) -> Result<Self, WriteTextError> {
+                             location: String? = nil) -> Result<Self, DocumentError> {
         let prefix = location.map { "\($0): " } ?? ""
         let node: JSONNode
         switch JSON.parseResult(json) {
         case .success(let parsed): node = parsed
         case .failure(let error):
-            return .failure(WriteTextError([Diagnostic(.documentInvalidJSON, "\(prefix)\(error.message)", at: error.range, file: file)]))
+            return .failure(DocumentError(diagnostics: [Diagnostic(.documentInvalidJSON, "\(prefix)\(error.message)", at: error.range, file: file)]))
         }
         switch verb {
         case .insert, .replace, .upsert:
             let (document, diagnostics) = ExtendedJSON.convert(node, schema: schema, file: file, location: location)
-            guard let document else { return .failure(WriteTextError(diagnostics)) }
+            guard let document else { return .failure(DocumentError(diagnostics: diagnostics)) }
             return .success(verb == .insert ? .insert(document) : verb == .replace ? .replace(document) : .upsert(document))
         case .update, .delete:
             let (fields, diagnostics) = ExtendedJSON.fields(node, schema: schema, file: file, location: location)
-            guard var fields else { return .failure(WriteTextError(diagnostics)) }
+            guard var fields else { return .failure(DocumentError(diagnostics: diagnostics)) }
             guard let id = fields.removeValue(forKey: ObjectSchema.primaryKeyName) else {
                 let example = verb == .delete ? "{\"_id\": 4}" : "{\"_id\": 4, \"status\": \"done\"}"
-                return .failure(WriteTextError([Diagnostic(.invalidWrite, "\(prefix)\(verb.rawValue) needs the document's _id, as in \(verb.rawValue) \(example)",
+                return .failure(DocumentError(diagnostics: [Diagnostic(.invalidWrite, "\(prefix)\(verb.rawValue) needs the document's _id, as in \(verb.rawValue) \(example)",
                                                            at: SourceRange(node.range.start, min(node.range.end, node.range.start + 1)), file: file)]))
             }
             if verb == .delete {
                 guard fields.isEmpty else {
-                    return .failure(WriteTextError([Diagnostic(.invalidWrite, "\(prefix)delete takes only the _id, not \(fields.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))",
+                    return .failure(DocumentError(diagnostics: [Diagnostic(.invalidWrite, "\(prefix)delete takes only the _id, not \(fields.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))",
                                                                at: node.range, file: file)]))
                 }
                 return .success(.delete(id: id))
@@ -52,7 +52,7 @@ extension LiveCollection.Write {
     /// Every write of `text`, one per line (blank lines skipped), or every problem found, each
     /// starting with `line N:`; `firstLine` numbers the first line. The ranges are offsets in `text`.
     public static func parseLines(_ text: String, schema: ObjectSchema, file: String? = nil,
-                                  firstLine: Int = 1) -> Result<[Self], WriteTextError> {
+                                  firstLine: Int = 1) -> Result<[Self], DocumentError> {
         var writes: [Self] = []
         var diagnostics: [Diagnostic] = []
         var offset = 0
@@ -86,12 +86,6 @@ extension LiveCollection.Write {
                 }
             }
         }
-        return diagnostics.isEmpty ? .success(writes) : .failure(WriteTextError(diagnostics))
+        return diagnostics.isEmpty ? .success(writes) : .failure(DocumentError(diagnostics: diagnostics))
     }
-}
-
-/// Why a write's text could not be read.
-public struct WriteTextError: Error, Sendable {
-    public let diagnostics: [Diagnostic]
-    init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }

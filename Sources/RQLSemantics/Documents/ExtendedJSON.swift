@@ -223,7 +223,7 @@ struct DocumentReader {
     }
 }
 
-/// The problems that kept a JSON value from becoming a `Document` (never empty).
+/// The problems that kept JSON text from becoming a `Document` or a write (never empty).
 public struct DocumentError: Error, Hashable, Sendable {
     /// The diagnostics, in document order.
     public var diagnostics: [Diagnostic]
