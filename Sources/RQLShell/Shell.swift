@@ -256,22 +256,20 @@ public final class Shell {
             return false
         }
         guard let text = readText(path), let live = live(objectSchema) else { return false }
-        // Streamed, so a long load can say how far it is (`progress`, on a terminal only).
+        // Streamed: asked every few documents whether to go on, a long load says how far it is
+        // (`progress`, on a terminal only) and stops on Ctrl-C, keeping nothing.
         var documents: [Document] = []
-        let start = DispatchTime.now().uptimeNanoseconds
-        var lastShown = start
-        // Ctrl-C stops the load; nothing of it is kept.
-        let continuing = { !self.isInterrupted() }
+        var clock = ProgressClock()
+        let continuing = {
+            if let progress = self.progress, let seconds = clock.due() {
+                progress(String(format: "%@: %d documents read, %.0f/s, %.1f s", path, documents.count, Double(documents.count) / seconds, seconds))
+            }
+            return !self.isInterrupted()
+        }
         var diagnostics = DocumentLoader.load(utf8: Array(text.utf8), schema: objectSchema, file: path, continuing: continuing) { values in
             documents.append(Document(values: values))
-            guard let progress, documents.count & 0x3FF == 0 else { return }
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now - lastShown > 250_000_000 else { return }
-            lastShown = now
-            let seconds = Double(now - start) / 1e9
-            progress(String(format: "%@: %d documents read, %.0f/s, %.1f s", path, documents.count, Double(documents.count) / seconds, seconds))
         }
-        if lastShown != start { progress?("") }
+        if clock.shown { progress?("") }
         if let cancelled = diagnostics.first(where: { $0.code == .loadCancelled }) {
             errors(renderer.headline(cancelled))
             return false
@@ -434,18 +432,14 @@ public final class Shell {
     func show(_ compiled: CompiledQuery, collection: ObjectSchema, start: UInt64) {
         guard let live = live(collection) else { return }
         let snapshot = live.snapshot()
-        var lastShown = start
+        var clock = ProgressClock(start: start)
         // Checked before each segment of a scan: Ctrl-C stops it, and on a terminal a long one
         // says how far it is.
         let continuing = { (scanned: Int) -> Bool in
-            if self.isInterrupted() { return false }
-            guard let progress = self.progress else { return true }
-            let now = DispatchTime.now().uptimeNanoseconds
-            if now - lastShown > 250_000_000 {
-                lastShown = now
-                progress(String(format: "scanned %d of %d objects, %.1f s", scanned, snapshot.count, Double(now - start) / 1e9))
+            if let progress = self.progress, let seconds = clock.due() {
+                progress(String(format: "scanned %d of %d objects, %.1f s", scanned, snapshot.count, seconds))
             }
-            return true
+            return !self.isInterrupted()
         }
         let found: [RowHandle]?
         do throws(SchemaMismatchError) {
@@ -454,7 +448,7 @@ public final class Shell {
             errors("\(error)")
             return
         }
-        if lastShown != start { progress?("") }
+        if clock.shown { progress?("") }
         guard let found else {
             errors("query cancelled (Ctrl-C); nothing shown")
             return
@@ -527,5 +521,28 @@ public final class Shell {
             let text = d.file.flatMap { texts[$0] } ?? texts.values.first ?? ""
             errors(renderer.render(d, source: Array(text.utf8)))
         }
+    }
+}
+
+/// When long work (a load, a scan) shows its next progress line: at most one every `interval`.
+struct ProgressClock {
+    static let interval: UInt64 = 250_000_000
+    let start: UInt64
+    private var last: UInt64
+    /// Whether a line was shown, so it must be cleared at the end.
+    private(set) var shown = false
+
+    init(start: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        self.start = start
+        last = start
+    }
+
+    /// The seconds since the start when a line is due, else nil.
+    mutating func due() -> Double? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - last > Self.interval else { return nil }
+        last = now
+        shown = true
+        return Double(now - start) / 1e9
     }
 }
