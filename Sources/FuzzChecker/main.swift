@@ -54,7 +54,7 @@ enum Fixture {
 nonisolated(unsafe) var sink = 0
 
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    let bytes = FuzzSupport.bytes(data, size)
     let parsed = Parser.parse(bytes)
     let result = Checker.check(parsed, collection: Fixture.collection, arguments: Fixture.arguments)
     sink &+= result.diagnostics.count

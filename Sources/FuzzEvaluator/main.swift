@@ -10,7 +10,7 @@ import RQLTesting
 let documentCount = 20
 
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    let bytes = FuzzSupport.bytes(data, size)
     var generator = RandomData(bytes: bytes)
     // The query first, so the first bytes (which mutations reach most) shape it.
     let text = generator.query(depth: 0)

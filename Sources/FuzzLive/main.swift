@@ -9,7 +9,7 @@
 import RQLTesting
 
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    let bytes = FuzzSupport.bytes(data, size)
     if let report = LiveModel.run(input: bytes) {
         fatalError("""
             FuzzLive: the live collection and the model disagree: \(report)

@@ -17,7 +17,7 @@ func fail(_ what: String, _ bytes: [UInt8], _ details: String) -> Never {
 }
 
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    let bytes = FuzzSupport.bytes(data, size)
     let parsed = Parser.parse(bytes)
     // Render every diagnostic of short inputs, only the first of longer ones: rendering costs
     // O(line length) per diagnostic with Unicode property lookups per character, and rendering

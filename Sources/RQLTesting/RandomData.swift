@@ -187,6 +187,11 @@ extension RandomData {
 
 /// Shared pieces of the fuzz targets (`Sources/Fuzz*`).
 public enum FuzzSupport {
+    /// libFuzzer's input as bytes (it may pass a null pointer for an empty input).
+    public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
+        size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    }
+
     /// Fuzzer input for a failure message: as a Swift string literal when it is valid UTF-8
     /// (with its byte count), otherwise also as hex bytes.
     public static func describe(_ bytes: [UInt8]) -> String {
