@@ -6,6 +6,7 @@
 //   RQLSemantics schemas, App Services config, type checker, Flexible Sync rules
 //   RQLRuntime   the interpreter, optimizer, compiler and VM: the whole hot path
 //   RQL          the public facade for embedding
+//   RQLSQL       checked queries as PostgreSQL WHERE clauses, tables from schemas; no database code
 //   RQLCorpus    the .rqlt conformance corpus: reader and runner
 //   rql          the command-line tool
 import PackageDescription
@@ -16,6 +17,8 @@ let package = Package(
         .library(name: "RQL", targets: ["RQL"]),
         // What a sync server needs beyond queries: subscriptions, permissions, the change matcher.
         .library(name: "RQLSync", targets: ["RQLSync"]),
+        // Queries pushed down to PostgreSQL: the translator and the table layout, with no database code.
+        .library(name: "RQLSQL", targets: ["RQLSQL"]),
         .executable(name: "rql", targets: ["rql"]),
         .executable(name: "rql-bench", targets: ["rql-bench"]),
         .executable(name: "FuzzParser", targets: ["FuzzParser"]),
@@ -34,6 +37,7 @@ let package = Package(
         .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
         .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
+        .target(name: "RQLSQL", dependencies: ["RQL"], resources: [.embedInCode("rqlkit-functions.sql")]),
         .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync"]),
         .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
