@@ -7,6 +7,8 @@
 //   RQLRuntime   the interpreter, optimizer, compiler and VM: the whole hot path
 //   RQL          the public facade for embedding
 //   RQLSQL       checked queries as PostgreSQL WHERE clauses, tables from schemas; no database code
+//   RQLPostgres  RQLSQL run in a PostgreSQL server (postgres-nio): load with COPY, query, decode rows;
+//                its own product, so embedders without PostgreSQL never build postgres-nio
 //   RQLCorpus    the .rqlt conformance corpus: reader and runner
 //   rql          the command-line tool
 import PackageDescription
@@ -19,6 +21,8 @@ let package = Package(
         .library(name: "RQLSync", targets: ["RQLSync"]),
         // Queries pushed down to PostgreSQL: the translator and the table layout, with no database code.
         .library(name: "RQLSQL", targets: ["RQLSQL"]),
+        // The same queries run in a PostgreSQL server: connect, install the helper functions, load, query.
+        .library(name: "RQLPostgres", targets: ["RQLPostgres"]),
         .executable(name: "rql", targets: ["rql"]),
         .executable(name: "rql-bench", targets: ["rql-bench"]),
         .executable(name: "FuzzParser", targets: ["FuzzParser"]),
@@ -31,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // API documentation: swift package generate-documentation --target RQL (README, "Embedding").
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Only RQLPostgres (and the rql tool) depend on it.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "RQLSyntax"),
@@ -38,6 +44,7 @@ let package = Package(
         .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         .target(name: "RQLSQL", dependencies: ["RQL"], resources: [.embedInCode("rqlkit-functions.sql")]),
+        .target(name: "RQLPostgres", dependencies: ["RQL", "RQLSQL", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync"]),
         .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
@@ -45,7 +52,7 @@ let package = Package(
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(
             name: "rql",
-            dependencies: ["RQL", "RQLCorpus", "RQLShell", "RQLSync", "CLibEdit",
+            dependencies: ["RQL", "RQLCorpus", "RQLShell", "RQLSync", "RQLSQL", "RQLPostgres", "CLibEdit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
         .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting"]),
@@ -63,6 +70,8 @@ let package = Package(
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
         .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
+        // Runs only when RQL_TEST_DATABASE names a PostgreSQL server (.ci/run starts one).
+        .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL"]),
         .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
     ]
 )
