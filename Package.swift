@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
         .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
         // Runs only when RQL_TEST_DATABASE names a PostgreSQL server (.ci/run starts one).
-        .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL"]),
+        .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL", "RQLRuntime"]),
         .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
     ]
 )

@@ -84,7 +84,16 @@ enum ColumnText {
         let negative = digits.hasPrefix("-")
         if negative { digits = digits.dropFirst() }
         let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit), let seconds = Int64(whole) else { return nil }
+        // The magnitude as UInt64: Int64.min's has no positive Int64.
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit), let magnitude = UInt64(whole) else { return nil }
+        let seconds: Int64
+        if negative {
+            guard magnitude <= Int64.min.magnitude else { return nil }
+            seconds = magnitude == Int64.min.magnitude ? .min : -Int64(magnitude)
+        } else {
+            guard let positive = Int64(exactly: magnitude) else { return nil }
+            seconds = positive
+        }
         var nanoseconds: Int32 = 0
         if parts.count == 2 {
             var fraction = parts[1]
@@ -95,7 +104,7 @@ enum ColumnText {
             guard let n = Int32(padded) else { return nil }
             nanoseconds = n
         }
-        return negative ? Timestamp(seconds: -seconds, nanoseconds: -nanoseconds) : Timestamp(seconds: seconds, nanoseconds: nanoseconds)
+        return Timestamp(seconds: seconds, nanoseconds: negative ? -nanoseconds : nanoseconds)
     }
 
     /// `\x0a1b...` (PostgreSQL's hex bytea output, set on connect).
