@@ -137,6 +137,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     // Permissions: expanding rules for a user
     case invalidExpansionValue = "RQL6201"
     case functionNotEvaluated = "RQL6202"
+    // PostgreSQL pushdown (RQLSQL)
+    case unsupportedInSQL = "RQL7001"
 
     /// Kind, severity and summary of one code.
     public struct Info: Sendable {
@@ -250,6 +252,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .applyWhenReadsDocument: Info(kind: .unsupported, severity: .error, summary: "an apply_when that reads document fields (%%root, %%this, a field name)")
         case .invalidExpansionValue: Info(kind: .type, severity: .error, summary: "an expanded value that does not fit its use ($in with a non-array, %stringToOid with a bad string)")
         case .functionNotEvaluated: Info(kind: .unsupported, severity: .error, summary: "a %function call, which RQLKit cannot run")
+        case .unsupportedInSQL: Info(kind: .unsupported, severity: .error, summary: "a construct the PostgreSQL translator cannot express with realm-core's answers")
         }
     }
 

@@ -1,18 +1,24 @@
 import ArgumentParser
 import Foundation
 import RQL
+import RQLPostgres
+import RQLSQL
 import RQLShell
 
 /// `rql eval`: filter Extended JSON documents with a query.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "Filter Extended JSON documents (one per line, or an array) to standard output.")
+        commandName: "eval",
+        abstract: "Filter Extended JSON documents (one per line, or an array) to standard output; with --database, the collection's PostgreSQL table.")
 
     @OptionGroup var input: QueryInput
     @OptionGroup var options: SchemaOptions
 
     @Option(name: .long, help: "The documents: a file, or '-' for standard input.")
-    var data: String
+    var data: String?
+
+    @Option(name: .long, help: "Query the collection's table in this PostgreSQL database instead of --data (a postgres:// URL).")
+    var database: String?
 
     @Flag(name: .long, help: "Print only the number of matches (with --json, as {\"count\": N}).")
     var count = false
@@ -24,6 +30,18 @@ struct EvalCommand: ParsableCommand {
     var index: [String] = []
 
     func run() throws {
+        if let database {
+            guard data == nil, index.isEmpty else {
+                printError("rql eval: --database queries the table; it takes neither --data nor --index")
+                throw ExitStatus.usage
+            }
+            try runInDatabase(database)
+            return
+        }
+        guard let data else {
+            printError("rql eval: give the documents with --data FILE, or a database with --database URL")
+            throw ExitStatus.usage
+        }
         // Checked before either is read: standard input can be only one of them.
         if data == "-", input.query == "-" {
             printError("rql eval: the query and the documents cannot both come from standard input")
@@ -32,7 +50,7 @@ struct EvalCommand: ParsableCommand {
         let text = try input.text()
         let (schema, sync) = try options.load()
         let collection = try options.collection(in: schema)
-        let documents = try loadDocuments(collection)
+        let documents = try loadDocumentFile(data, collection: collection, command: "rql eval")
         let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
         let result = FlexibleSyncValidator.validateLocalQuery(text, collection: collection, config: sync, arguments: try options.arguments())
         if !result.diagnostics.isEmpty { printError(renderer.render(result.diagnostics, source: text)) }
@@ -48,31 +66,55 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// The documents of `--data`, straight into columns. A file is read a piece at a time and
-    /// read again whole only to show the lines that diagnostics point at.
-    private func loadDocuments(_ collection: ObjectSchema) throws -> ColumnarCollection {
-        let loaded: ColumnarCollection?, problems: [Diagnostic], source: () throws -> [UInt8]
-        if data == "-" {
-            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            if let error = UTF8Text.firstError(in: bytes) {
-                printError("rql eval: standard input is not valid UTF-8 text: \(error)")
-                throw ExitStatus.dataError
+    /// The query checked and optimized as above, translated, and run in the database's table.
+    private func runInDatabase(_ database: String) throws {
+        let url = try parseDatabaseURL(database, command: "rql eval")
+        let text = try input.text()
+        let (schema, sync) = try options.load()
+        let collection = try options.collection(in: schema)
+        let query = try translatedQuery(text, collection: collection, sync: sync, arguments: try options.arguments())
+        let json = self.json
+        if count {
+            let matches = try withDatabase(url, command: "rql eval") { db throws(DatabaseError) in
+                try db.installFunctions()
+                return try db.count(query)
             }
-            (loaded, problems) = ColumnarCollection.load(utf8: bytes, schema: collection, file: "<stdin>")
-            source = { bytes }
+            print(json ? "{\"count\": \(matches)}" : "\(matches)")
         } else {
-            switch ColumnarCollection.load(contentsOf: data, schema: collection, file: data) {
-            case .success(let result): (loaded, problems) = result
-            case .failure(let error): throw fileFailure(error, command: "rql eval")
+            let matches = try withDatabase(url, command: "rql eval") { db throws(DatabaseError) in
+                try db.installFunctions()
+                return try db.matchingDocuments(query)
             }
-            source = { try readTextBytes(data, command: "rql eval") }
+            print(ResultPrinter.render(matches, collection: collection, layout: .init(mode: json ? .json : .table)))
         }
-        if !problems.isEmpty {
-            let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
-            let bytes = try source()
-            for d in problems { printError(renderer.render(d, source: bytes)) }
-        }
-        guard let loaded, !problems.hasErrors else { throw ExitStatus.dataError }
-        return loaded
     }
+}
+
+/// The documents of a file (or '-' for standard input), straight into columns: what `rql eval
+/// --data` and `rql sql load` read. A file is read a piece at a time and read again whole only to
+/// show the lines that diagnostics point at.
+func loadDocumentFile(_ data: String, collection: ObjectSchema, command: String) throws -> ColumnarCollection {
+    let loaded: ColumnarCollection?, problems: [Diagnostic], source: () throws -> [UInt8]
+    if data == "-" {
+        let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        if let error = UTF8Text.firstError(in: bytes) {
+            printError("\(command): standard input is not valid UTF-8 text: \(error)")
+            throw ExitStatus.dataError
+        }
+        (loaded, problems) = ColumnarCollection.load(utf8: bytes, schema: collection, file: "<stdin>")
+        source = { bytes }
+    } else {
+        switch ColumnarCollection.load(contentsOf: data, schema: collection, file: data) {
+        case .success(let result): (loaded, problems) = result
+        case .failure(let error): throw fileFailure(error, command: command)
+        }
+        source = { try readTextBytes(data, command: command) }
+    }
+    if !problems.isEmpty {
+        let renderer = DiagnosticRenderer(useColor: DiagnosticRenderer.colorAllowed(fileDescriptor: 2))
+        let bytes = try source()
+        for d in problems { printError(renderer.render(d, source: bytes)) }
+    }
+    guard let loaded, !problems.hasErrors else { throw ExitStatus.dataError }
+    return loaded
 }

@@ -11,7 +11,7 @@ struct RQLCommand: ParsableCommand {
         commandName: "rql",
         abstract: "Check, explain and format Realm Query Language (Flexible Sync) queries.",
         subcommands: [ReplCommand.self, CheckCommand.self, EvalCommand.self, ExplainCommand.self, FormatCommand.self, TestCommand.self,
-                      ChangesCommand.self, ConformanceEngineCommand.self],
+                      ChangesCommand.self, ConformanceEngineCommand.self, SQLCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 
@@ -20,6 +20,8 @@ enum ExitStatus {
     static let usage = ExitCode(64)
     static let dataError = ExitCode(65)
     static let noInput = ExitCode(66)
+    /// A service (the PostgreSQL server) cannot be reached or cannot serve.
+    static let unavailable = ExitCode(69)
     static let internalError = ExitCode(70)
     static let ioError = ExitCode(74)
 }
