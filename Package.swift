@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["RQL", "RQLCorpus", "RQLShell", "RQLSync", "RQLSQL", "RQLPostgres", "CLibEdit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Resources/demo-app")]),
-        .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting"]),
+        .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting", "RQLSQL", "RQLPostgres"]),
         // Test support shared by the tests and the fuzz targets: the random document/query generator,
         // and the change matcher's model.
         .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLSync"]),

@@ -1,5 +1,6 @@
 import Foundation
 import RQL
+import RQLPostgres
 
 // rql-bench: the standard benchmark (the README's Benchmarks section) on this machine.
 // For each of the 12 queries: matches, compile time (parse + check + optimize + compile), and
@@ -7,7 +8,7 @@ import RQL
 // #Predicate, with the ratios.
 
 let usage = """
-    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single] [--indexed] [--live]
+    usage: swift run -c release rql-bench [--objects N] [--json] [--vm-only] [--only TEXT] [--query RQL] [--front-end] [--matcher [--subscriptions N]] [--load] [--single] [--indexed] [--live] [--postgres URL]
       --objects N   dataset size (default 1000000; realm-core's match counts are checked at 1000000)
       --json        one JSON object per query instead of the table
       --vm-only     time only the VM (the other engines take most of a full run)
@@ -24,6 +25,9 @@ let usage = """
                     realm-core with its search indexes
       --live        a LiveCollection: us per insert, update, delete (at random _ids), per document of batched
                     updates, per snapshot(); the 12 queries in a fresh snapshot and after 100,000 updates
+      --postgres URL  the dataset loaded into PostgreSQL with COPY (schema rqlkit_bench, dropped after): ms per
+                    translated query without and with the suggested indexes, counts checked against the VM,
+                    and EXPLAIN of owner == "user42"
     """
 /// Larger datasets do not fit this machine's memory (about 1 KB per object across the engines).
 let maxObjects = 10_000_000
@@ -40,6 +44,7 @@ struct Options {
     var live = false
     var onlyText: String?
     var customQuery: String?
+    var postgres: String?
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
@@ -62,6 +67,9 @@ struct Options {
             case "--only":
                 guard let value = arguments.popFirst() else { usageError("--only needs the text to look for") }
                 options.onlyText = value
+            case "--postgres":
+                guard let value = arguments.popFirst() else { usageError("--postgres needs a PostgreSQL URL") }
+                options.postgres = value
             case "--query":
                 guard let value = arguments.popFirst() else { usageError("--query needs a query") }
                 options.customQuery = value
@@ -210,6 +218,21 @@ if options.indexed {
     let disagreements = IndexedBenchmark.run(collection: columnar, schema: itemSchema, json: json, onlyText: onlyText)
     guard disagreements.isEmpty else {
         FileHandle.standardError.write(Data(("match counts disagree:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
+if let postgres = options.postgres {
+    let url: DatabaseURL
+    do {
+        url = try DatabaseURL(postgres)
+    } catch {
+        usageError(error.description)
+    }
+    let disagreements = PostgresBenchmark.run(url: url, documents: documents, collection: columnar, schema: itemSchema, json: json, onlyText: onlyText)
+    guard disagreements.isEmpty else {
+        FileHandle.standardError.write(Data(("PostgreSQL disagrees:\n" + disagreements.joined(separator: "\n") + "\n").utf8))
         exit(1)
     }
     exit(0)
