@@ -57,6 +57,18 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
+    /// Whether the connection is closed (by `close()`, the server or the network).
+    public var isClosed: Bool { connection.isClosed }
+
+    /// The connection, checked first: postgres-nio 1.33.2 never answers a query sent on a
+    /// connection that is already closed (the server ended it, say), so that is refused here.
+    private func openConnection(doing: String) throws(DatabaseError) -> PostgresConnection {
+        guard !connection.isClosed else {
+            throw DatabaseError(.connectionLost, "\(url.redacted): \(doing): the connection is closed (the server ended it, or close() was called)")
+        }
+        return connection
+    }
+
     /// Closes the connection; closing a closed connection does nothing.
     public func close() async {
         try? await connection.close()
@@ -78,6 +90,7 @@ public final class PostgresDatabase: Sendable {
         }
         let install = try Self.installStatement()
         let logger = self.logger
+        let connection = try openConnection(doing: "installing the helper functions")
         do {
             try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.installLockKey))", logger: logger)
@@ -284,6 +297,7 @@ public final class PostgresDatabase: Sendable {
     private func fetchTextRows(_ sql: String, parameters: [String?], doing: String) async throws(DatabaseError) -> [[String?]] {
         var binds = PostgresBindings(capacity: parameters.count)
         for parameter in parameters { binds.append(parameter) }
+        let connection = try openConnection(doing: doing)
         do {
             var rows: [[String?]] = []
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
@@ -324,6 +338,7 @@ public final class PostgresDatabase: Sendable {
     private func transaction(doing: String,
                              _ body: (PostgresConnection, Logger) async throws -> Void) async throws(DatabaseError) {
         let logger = self.logger
+        let connection = try openConnection(doing: doing)
         do {
             try await connection.withTransaction(logger: logger) { connection in
                 try await body(connection, logger)

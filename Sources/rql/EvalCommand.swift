@@ -73,7 +73,6 @@ struct EvalCommand: ParsableCommand {
         let (schema, sync) = try options.load()
         let collection = try options.collection(in: schema)
         let query = try translatedQuery(text, collection: collection, sync: sync, arguments: try options.arguments())
-        let json = self.json
         if count {
             let matches = try withDatabase(url, command: "rql eval") { db throws(DatabaseError) in
                 try db.installFunctions()
