@@ -93,10 +93,11 @@ public final class BlockingDatabase: Sendable {
     }
 }
 
-/// Runs `body` in a new task and blocks the calling thread until it finishes.
+/// Runs `body` in a new task and blocks the calling thread until it finishes. Detached, so the task
+/// never waits for the actor of the caller (the main actor of top-level code), which is blocked here.
 func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws(DatabaseError) -> T) throws(DatabaseError) -> T {
     let outcome = Outcome<T>()
-    Task {
+    Task.detached {
         do throws(DatabaseError) {
             outcome.result = .success(try await body())
         } catch {

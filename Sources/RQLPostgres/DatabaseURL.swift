@@ -25,6 +25,8 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     public var password: String?
     public var database: String
+    /// `connect_timeout` in seconds; nil leaves postgres-nio's default (10 s).
+    public var connectTimeoutSeconds: Int?
 
     /// Why a URL was refused, with the offending part (never the password).
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -92,6 +94,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         }
         if host?.contains(",") == true { throw ParseError("several hosts are not supported") }
         var database = try path.isEmpty ? nil : Self.decode(path, "the database name")
+        var connectTimeoutSeconds: Int?
 
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -109,7 +112,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
                 guard ["disable", "allow", "prefer"].contains(value) else {
                     throw ParseError("sslmode=\(value) needs TLS, which RQLKit does not use; use sslmode=disable")
                 }
-            case "application_name", "connect_timeout":
+            case "connect_timeout":
+                guard let seconds = Int(value), seconds > 0 else {
+                    throw ParseError("connect_timeout is not a positive number of seconds")
+                }
+                connectTimeoutSeconds = seconds
+            case "application_name":
                 break
             default:
                 throw ParseError("unknown parameter '\(key)'")
@@ -132,6 +140,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         self.user = resolvedUser
         self.password = password
         self.database = database.flatMap { $0.isEmpty ? nil : $0 } ?? resolvedUser
+        self.connectTimeoutSeconds = connectTimeoutSeconds
     }
 
     /// The socket file, for a Unix-socket endpoint.

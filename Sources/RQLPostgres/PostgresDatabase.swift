@@ -41,6 +41,7 @@ public final class PostgresDatabase: Sendable {
         configuration.options.additionalStartupParameters = [
             ("client_encoding", "UTF8"), ("bytea_output", "hex"), ("extra_float_digits", "1"),
         ]
+        if let seconds = url.connectTimeoutSeconds { configuration.options.connectTimeout = .seconds(Int64(seconds)) }
         var quiet = Logger(label: "rqlkit.postgres")
         quiet.logLevel = .critical
         let logger = logger ?? quiet

@@ -20,6 +20,7 @@ struct DatabaseURLTests {
         #expect(defaults.endpoint == .tcp(host: "localhost", port: 5432))
         #expect(defaults.database == "bob")
         #expect(try DatabaseURL("postgres://u@[::1]:5433/d").endpoint == .tcp(host: "::1", port: 5433))
+        #expect(try DatabaseURL("postgres://u@h/d?connect_timeout=3&application_name=x").connectTimeoutSeconds == 3)
     }
 
     @Test("?host=/dir is a Unix socket <dir>/.s.PGSQL.<port>")
