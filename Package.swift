@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         .target(name: "RQLSQL", dependencies: ["RQL"], resources: [.embedInCode("rqlkit-functions.sql")]),
-        .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync"]),
+        .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync", "RQLSQL"]),
         .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
         .target(name: "RQLShell", dependencies: ["RQL", "RQLSync"]),
