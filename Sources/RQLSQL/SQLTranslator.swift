@@ -363,13 +363,21 @@ final class Translation {
             default: .sql("rqlkit.bytes_like(\(h.sql), \(n.sql), \(caseInsensitive))")
             }
         case (.string?, .binData?), (.binData?, .string?):
-            throw UnsupportedInSQL("\(op.rawValue) between a string and a binary (realm compares their bytes)", at: range)
+            // realm matches a string against a binary by their bytes: the string's UTF-8.
+            return try stringCore(op, try bytes(h, at: range), try bytes(n, at: range), caseInsensitive: caseInsensitive, at: range)
         default:
             return .constant(false)
         }
     }
 
     // MARK: Terms
+
+    /// A string term as its UTF-8 bytes (`bytea`); other terms as they are.
+    func bytes(_ t: Term, at range: SourceRange) throws(UnsupportedInSQL) -> Term {
+        guard t.type == .string else { return t }
+        if case .string(let s)? = t.constant { return try constant(.binary(Array(s.utf8)), at: range) }
+        return Term(sql: "convert_to(\(t.sql), 'UTF8')", type: .binData, nullness: t.nullness)
+    }
 
     /// A property or a constant that is a single value.
     func single(_ operand: CheckedOperand, at range: SourceRange) throws(UnsupportedInSQL) -> Term {
