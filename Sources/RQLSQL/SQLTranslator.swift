@@ -385,7 +385,7 @@ final class Translation {
         case .property(let p):
             Term(sql: column(p), type: Self.kind(p.type), nullness: p.isNullable ? .maybe : .never)
         case .constant(let v):
-            try constant(v, at: range)
+            try constant(v, at: operand.range == .none ? range : operand.range)
         case .list:
             throw UnsupportedInSQL("a list where one value is expected", at: range)
         }
