@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
         .target(name: "RQLSQL", dependencies: ["RQL"], resources: [.embedInCode("rqlkit-functions.sql")]),
         .target(name: "RQLPostgres", dependencies: ["RQL", "RQLSQL", .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync"]),
+        .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync", "RQLSQL"]),
         .target(name: "RQLSync", dependencies: ["RQL"]),
         // The REPL's logic, with no terminal code: lines come from a LineSource (libedit in `rql`).
         .target(name: "RQLShell", dependencies: ["RQL", "RQLSync"]),
@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
         // Runs only when RQL_TEST_DATABASE names a PostgreSQL server (.ci/run starts one).
         .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL", "RQLRuntime"]),
+        .testTarget(name: "RQLSQLTests", dependencies: ["RQLSQL", "RQL", "RQLTesting"]),
         .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
     ]
 )

@@ -18,9 +18,16 @@ public struct BuiltinEngine {
     var insertionOrder: [String: [Value: Int]] = [:]
     var insertions = 0
     var sessions = SyncSessions()
+    /// A database that answers every query too (`rql test --engine postgres`); it must agree with
+    /// the built-in engines.
+    public var database: CorpusDatabase?
+    /// Per collection title, how many loads changed it, and which of those the database has.
+    var loads: [String: Int] = [:]
+    var loadedInDatabase: [String: Int] = [:]
 
-    public init(engines: [CorpusRunner.Engine] = CorpusRunner.Engine.allCases) {
+    public init(engines: [CorpusRunner.Engine] = CorpusRunner.Engine.allCases, database: CorpusDatabase? = nil) {
         self.engines = engines
+        self.database = database
     }
 
     public mutating func perform(_ request: CorpusRequest) -> CorpusResponse {
@@ -75,6 +82,7 @@ public struct BuiltinEngine {
                 return Self.load(error.diagnostics)
             }
             noteInsertionOrder(of: writes, in: objectSchema)
+            loads[objectSchema.title, default: 0] += 1
             return .loaded
         case .query(let collection, let args), .subscribe(let collection, let args):
             let isSubscription = if case .subscribe = request.directive { true } else { false }
@@ -85,17 +93,28 @@ public struct BuiltinEngine {
             guard let checked else { return .error(kind: "internal", message: "the query was neither checked nor rejected") }
             let snapshot = collections[checked.collection.title]?.snapshot()
             let documents = documents(of: checked.collection)
-            let results = engines.map { engine in
+            var results = engines.map { engine in
                 let ids: [Value]
                 if engine == .indexed, let snapshot {
                     ids = Self.indexedMatches(checked, snapshot)
                 } else {
                     ids = CorpusRunner.matches(checked, documents, engine: engine).map { documents[$0].values[snapshot?.idColumn ?? 0] }
                 }
-                return (engine, inInsertionOrder(ids, of: checked.collection).map(CorpusRunner.idLiteral))
+                return (engine.rawValue, inInsertionOrder(ids, of: checked.collection).map(CorpusRunner.idLiteral))
+            }
+            if let database {
+                switch databaseMatches(checked, in: database) {
+                case .success(let ids):
+                    guard let ordered = inInsertionOrder(checking: ids, of: checked.collection) else {
+                        return .failure("the database returned an _id no document has: " + CorpusRunner.line(ids.map(CorpusRunner.idLiteral)))
+                    }
+                    results.append(("database", ordered.map(CorpusRunner.idLiteral)))
+                case .failure(.unsupported(let message)): return .error(kind: KnownFailures.unsupportedKind, message: message)
+                case .failure(.database(let message)): return .failure("database: \(message)")
+                }
             }
             if Set(results.map(\.1)).count > 1 {
-                return .failure("the engines disagree: " + results.map { "\($0.0.rawValue): \(CorpusRunner.line($0.1))" }.joined(separator: "; "))
+                return .failure("the engines disagree: " + results.map { "\($0.0): \(CorpusRunner.line($0.1))" }.joined(separator: "; "))
             }
             return .matches(results.first?.1 ?? [])
         }
@@ -127,6 +146,13 @@ public struct BuiltinEngine {
     func inInsertionOrder(_ ids: [Value], of collection: ObjectSchema) -> [Value] {
         let order = insertionOrder[collection.title] ?? [:]
         return ids.sorted { order[$0]! < order[$1]! }
+    }
+
+    /// `ids` (from outside, so perhaps wrong) in insertion order; nil if one is not a document's.
+    func inInsertionOrder(checking ids: [Value], of collection: ObjectSchema) -> [Value]? {
+        let order = insertionOrder[collection.title] ?? [:]
+        guard ids.allSatisfy({ order[$0] != nil }), Set(ids).count == ids.count else { return nil }
+        return inInsertionOrder(ids, of: collection)
     }
 
     /// Records where the new `_id`s of an applied batch come, and forgets the deleted ones.

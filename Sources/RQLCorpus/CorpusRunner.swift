@@ -27,6 +27,8 @@ public struct CorpusRunner {
     /// Instead of the built-in engines: a command answering the line protocol (`CorpusRequest`),
     /// started once per file (and again after it fails).
     public var execCommand: ExecCommand?
+    /// A database that answers every query as well (its tables are made anew for each file).
+    public var database: CorpusDatabase?
     /// How long the exec engine may take to answer one request.
     public var execTimeout: Double = ExecSession.requestTimeout
 
@@ -69,7 +71,15 @@ public struct CorpusRunner {
             defer { session.stop() }
             return run(file) { session.perform($0) }
         }
-        var engine = BuiltinEngine(engines: engines)
+        if let database {
+            do { try database.reset() } catch {
+                var outcome = Outcome()
+                outcome.failed += 1
+                outcome.failures.append(Failure(file: file.path, line: 1, directive: "(database)", expected: "a fresh database schema", actual: "\(error)"))
+                return outcome
+            }
+        }
+        var engine = BuiltinEngine(engines: engines, database: database)
         return run(file) { engine.perform($0) }
     }
 
@@ -139,7 +149,10 @@ public struct CorpusRunner {
     /// skipped as a known failure, which must not pass.
     func record(_ verdict: Verdict, of block: CorpusBlock, in file: CorpusFile, kind: CorpusRequest.AnswerKind, into outcome: inout Outcome) {
         let id = KnownFailures.id(file: file.path, line: block.line)
-        if let reason = knownFailures.reasons[id] {
+        if !verdict.ok, verdict.shown.hasPrefix("error \(KnownFailures.unsupportedKind)"),
+           knownFailures.reasons[KnownFailures.unsupportedID(file: file.path)] != nil {
+            outcome.skipped += 1
+        } else if let reason = knownFailures.reasons[id] {
             if verdict.ok {
                 outcome.failed += 1
                 outcome.failures.append(Failure(file: file.path, line: block.line, directive: block.directiveText,
@@ -274,6 +287,17 @@ public struct KnownFailures: Sendable {
             let parts = trimmed.split(separator: " ", maxSplits: 1)
             reasons[String(parts[0])] = parts.count > 1 ? String(parts[1]) : "(no reason given)"
         }
+    }
+
+    /// The error kind of a query an engine refuses to run (the SQL translator's `unsupported`).
+    public static let unsupportedKind = "unsupported"
+
+    /// The entry that skips every case of a file that an engine answers with an `unsupported`
+    /// error (`<file name>:unsupported`), and no other failure of that file: for a file whose
+    /// documents a database cannot hold, which makes each of its queries unsupported there.
+    public static func unsupportedID(file: String) -> String {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        return "\(name):\(unsupportedKind)"
     }
 
     /// The id of a case: the file's name (without folders) and the directive's line.

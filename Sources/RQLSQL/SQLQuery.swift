@@ -15,19 +15,26 @@ public struct SQLQuery: Sendable, Hashable {
         self.parameters = parameters
     }
 
+    /// The table's alias in every `SELECT`: the condition qualifies each column with it, so that a
+    /// property named like an alias of the condition's own subqueries is never captured by them.
+    public static let rowAlias = "rql_row"
+
+    /// `FROM table AS rql_row WHERE condition`.
+    var fromWhere: String { "FROM \(layout.table) AS \(Self.rowAlias) WHERE \(condition)" }
+
     /// The `_id`s of the matching rows.
     public var selectIDs: String {
-        "SELECT \(TableLayout.quoted(ObjectSchema.primaryKeyName)) FROM \(layout.table) WHERE \(condition)"
+        "SELECT \(Self.rowAlias).\(TableLayout.quoted(ObjectSchema.primaryKeyName)) \(fromWhere)"
     }
 
     /// Every column of the matching rows, in property order.
     public var selectRows: String {
-        "SELECT \(layout.columns.joined(separator: ", ")) FROM \(layout.table) WHERE \(condition)"
+        "SELECT \(layout.columns.map { "\(Self.rowAlias).\($0)" }.joined(separator: ", ")) \(fromWhere)"
     }
 
     /// The number of matching rows.
     public var selectCount: String {
-        "SELECT count(*) FROM \(layout.table) WHERE \(condition)"
+        "SELECT count(*) \(fromWhere)"
     }
 }
 

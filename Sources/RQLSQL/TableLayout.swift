@@ -19,7 +19,7 @@ import RQL
 /// A list is an array of the element type, never null (an absent list is empty, as Realm shows it),
 /// with a GIN index for `ANY list == value`; arrays measured against a child table in the README.
 public struct TableLayout: Sendable, Hashable {
-    public var collection: ObjectSchema
+    public let collection: ObjectSchema
 
     /// PostgreSQL truncates longer identifiers, which could merge two names.
     public static let maxIdentifierBytes = 63
@@ -29,27 +29,39 @@ public struct TableLayout: Sendable, Hashable {
         public var description: String
     }
 
-    /// The layout of `collection`; fails for a name PostgreSQL would truncate or a property type
-    /// queries cannot read (embedded objects, dictionaries, mixed: Flexible Sync cannot query them
-    /// either), naming the property.
+    /// The properties that have columns: scalars and lists of scalars. Embedded objects,
+    /// dictionaries and mixed values have none: no query can read them (Flexible Sync cannot
+    /// either), so they are not stored.
+    public let stored: [Property]
+    /// For each stored property, its index in `collection.properties` (a document's value).
+    let valueIndexes: [Int]
+
+    /// The layout of `collection`; fails for a name PostgreSQL would truncate or cannot hold.
     public init(_ collection: ObjectSchema) throws(LayoutError) {
-        for name in [collection.title] + collection.properties.map(\.name) where name.utf8.count > Self.maxIdentifierBytes {
-            throw LayoutError(description: "'\(name)' in '\(collection.title)' is longer than PostgreSQL's \(Self.maxIdentifierBytes)-byte identifiers")
-        }
-        for name in [collection.title] + collection.properties.map(\.name) where name.utf8.contains(0) {
-            throw LayoutError(description: "a name in '\(collection.title)' contains the NUL character, which PostgreSQL identifiers cannot")
-        }
-        for p in collection.properties where p.type.scalarType == nil {
-            throw LayoutError(description: "property '\(p.name)' of '\(collection.title)' is \(p.type.description), which has no column type (queries cannot read it)")
+        let stored = collection.properties.enumerated().filter { $0.element.type.scalarType != nil }
+        for name in [collection.title] + stored.map(\.element.name) {
+            if name.utf8.count > Self.maxIdentifierBytes {
+                throw LayoutError(description: "'\(name)' in '\(collection.title)' is longer than PostgreSQL's \(Self.maxIdentifierBytes)-byte identifiers")
+            }
+            if name.utf8.contains(0) {
+                throw LayoutError(description: "a name in '\(collection.title)' contains the NUL character, which PostgreSQL identifiers cannot")
+            }
         }
         self.collection = collection
+        self.stored = stored.map(\.element)
+        self.valueIndexes = stored.map(\.offset)
+    }
+
+    /// A document's values for the stored columns, in column order (a `COPY` row).
+    public func row(_ document: Document) -> [Value] {
+        valueIndexes.map { $0 < document.values.count ? document.values[$0] : .null }
     }
 
     /// The table's name, quoted.
     public var table: String { Self.quoted(collection.title) }
 
-    /// The columns' names, quoted, in property order (the order of `COPY` rows).
-    public var columns: [String] { collection.properties.map { Self.quoted($0.name) } }
+    /// The columns' names, quoted, in the order of `row`.
+    public var columns: [String] { stored.map { Self.quoted($0.name) } }
 
     /// An identifier in double quotes (a `"` doubled), so any name is exactly itself.
     public static func quoted(_ name: String) -> String {
@@ -72,8 +84,8 @@ public struct TableLayout: Sendable, Hashable {
     /// `CREATE TABLE`: `_id` the primary key, required properties `NOT NULL`, lists `NOT NULL
     /// DEFAULT '{}'`.
     public var createTable: String {
-        let definitions = collection.properties.map { p -> String in
-            let type = p.type.scalarType!
+        let definitions = stored.map { p -> String in
+            let type = p.type.scalarType ?? .string
             var column = Self.quoted(p.name) + " " + Self.columnType(type)
             if type == .string { column += " COLLATE \"C\"" }
             if p.type.isList {
@@ -93,11 +105,21 @@ public struct TableLayout: Sendable, Hashable {
     /// the sync configuration, or every property) except `_id` (the primary key has one), a GIN on
     /// each list among them.
     public func suggestedIndexes(fields: [String]? = nil) -> [String] {
-        collection.properties.compactMap { p in
+        stored.compactMap { p in
             guard p.name != ObjectSchema.primaryKeyName, fields?.contains(p.name) ?? true else { return nil }
-            let name = Self.quoted(String("\(collection.title)_\(p.name)_idx".utf8.prefix(Self.maxIdentifierBytes))!)
+            let name = Self.quoted(Self.truncated("\(collection.title)_\(p.name)_idx"))
             let method = p.type.isList ? "gin" : "btree"
             return "CREATE INDEX \(name) ON \(table) USING \(method) (\(Self.quoted(p.name)));"
         }
+    }
+
+    /// `name` cut to whole characters within PostgreSQL's identifier length.
+    static func truncated(_ name: String) -> String {
+        var result = ""
+        for c in name {
+            if result.utf8.count + c.utf8.count > maxIdentifierBytes { break }
+            result.append(c)
+        }
+        return result
     }
 }

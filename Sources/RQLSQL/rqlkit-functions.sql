@@ -47,3 +47,124 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET extra_float_digits = 1 AS $$
   SELECT d::text::numeric
 $$;
+
+-- Binaries under `[c]` and LIKE: realm applies its string rules to the bytes themselves (a byte's
+-- case depends on the byte before it; LIKE's `?` skips one UTF-8 sequence by its lead byte), which
+-- no text function can do for bytes that are not UTF-8. These port those byte rules as they are.
+
+-- Byte c in lower case given the byte before it (0 at the start): ASCII A-Z, and the second byte
+-- of the Latin-1 letters U+00C0-U+00DE (after 0xC3) except U+00D7.
+CREATE OR REPLACE FUNCTION rqlkit.lower_byte(c integer, previous integer) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN c BETWEEN 65 AND 90 THEN c + 32
+    WHEN previous = 195 AND c BETWEEN 128 AND 158 AND c <> 151 THEN c + 32
+    ELSE c
+  END
+$$;
+
+-- Byte c of folded bytes in upper case given the byte before it.
+CREATE OR REPLACE FUNCTION rqlkit.upper_byte(c integer, previous integer) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN c BETWEEN 97 AND 122 THEN c - 32
+    WHEN previous = 195 AND c BETWEEN 160 AND 190 AND c <> 183 THEN c - 32
+    ELSE c
+  END
+$$;
+
+-- `==[c]`, BEGINSWITH[c], ENDSWITH[c] and CONTAINS[c] of binaries (kind 'equal', 'beginswith',
+-- 'endswith', 'contains'): each byte of the haystack must be the needle's byte in lower or in
+-- upper case, the variants made from the needle alone.
+CREATE OR REPLACE FUNCTION rqlkit.bytes_match_folded(kind text, h bytea, n bytea) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  hn integer := length(h);
+  nn integer := length(n);
+  lower bytea := n;
+  upper bytea := n;
+  first integer := 0;
+  last integer := 0;
+  matched boolean;
+BEGIN
+  FOR i IN 0 .. nn - 1 LOOP
+    lower := set_byte(lower, i, rqlkit.lower_byte(get_byte(n, i), CASE WHEN i > 0 THEN get_byte(n, i - 1) ELSE 0 END));
+  END LOOP;
+  FOR i IN 0 .. nn - 1 LOOP
+    upper := set_byte(upper, i, rqlkit.upper_byte(get_byte(lower, i), CASE WHEN i > 0 THEN get_byte(lower, i - 1) ELSE 0 END));
+  END LOOP;
+  IF kind = 'equal' THEN
+    IF hn <> nn THEN RETURN false; END IF;
+  ELSIF kind = 'beginswith' THEN
+    IF hn < nn THEN RETURN false; END IF;
+  ELSIF kind = 'endswith' THEN
+    IF hn < nn THEN RETURN false; END IF;
+    first := hn - nn;
+    last := hn - nn;
+  ELSIF kind = 'contains' THEN
+    IF nn = 0 THEN RETURN true; END IF;
+    last := hn - nn;
+  ELSE
+    RAISE EXCEPTION 'rqlkit.bytes_match_folded: unknown kind %', kind;
+  END IF;
+  FOR start IN first .. last LOOP
+    matched := true;
+    FOR i IN 0 .. nn - 1 LOOP
+      IF get_byte(h, start + i) <> get_byte(lower, i) AND get_byte(h, start + i) <> get_byte(upper, i) THEN
+        matched := false;
+        EXIT;
+      END IF;
+    END LOOP;
+    IF matched THEN RETURN true; END IF;
+  END LOOP;
+  RETURN false;
+END
+$$;
+
+-- LIKE over bytes: `*` any sequence, `?` one UTF-8 sequence (by its lead byte), the whole value
+-- must match; greedy with one backtrack point. With folded = true the pattern is folded and the
+-- haystack folded byte by byte.
+CREATE OR REPLACE FUNCTION rqlkit.bytes_like(s bytea, p bytea, folded boolean) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  sn integer := length(s);
+  pn integer := length(p);
+  pattern bytea := p;
+  si integer := 0;
+  pi integer := 0;
+  star_pattern integer := -1;
+  star_string integer := 0;
+  c integer;
+BEGIN
+  IF folded THEN
+    FOR i IN 0 .. pn - 1 LOOP
+      pattern := set_byte(pattern, i, rqlkit.lower_byte(get_byte(p, i), CASE WHEN i > 0 THEN get_byte(p, i - 1) ELSE 0 END));
+    END LOOP;
+  END IF;
+  WHILE si < sn LOOP
+    c := get_byte(s, si);
+    IF folded THEN c := rqlkit.lower_byte(c, CASE WHEN si > 0 THEN get_byte(s, si - 1) ELSE 0 END); END IF;
+    IF pi < pn AND get_byte(pattern, pi) = 63 THEN          -- ?
+      si := si + least(CASE WHEN get_byte(s, si) < 192 THEN 1 WHEN get_byte(s, si) < 224 THEN 2
+                            WHEN get_byte(s, si) < 240 THEN 3 ELSE 4 END, sn - si);
+      pi := pi + 1;
+    ELSIF pi < pn AND get_byte(pattern, pi) = 42 THEN       -- *
+      star_pattern := pi;
+      star_string := si;
+      pi := pi + 1;
+    ELSIF pi < pn AND get_byte(pattern, pi) = c THEN
+      si := si + 1;
+      pi := pi + 1;
+    ELSIF star_pattern >= 0 THEN
+      pi := star_pattern + 1;
+      star_string := star_string + least(CASE WHEN get_byte(s, star_string) < 192 THEN 1 WHEN get_byte(s, star_string) < 224 THEN 2
+                                              WHEN get_byte(s, star_string) < 240 THEN 3 ELSE 4 END, sn - star_string);
+      si := star_string;
+    ELSE
+      RETURN false;
+    END IF;
+  END LOOP;
+  WHILE pi < pn AND get_byte(pattern, pi) = 42 LOOP pi := pi + 1; END LOOP;
+  RETURN pi = pn;
+END
+$$;

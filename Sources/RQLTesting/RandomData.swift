@@ -85,13 +85,14 @@ public struct RandomData {
     /// A document of `schema` with the given `_id`.
     public mutating func document(id: Int) -> Document {
         func maybe(_ v: Value) -> Value { chance(15) ? .null : v }
-        let doubles: [Double] = [-1.5, 0, 0.5, 1, 2, 2.5, .nan, .infinity, -.infinity, 3]
+        let doubles: [Double] = [-1.5, 0, 0.5, 1, 2, 2.5, .nan, .infinity, -.infinity, 3, -0.0, 0.1, 9007199254740992]
+        let decimals = ["-2", "-1", "0", "1", "2", "NaN", "0.1", "-0", "2.50", "1E+30", "Infinity"].compactMap(Decimal128.init)
         return Document(values: [
             .int(Int64(id)),
             maybe(.int(Int64(int(7)) - 3)),
-            .int(Int64(int(7)) - 3),
+            .int(chance(10) ? 9007199254740993 : Int64(int(7)) - 3),
             maybe(.double(pick(doubles))),
-            maybe(.decimal(Decimal128(Int64(int(5)) - 2))),
+            maybe(.decimal(pick(decimals))),
             maybe(.string(pick(Self.words))),
             maybe(.bool(chance(50))),
             maybe(.timestamp(Timestamp(seconds: Int64(int(5)) - 2, nanoseconds: 0))),
@@ -104,8 +105,10 @@ public struct RandomData {
     }
 
     public mutating func stringLiteral() -> String { chance(10) ? "null" : StringLiteral.encode(pick(Self.words)) }
-    public mutating func intLiteral() -> String { pick(["-3", "-1", "0", "1", "2", "3", "2.0", "1.5", "null", "'2'", "0x2"]) }
-    public mutating func doubleLiteral() -> String { pick(["-1.5", "0", "0.5", "1", "2.5", "nan", "inf", "-inf", "3", "null"]) }
+    public mutating func intLiteral() -> String { pick(["-3", "-1", "0", "1", "2", "3", "2.0", "1.5", "null", "'2'", "0x2", "9007199254740993"]) }
+    public mutating func doubleLiteral() -> String {
+        pick(["-1.5", "0", "0.5", "1", "2.5", "nan", "inf", "-inf", "3", "null", "-0.0", "0.1", "9007199254740992.0"])
+    }
 
     public enum ElementKind { case int, string }
 
@@ -119,7 +122,7 @@ public struct RandomData {
     public mutating func comparison() -> String {
         let ordered = ["==", "!=", "<", "<=", ">", ">="]
         let stringOps = ["BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE"]
-        switch int(16) {
+        switch int(20) {
         case 0: return "i \(pick(ordered)) \(intLiteral())"
         case 1: return "l \(pick(ordered)) \(intLiteral())"
         case 2: return "d \(pick(ordered)) \(doubleLiteral())"
@@ -135,7 +138,11 @@ public struct RandomData {
         case 12: return "\(pick(["", "ANY ", "ALL ", "NONE "]))nums \(pick(ordered)) \(intLiteral())"
         case 13: return "\(pick(["i", "l", "d"])) BETWEEN {\(intLiteral()), \(intLiteral())}"
         case 14: return "\(list(of: .int)) \(pick(["==", "!=", "<", "IN"])) \(pick(["", "ANY ", "ALL "]))nums"
-        default: return "\(pick(["i", "l", "d"])) \(pick(ordered)) \(pick(["i", "l", "d"]))"
+        case 16: return "dec \(pick(ordered)) \(doubleLiteral())"
+        case 17: return "bin \(pick(["==", "!=", "<", ">=", "BEGINSWITH", "ENDSWITH", "CONTAINS", "LIKE"]))\(chance(40) ? "[c]" : "") \(stringLiteral())"
+        case 18: return "\(pick(["o", "u"])) \(pick(ordered)) \(pick(["oid(000000000000000100000000)", "uuid(00000000-0000-0000-0000-000000000001)", "null"]))"
+        case 19: return pick(["tags == tags", "nums != nums", "tags == {\"a\", \"b\"}", "{1, null} != nums", "s == ANY tags", "ANY tags < s"])
+        default: return "\(pick(["i", "l", "d", "dec"])) \(pick(ordered)) \(pick(["i", "l", "d", "dec"]))"
         }
     }
 
