@@ -169,7 +169,7 @@ public final class PostgresDatabase: Sendable {
     @discardableResult
     public func load(_ documents: [Document], into layout: TableLayout, createTable: Bool = false,
                      indexes: [String] = []) async throws(DatabaseError) -> Int {
-        let names = [layout.collection.title] + layout.collection.properties.map(\.name)
+        let names = [layout.collection.title] + layout.stored.map(\.name)
         // postgres-nio's COPY quotes the names it is given without doubling quotes.
         if let name = names.first(where: { $0.contains("\"") }) {
             throw DatabaseError(.badData, "cannot load '\(layout.collection.title)': the name '\(name)' contains '\"', which COPY cannot quote")
@@ -179,7 +179,7 @@ public final class PostgresDatabase: Sendable {
             if createTable {
                 try await connection.query(PostgresQuery(unsafeSQL: layout.createTable), logger: logger)
             }
-            try await connection.copyFrom(table: layout.collection.title, columns: layout.collection.properties.map(\.name),
+            try await connection.copyFrom(table: layout.collection.title, columns: layout.stored.map(\.name),
                                           format: .text(.init()), logger: logger) { writer in
                 for chunk in chunks { try await writer.write(chunk) }
             }
@@ -199,12 +199,13 @@ public final class PostgresDatabase: Sendable {
             if let problem = document.mismatch(with: schema) {
                 throw DatabaseError(.badData, "\(describe(document, at: index, in: schema)) does not fit '\(schema.title)': \(problem); nothing was loaded")
             }
+            let values = layout.row(document)
             let row: String
             do {
-                row = try SQLText.copyRow(document.values)
+                row = try SQLText.copyRow(values)
             } catch {
                 // Which field: encode them one by one (only on this rare path).
-                let field = zip(schema.properties, document.values).first { (try? SQLText.encode($0.1)) == nil }?.0.name
+                let field = zip(layout.stored, values).first { (try? SQLText.encode($0.1)) == nil }?.0.name
                 throw DatabaseError(.badData, "\(describe(document, at: index, in: schema))"
                     + (field.map { ", field '\($0)'" } ?? "") + ": \(quoted(error.description)); nothing was loaded")
             }
@@ -237,7 +238,8 @@ public final class PostgresDatabase: Sendable {
         guard let key = schema.primaryKey else {
             throw DatabaseError(.badData, "'\(schema.title)' has no \(ObjectSchema.primaryKeyName) property")
         }
-        let sql = "SELECT \(TableLayout.quoted(key.name))::text FROM \(query.layout.table) WHERE \(query.condition)"
+        // Around the query's own SELECT, which knows how its condition names the table.
+        let sql = "SELECT \(TableLayout.quoted(key.name))::text FROM (\(query.selectIDs)) AS rql_ids"
         let rows = try await fetchTextRows(sql, parameters: query.parameters, doing: "querying \(query.layout.table)")
         var ids: [Value] = []
         ids.reserveCapacity(rows.count)
@@ -249,7 +251,7 @@ public final class PostgresDatabase: Sendable {
 
     /// The number of rows matching `query`.
     public func count(_ query: SQLQuery) async throws(DatabaseError) -> Int {
-        let text = try await fetchTextRows("SELECT count(*)::text FROM \(query.layout.table) WHERE \(query.condition)",
+        let text = try await fetchTextRows("SELECT n::text FROM (\(query.selectCount)) AS rql_count(n)",
                                       parameters: query.parameters, doing: "counting in \(query.layout.table)").first?.first ?? nil
         guard let text, let count = Int(text) else {
             throw DatabaseError(.badData, "\(url.redacted): the count is not a number")
@@ -257,20 +259,22 @@ public final class PostgresDatabase: Sendable {
         return count
     }
 
-    /// The rows matching `query` as documents of the collection (every property, exact values),
-    /// in the order the server returns them.
+    /// The rows matching `query` as documents of the collection (every stored property, exact
+    /// values; properties without a column, such as embedded objects, are null), in the order the
+    /// server returns them.
     public func matchingDocuments(_ query: SQLQuery) async throws(DatabaseError) -> [Document] {
-        let schema = query.layout.collection
-        let columns = query.layout.columns.map { $0 + "::text" }.joined(separator: ", ")
-        let rows = try await fetchTextRows("SELECT \(columns) FROM \(query.layout.table) WHERE \(query.condition)",
-                                      parameters: query.parameters, doing: "querying \(query.layout.table)")
+        let layout = query.layout, schema = layout.collection
+        let columns = layout.columns.map { $0 + "::text" }.joined(separator: ", ")
+        let rows = try await fetchTextRows("SELECT \(columns) FROM (\(query.selectRows)) AS rql_rows",
+                                           parameters: query.parameters, doing: "querying \(layout.table)")
+        let valueIndexes = layout.stored.map { schema.propertyIndex(named: $0.name) }
         var documents: [Document] = []
         documents.reserveCapacity(rows.count)
         for row in rows {
-            var values: [Value] = []
-            values.reserveCapacity(row.count)
-            for (text, property) in zip(row, schema.properties) {
-                values.append(try decode(text, as: property, in: schema))
+            var values = [Value](repeating: .null, count: schema.properties.count)
+            for ((text, property), index) in zip(zip(row, layout.stored), valueIndexes) {
+                guard let index else { continue }
+                values[index] = try decode(text, as: property, in: schema)
             }
             documents.append(Document(values: values))
         }
