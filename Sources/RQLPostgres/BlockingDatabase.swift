@@ -12,6 +12,13 @@ public final class BlockingDatabase: Sendable {
         self.database = database
     }
 
+    /// Closes the connection if the owner did not: postgres-nio asserts that every connection is
+    /// closed before it goes away. Synchronous owners release this on their own thread, so
+    /// blocking here is as safe as any other call.
+    deinit {
+        if !database.isClosed { close() }
+    }
+
     public var url: DatabaseURL { database.url }
 
     public static func connect(to url: DatabaseURL) throws(DatabaseError) -> BlockingDatabase {
@@ -55,10 +62,10 @@ public final class BlockingDatabase: Sendable {
 
     @discardableResult
     public func load(_ documents: [Document], into layout: TableLayout, createTable: Bool = false,
-                     indexes: [String] = []) throws(DatabaseError) -> Int {
+                     replacingTable: Bool = false, indexes: [String] = []) throws(DatabaseError) -> Int {
         let database = self.database
         return try runBlocking { () async throws(DatabaseError) in
-            try await database.load(documents, into: layout, createTable: createTable, indexes: indexes)
+            try await database.load(documents, into: layout, createTable: createTable, replacingTable: replacingTable, indexes: indexes)
         }
     }
 

@@ -5,7 +5,8 @@ import RQLSQL
 /// One connection to a PostgreSQL server, for loading collections and running translated queries.
 ///
 /// Operations run one at a time: the search path and transactions are the connection's state, so
-/// do not start an operation before the previous one returned. Values travel as text in both
+/// do not start an operation before the previous one returned. Call `close()` when done:
+/// postgres-nio asserts (in debug builds) that a connection is closed before it goes away. Values travel as text in both
 /// directions (`SQLText` out, `ColumnText` back), which PostgreSQL reads and prints exactly for
 /// every column type of `TableLayout`.
 public final class PostgresDatabase: Sendable {
@@ -162,13 +163,13 @@ public final class PostgresDatabase: Sendable {
     // MARK: Loading
 
     /// Loads `documents` into the collection's table with one `COPY`, in one transaction: with
-    /// `createTable` the table is created first and `indexes` after the rows (faster than keeping
-    /// them up to date row by row). Every document is checked against the schema and encoded
+    /// `createTable` the table is created first (with `replacingTable`, after dropping any table of
+    /// that name) and `indexes` after the rows (faster than keeping them up to date row by row). Every document is checked against the schema and encoded
     /// before anything is sent, so a bad document writes nothing; the error names it by position
     /// and `_id`. Any failure rolls the whole transaction back. Returns the number of rows loaded.
     @discardableResult
     public func load(_ documents: [Document], into layout: TableLayout, createTable: Bool = false,
-                     indexes: [String] = []) async throws(DatabaseError) -> Int {
+                     replacingTable: Bool = false, indexes: [String] = []) async throws(DatabaseError) -> Int {
         let names = [layout.collection.title] + layout.stored.map(\.name)
         // postgres-nio's COPY quotes the names it is given without doubling quotes.
         if let name = names.first(where: { $0.contains("\"") }) {
@@ -176,6 +177,9 @@ public final class PostgresDatabase: Sendable {
         }
         let chunks = try Self.copyData(documents, layout: layout)
         try await transaction(doing: "loading into \(layout.table)") { connection, logger in
+            if createTable && replacingTable {
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(layout.table)"), logger: logger)
+            }
             if createTable {
                 try await connection.query(PostgresQuery(unsafeSQL: layout.createTable), logger: logger)
             }
