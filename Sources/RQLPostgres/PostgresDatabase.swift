@@ -164,9 +164,10 @@ public final class PostgresDatabase: Sendable {
 
     /// Loads `documents` into the collection's table with one `COPY`, in one transaction: with
     /// `createTable` the table is created first (with `replacingTable`, after dropping any table of
-    /// that name) and `indexes` after the rows (faster than keeping them up to date row by row). Every document is checked against the schema and encoded
-    /// before anything is sent, so a bad document writes nothing; the error names it by position
-    /// and `_id`. Any failure rolls the whole transaction back. Returns the number of rows loaded.
+    /// that name) and `indexes` after the rows (faster than keeping them up to date row by row).
+    /// Every document is checked against the schema and encoded before anything is sent, so a bad
+    /// document writes nothing; the error names it by position and `_id`. Any failure rolls the
+    /// whole transaction back. Returns the number of rows loaded.
     @discardableResult
     public func load(_ documents: [Document], into layout: TableLayout, createTable: Bool = false,
                      replacingTable: Bool = false, indexes: [String] = []) async throws(DatabaseError) -> Int {
