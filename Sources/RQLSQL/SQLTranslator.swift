@@ -88,11 +88,22 @@ struct Term {
     /// The value when the term is a constant.
     var constant: Value?
 
+    /// The parameter (1-based) a constant is, so a rewrite can change its encoding in place.
+    var parameter: Int?
+
     var isNull: Condition {
         switch nullness {
         case .never: .constant(false)
         case .always: .constant(true)
         case .maybe: .sql("\(sql) IS NULL")
+        }
+    }
+
+    var isPresent: Condition {
+        switch nullness {
+        case .never: .constant(true)
+        case .always: .constant(false)
+        case .maybe: .sql("\(sql) IS NOT NULL")
         }
     }
 
@@ -273,7 +284,7 @@ final class Translation {
                        plain: Bool = false) throws(UnsupportedInSQL) -> Condition {
         let nullsOrderFirst = !plain && ValueSemantics.nullsOrderFirst(c)
         let nullNeedleMatchesAll = !plain && ValueSemantics.nullNeedleMatchesAll(c)
-        let bothPresent = Condition.all([!a.isNull, !b.isNull])
+        let bothPresent = Condition.all([a.isPresent, b.isPresent])
         let bothNull = Condition.all([a.isNull, b.isNull])
         switch op {
         case .equal, .notEqual:
@@ -284,15 +295,15 @@ final class Translation {
             if op == .lessEqual || op == .greaterEqual { cases.append(bothNull) }
             if nullsOrderFirst {
                 // A null sorts below every string or binary: order(null, s) < 0, order(s, null) > 0.
-                if (op == .less || op == .lessEqual) && b.isBytes { cases.append(.all([a.isNull, !b.isNull])) }
-                if (op == .greater || op == .greaterEqual) && a.isBytes { cases.append(.all([!a.isNull, b.isNull])) }
+                if (op == .less || op == .lessEqual) && b.isBytes { cases.append(.all([a.isNull, b.isPresent])) }
+                if (op == .greater || op == .greaterEqual) && a.isBytes { cases.append(.all([a.isPresent, b.isNull])) }
             }
             return .any(cases)
         case .beginsWith, .endsWith, .contains, .like:
             let core = Condition.all([bothPresent, try stringCore(op, a, b, caseInsensitive: c.caseInsensitive, at: c.range)])
             if op == .like { return .any([core, bothNull]) }
             // A null needle: every object when the column rule applies, else every present haystack.
-            return .any([core, .all([b.isNull, nullNeedleMatchesAll ? .constant(true) : !a.isNull])])
+            return .any([core, .all([b.isNull, nullNeedleMatchesAll ? .constant(true) : a.isPresent])])
         case .between:
             throw UnsupportedInSQL("BETWEEN inside a list comparison", at: c.range)
         }
@@ -375,7 +386,11 @@ final class Translation {
     /// A string term as its UTF-8 bytes (`bytea`); other terms as they are.
     func bytes(_ t: Term, at range: SourceRange) throws(UnsupportedInSQL) -> Term {
         guard t.type == .string else { return t }
-        if case .string(let s)? = t.constant { return try constant(.binary(Array(s.utf8)), at: range) }
+        if case .string(let s)? = t.constant, let index = t.parameter {
+            // The same parameter, sent as the string's bytes.
+            parameters[index - 1] = SQLText.bytea(Array(s.utf8))
+            return Term(sql: "$\(index)::bytea", type: .binData, nullness: .never, constant: .binary(Array(s.utf8)), parameter: index)
+        }
         return Term(sql: "convert_to(\(t.sql), 'UTF8')", type: .binData, nullness: t.nullness)
     }
 
@@ -397,7 +412,8 @@ final class Translation {
             if value.isNull { return Term(sql: "NULL", type: nil, nullness: .always, constant: value) }
             throw UnsupportedInSQL("a list inside a list", at: range)
         }
-        return Term(sql: try parameter(value, cast: TableLayout.columnType(type), at: range), type: type, nullness: .never, constant: value)
+        let sql = try parameter(value, cast: TableLayout.columnType(type), at: range)
+        return Term(sql: sql, type: type, nullness: .never, constant: value, parameter: parameters.count)
     }
 
     /// `$n::type` for a new parameter holding `value` (text and text arrays compare bytewise).
