@@ -6,7 +6,7 @@ import RQLSQL
 
 /// The corpus runner's database (`CorpusRunner.database`) in PostgreSQL: each corpus file gets a
 /// fresh schema of its own, named after this process so concurrent runs never share tables.
-/// Not wired to `rql test` yet (its `--engine postgres` option is the corpus runner's to add).
+/// `rql test --engine postgres --database URL` runs the corpus with it.
 final class PostgresCorpusDatabase: CorpusDatabase {
     let database: BlockingDatabase
     let schemaName: String

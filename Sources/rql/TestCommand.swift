@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RQL
 import RQLCorpus
+import RQLPostgres
 
 /// `rql test`: run `.rqlt` corpus files (the format: Corpus/README.md).
 struct TestCommand: ParsableCommand {
@@ -13,27 +14,32 @@ struct TestCommand: ParsableCommand {
     var paths: [String]
 
     @Option(name: .long, help: ArgumentHelp(
-        "interpreter, vm (also runs the optimized VM), both (all three; the default), or exec:'COMMAND ARGS'.",
+        "interpreter, vm (also runs the optimized VM), both (all three; the default), postgres (every query in PostgreSQL and on the optimized VM: --database), or exec:'COMMAND ARGS'.",
         discussion: "exec: runs another implementation: COMMAND (found on PATH unless it has a '/') is started once per file and answers one JSON line per block (Corpus/README.md). RQLKit's own: --engine 'exec:rql conformance-engine', with .build/debug on PATH."))
     var engine: EngineChoice = .builtin(.both)
 
     @Option(name: .long, help: "Run only query/subscribe blocks whose text contains this.")
     var filter: String?
 
-    @Option(name: .customLong("known-failures"), help: "The known-failures file (default: Corpus/known-failures.txt when it exists).")
-    var knownFailures: String?
+    @Option(name: .customLong("known-failures"), help: "A known-failures file; repeatable (default: Corpus/known-failures.txt when it exists, and with --engine postgres Corpus/known-failures-postgres.txt too).")
+    var knownFailures: [String] = []
+
+    @Option(name: .long, help: "With --engine postgres: the PostgreSQL database (postgres://user@host:port/db, ?host=/socket/dir for a Unix socket); each file gets a fresh schema there, dropped at the end.")
+    var database: String?
 
     @Flag(name: .long, help: "Write the actual results into the files as their expectations (review with git diff).")
     var rewrite = false
 
     /// The built-in engines.
     enum BuiltinChoice: String, ExpressibleByArgument {
-        case interpreter, vm, both
+        case interpreter, vm, both, postgres
         var engines: [CorpusRunner.Engine] {
             switch self {
             case .interpreter: [.interpreter]
             case .vm: [.vm, .optimized, .indexed]
             case .both: CorpusRunner.Engine.allCases
+            // PostgreSQL answers every query; the optimized VM must agree with it.
+            case .postgres: [.optimized]
             }
         }
     }
@@ -63,12 +69,29 @@ struct TestCommand: ParsableCommand {
             printError("rql test: no .rqlt files in \(paths.joined(separator: " "))")
             throw ExitStatus.noInput
         }
-        let knownPath = knownFailures ?? (FileManager.default.fileExists(atPath: "Corpus/known-failures.txt") ? "Corpus/known-failures.txt" : nil)
-        var known = KnownFailures()
-        if let knownPath {
-            known = KnownFailures(text: try readTextFile(knownPath, command: "rql test"))
+        let onPostgres = if case .builtin(.postgres) = engine { true } else { false }
+        guard onPostgres == (database != nil) else {
+            printError(onPostgres ? "rql test: --engine postgres needs --database URL" : "rql test: --database is for --engine postgres")
+            throw ExitStatus.usage
         }
-        var runner = CorpusRunner(knownFailures: known, filter: filter)
+        var knownPaths = knownFailures
+        if knownPaths.isEmpty {
+            knownPaths = (onPostgres ? ["Corpus/known-failures.txt", "Corpus/known-failures-postgres.txt"] : ["Corpus/known-failures.txt"])
+                .filter { FileManager.default.fileExists(atPath: $0) }
+        }
+        var knownText = ""
+        for path in knownPaths { knownText += try readTextFile(path, command: "rql test") + "\n" }
+        var runner = CorpusRunner(knownFailures: KnownFailures(text: knownText), filter: filter)
+        var postgres: PostgresCorpusDatabase?
+        defer { postgres?.close() }
+        if let database {
+            let url = try parseDatabaseURL(database, command: "rql test")
+            do { postgres = try PostgresCorpusDatabase(url: url) } catch {
+                printError("rql test: \(error.message)")
+                throw error.kind == .connectionLost ? ExitStatus.ioError : ExitStatus.unavailable
+            }
+            runner.database = postgres
+        }
         switch engine {
         case .builtin(let choice): runner.engines = choice.engines
         case .exec(let command):
