@@ -4,10 +4,14 @@ import RQL
 /// parameters (sent as text and cast in the SQL: `$1::bigint`) and `COPY` rows, so a value loaded
 /// and the same value in a query are always the same PostgreSQL value.
 public enum SQLText {
-    /// Why a value has no PostgreSQL form: PostgreSQL's `text` cannot hold U+0000.
+    /// A value with no exact PostgreSQL form: a string holding U+0000 (PostgreSQL's `text`
+    /// cannot), or a timestamp whose seconds and nanoseconds have different signs (realm never
+    /// makes one, and its order is not the numeric order the column keeps).
     public struct Unrepresentable: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The value as an RQL literal.
         public var value: String
-        public var description: String { "PostgreSQL text cannot hold the NUL character (U+0000) in \(value)" }
+        public var reason: String
+        public var description: String { "\(value): \(reason)" }
     }
 
     /// The text PostgreSQL parses as the column type `SQLType.of(type)` holding `value`; nil for null.
@@ -19,10 +23,16 @@ public enum SQLText {
         case .double(let d): return double(d)
         case .decimal(let d): return decimal(d)
         case .string(let s):
-            if s.utf8.contains(0) { throw Unrepresentable(value: CheckedDump.literal(value)) }
+            if s.utf8.contains(0) {
+                throw Unrepresentable(value: CheckedDump.literal(value), reason: "PostgreSQL text cannot hold the NUL character (U+0000)")
+            }
             return s
         case .binary(let bytes): return bytea(bytes)
-        case .timestamp(let t): return timestamp(t)
+        case .timestamp(let t):
+            if t.seconds < 0 && t.nanoseconds > 0 || t.seconds > 0 && t.nanoseconds < 0 {
+                throw Unrepresentable(value: CheckedDump.literal(value), reason: "its seconds and nanoseconds have different signs")
+            }
+            return timestamp(t)
         case .objectId(let id): return "\\x" + id.hex
         case .uuid(let u): return u.text
         case .list(let elements): return try array(elements)
@@ -45,7 +55,8 @@ public enum SQLText {
     }
 
     /// A timestamp as `numeric` seconds with nine decimals: exact to the nanosecond (PostgreSQL's
-    /// `timestamp` keeps microseconds) and ordered as realm orders timestamps.
+    /// `timestamp` keeps microseconds) and ordered as realm orders timestamps whose seconds and
+    /// nanoseconds share one sign.
     static func timestamp(_ t: Timestamp) -> String {
         let negative = t.seconds < 0 || t.nanoseconds < 0
         let nanos = String(t.nanoseconds.magnitude)

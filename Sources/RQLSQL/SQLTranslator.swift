@@ -419,7 +419,7 @@ final class Translation {
     /// `$n::type` for a new parameter holding `value` (text and text arrays compare bytewise).
     func parameter(_ value: Value, cast: String, at range: SourceRange) throws(UnsupportedInSQL) -> String {
         do { parameters.append(try SQLText.encode(value)) } catch {
-            throw UnsupportedInSQL("\(error.value): PostgreSQL text cannot hold the NUL character", at: range)
+            throw UnsupportedInSQL(error.description, at: range)
         }
         let reference = "$\(parameters.count)::\(cast)"
         return cast.hasPrefix("text") ? "(\(reference) COLLATE \"C\")" : reference

@@ -20,10 +20,15 @@ enum PostgresBenchmark {
         var expected: Int
         var plainMs: Double?
         var indexedMs: Double?
+        /// The VM's count over the same objects in memory, best of `runs`, for scale.
+        var vmMs: Double
+        /// realm-core's unindexed time at this size (its ns/object from docs/BENCHMARK.md).
+        var realmMs: Double
         var unsupported: String?
     }
 
-    /// Returns the disagreements with the VM (and failures to translate or run).
+    /// Returns the disagreements with the VM (and failures to translate or run). The VM's and
+    /// realm-core's milliseconds for the same queries stand beside PostgreSQL's, for scale.
     static func run(url: DatabaseURL, documents: [Document], collection: ColumnarCollection, schema: ObjectSchema,
                     json: Bool, onlyText: String?) -> [String] {
         do {
@@ -60,16 +65,18 @@ enum PostgresBenchmark {
             guard let compiled = try? CompiledQuery(q.text, collection: schema) else {
                 throw DatabaseError(.badData, "\(q.text) does not compile")
             }
-            let expected = VM.bind(compiled.program, to: collection).count()
+            let bound = VM.bind(compiled.program, to: collection)
+            let (vmMs, expected) = best { () in bound.count() }
+            let realmMs = q.realmNanosecondsPerObject * Double(collection.count) / 1e6
             // The VM's count is realm-core's at the standard size (docs/BENCHMARK.md).
             if collection.count == 1_000_000, expected != q.expectedMatches {
                 throw DatabaseError(.badData, "\(q.text): the VM finds \(expected), realm-core \(q.expectedMatches)")
             }
             do {
                 queries.append((rows.count, try SQLTranslator.translate(Optimizer.optimize(compiled.checked))))
-                rows.append(Row(query: q.text, expected: expected))
+                rows.append(Row(query: q.text, expected: expected, vmMs: vmMs, realmMs: realmMs))
             } catch {
-                rows.append(Row(query: q.text, expected: expected, unsupported: error.description))
+                rows.append(Row(query: q.text, expected: expected, vmMs: vmMs, realmMs: realmMs, unsupported: error.description))
             }
         }
         for (i, query) in queries {
@@ -119,24 +126,31 @@ enum PostgresBenchmark {
         }
         print("PostgreSQL: \(objects) objects loaded with COPY in \(String(format: "%.2f", loadSeconds)) s; suggested indexes built in \(String(format: "%.2f", indexSeconds)) s")
         print("ms per query (count(*) over the translated condition, best of \(runs))")
-        print(pad("query", 50) + pad("matches", 9, left: true) + pad("no index", 10, left: true) + pad("indexed", 10, left: true))
+        print(pad("query", 50) + pad("matches", 9, left: true) + pad("no index", 10, left: true) + pad("indexed", 10, left: true)
+              + pad("VM", 10, left: true) + pad("realm", 10, left: true))
         for r in rows {
             if let unsupported = r.unsupported {
                 print(pad(r.query, 50) + "  " + unsupported)
                 continue
             }
-            print(pad(r.query, 50) + pad(r.matches.map(String.init) ?? "?", 9, left: true) + pad(ms(r.plainMs), 10, left: true) + pad(ms(r.indexedMs), 10, left: true))
+            print(pad(r.query, 50) + pad(r.matches.map(String.init) ?? "?", 9, left: true) + pad(ms(r.plainMs), 10, left: true)
+                  + pad(ms(r.indexedMs), 10, left: true) + pad(ms(r.vmMs), 10, left: true) + pad(ms(r.realmMs), 10, left: true))
         }
-        let timed = rows.compactMap { r in r.plainMs.flatMap { p in r.indexedMs.map { (p, $0) } } }
+        let timed = rows.filter { $0.plainMs != nil && $0.indexedMs != nil }
         if !timed.isEmpty {
-            print(pad("geomean", 59) + pad(ms(geomean(timed.map(\.0))), 10, left: true) + pad(ms(geomean(timed.map(\.1))), 10, left: true))
+            let plain = geomean(timed.map { $0.plainMs! }), indexed = geomean(timed.map { $0.indexedMs! })
+            let vm = geomean(timed.map(\.vmMs)), realm = geomean(timed.map(\.realmMs))
+            print(pad("geomean", 59) + pad(ms(plain), 10, left: true) + pad(ms(indexed), 10, left: true)
+                  + pad(ms(vm), 10, left: true) + pad(ms(realm), 10, left: true))
+            print("PostgreSQL with the suggested indexes: \(String(format: "%.1f", indexed / vm))x the VM's time in memory, "
+                  + "\(String(format: "%.1f", indexed / realm))x realm-core's unindexed (geomean over \(timed.count) queries)")
         }
         print("EXPLAIN \(explainedQuery), with the indexes:")
         print(plan.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     }
 
     /// Best of `runs` calls: milliseconds and the result.
-    private static func best(_ body: () throws(DatabaseError) -> Int) throws(DatabaseError) -> (Double, Int) {
+    private static func best<E: Error>(_ body: () throws(E) -> Int) throws(E) -> (Double, Int) {
         var bestMs = Double.infinity, result = 0
         for _ in 0..<runs {
             let start = DispatchTime.now().uptimeNanoseconds

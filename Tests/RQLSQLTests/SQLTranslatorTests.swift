@@ -73,6 +73,8 @@ import Testing
         #expect(try SQLText.encode(.list([.string("a\"b\\c"), .null, .string("{x}")])) == #"{"a\"b\\c",NULL,"{x}"}"#)
         #expect(try SQLText.copyRow([.string("tab\there\nline\\"), .null, .binary([0, 255])]) == "tab\\there\\nline\\\\\t\\N\t\\\\x00ff\n")
         #expect(throws: SQLText.Unrepresentable.self) { try SQLText.copyRow([.list([.string("\u{0}")])]) }
+        // Seconds and nanoseconds of different signs order differently as numbers: refused.
+        #expect(throws: SQLText.Unrepresentable.self) { try SQLText.encode(.timestamp(Timestamp(seconds: 1, nanoseconds: -5))) }
     }
 
     @Test func theLayoutTypesEveryColumnAndIndexesLists() throws {
