@@ -195,7 +195,7 @@ package enum CaseFolding {
     public static func fold(_ bytes: [UInt8]) -> [UInt8] { map(bytes, lower) }
 
     /// The upper-case partner of folded bytes, for the two-variant matching of `[c]`.
-    static func upper(_ folded: [UInt8]) -> [UInt8] { map(folded, upper) }
+    package static func upper(_ folded: [UInt8]) -> [UInt8] { map(folded, upper) }
 
     @inline(__always)
     static func map(_ bytes: [UInt8], _ rule: (UInt8, UInt8) -> UInt8) -> [UInt8] {

@@ -313,6 +313,11 @@ final class Translation {
     func equalCore(_ a: Term, _ b: Term, caseInsensitive: Bool, at range: SourceRange) throws(UnsupportedInSQL) -> Condition {
         if caseInsensitive && a.type == b.type {
             // The same folding as the string operators; binaries by realm's byte rule.
+            if a.type == .string, case .string(let needle)? = b.constant, let index = b.parameter,
+               needle.unicodeScalars.count <= Self.maxPatternScalars {
+                parameters[index - 1] = Self.caseInsensitivePattern(needle, .equal)
+                return .sql("\(a.sql) ~ $\(index)::text")
+            }
             if a.type == .string { return .sql("rqlkit.fold(\(a.sql)) = rqlkit.fold(\(b.sql))") }
             if a.type == .binData { return .sql("rqlkit.bytes_match_folded('equal', \(a.sql), \(b.sql))") }
         }
@@ -356,6 +361,13 @@ final class Translation {
                     at range: SourceRange) throws(UnsupportedInSQL) -> Condition {
         switch (h.type, n.type) {
         case (.string?, .string?):
+            if caseInsensitive, case .string(let needle)? = n.constant, let index = n.parameter,
+               needle.unicodeScalars.count <= Self.maxPatternScalars {
+                // A constant needle under [c]: a regular expression with both cases of each letter,
+                // which PostgreSQL runs several times faster than folding every row.
+                parameters[index - 1] = Self.caseInsensitivePattern(needle, op)
+                return .sql("\(h.sql) ~ $\(index)::text")
+            }
             let (hs, ns) = caseInsensitive ? ("rqlkit.fold(\(h.sql))", "rqlkit.fold(\(n.sql))") : (h.sql, n.sql)
             return switch op {
             case .beginsWith: .sql("starts_with(\(hs), \(ns))")
@@ -378,6 +390,37 @@ final class Translation {
             return try stringCore(op, try bytes(h, at: range), try bytes(n, at: range), caseInsensitive: caseInsensitive, at: range)
         default:
             return .constant(false)
+        }
+    }
+
+    /// The longest `[c]` needle made a regular expression; PostgreSQL refuses regular expressions
+    /// past a compiled size ("too complex"), so longer ones fold every row instead.
+    static let maxPatternScalars = 256
+
+    /// `op[c] needle` as a PostgreSQL regular expression over the haystack: each character that
+    /// realm's `[c]` folds is a class of its two cases (the needle's lower and upper variants,
+    /// as `ByteRules` matches them), every other character itself (escaped when ASCII punctuation);
+    /// LIKE's `*` and `?` are `.*` and `.`; anchored as the operator needs.
+    static func caseInsensitivePattern(_ needle: String, _ op: CheckedOperator) -> String {
+        var pattern = ""
+        for scalar in needle.unicodeScalars {
+            if op == .like && scalar == "*" { pattern += ".*"; continue }
+            if op == .like && scalar == "?" { pattern += "."; continue }
+            let lower = CaseFolding.fold(Array(String(scalar).utf8))
+            let upper = CaseFolding.upper(lower)
+            if lower != upper {
+                pattern += "[" + String(decoding: lower, as: UTF8.self) + String(decoding: upper, as: UTF8.self) + "]"
+            } else if scalar.isASCII && !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) {
+                pattern += "\\" + String(scalar)
+            } else {
+                pattern.unicodeScalars.append(scalar)
+            }
+        }
+        return switch op {
+        case .beginsWith: "^" + pattern
+        case .endsWith: pattern + "$"
+        case .contains: pattern
+        default: "^" + pattern + "$"
         }
     }
 

@@ -51,4 +51,32 @@ struct PostgresDifferentialTests {
         }
         #expect(failures.isEmpty, "\(failures.count) disagreements:\n\(failures.joined(separator: "\n"))")
     }
+
+    /// `[c]` with a constant needle runs as a regular expression: every character PostgreSQL's
+    /// regular expressions give a meaning must stay itself, in all four operators.
+    @Test func caseInsensitiveNeedlesKeepEveryCharacterLiteral() async throws {
+        let punctuation = #"a.b*c?d+e(f)g[h]i{j}k^l$m|n\o p-q'r"s,t:u#v/w"#
+        let schema = ObjectSchema(title: "Texts", properties: [
+            Property(name: "_id", type: .scalar(.int)), Property(name: "s", type: .scalar(.string), isNullable: true)])
+        let values = [punctuation, punctuation.uppercased(), "axb", "a.b", "A.B*C", "É.é", "é.É", "ab", "", "\n", "[h]"]
+        let documents = values.enumerated().map { Document(values: [.int(Int64($0.offset)), .string($0.element)]) } + [Document(values: [.int(99), .null])]
+        let needles = [punctuation, "a.b", "A.B*C", "É.É", ".", "*", "?", "[h]", "\\", "(f)", "^l$", "", "x?b", "*b*"]
+        let disagreements = try await TestDatabase.withFreshSchema { database in
+            let layout = try TableLayout(schema)
+            try await database.load(documents, into: layout, createTable: true)
+            let collection = ColumnarCollection(schema: schema, documents: documents)
+            var disagreements: [String] = []
+            for needle in needles {
+                for op in ["==[c]", "BEGINSWITH[c]", "ENDSWITH[c]", "CONTAINS[c]", "LIKE[c]"] {
+                    let text = "s \(op) \(StringLiteral.encode(needle))"
+                    let checked = try #require(Checker.check(text, collection: schema).query, "\(text)")
+                    let expected = Set(try CompiledQuery(checked).filter(collection).map { documents[$0].values[0] })
+                    let actual = Set(try await database.matchingIDs(try SQLTranslator.translate(checked)))
+                    if actual != expected { disagreements.append("\(text): VM \(expected.count), PostgreSQL \(actual.count)") }
+                }
+            }
+            return disagreements
+        }
+        #expect(disagreements.isEmpty, "\(disagreements)")
+    }
 }
