@@ -41,30 +41,22 @@ enum Condition: Equatable {
         }
     }
 
-    static func all(_ conditions: [Condition]) -> Condition {
-        var parts: [String] = []
-        for c in conditions {
-            switch c {
-            case .constant(false): return .constant(false)
-            case .constant(true): continue
-            case .sql(let s): parts.append(s)
-            }
-        }
-        if parts.isEmpty { return .constant(true) }
-        return parts.count == 1 ? .sql(parts[0]) : .sql("(" + parts.joined(separator: " AND ") + ")")
-    }
+    static func all(_ conditions: [Condition]) -> Condition { combine(conditions, identity: true, joiner: " AND ") }
 
-    static func any(_ conditions: [Condition]) -> Condition {
+    static func any(_ conditions: [Condition]) -> Condition { combine(conditions, identity: false, joiner: " OR ") }
+
+    /// AND (identity true) or OR (identity false), folding the constants: the identity drops out,
+    /// its opposite decides.
+    private static func combine(_ conditions: [Condition], identity: Bool, joiner: String) -> Condition {
         var parts: [String] = []
         for c in conditions {
             switch c {
-            case .constant(true): return .constant(true)
-            case .constant(false): continue
+            case .constant(let b): if b != identity { return .constant(b) }
             case .sql(let s): parts.append(s)
             }
         }
-        if parts.isEmpty { return .constant(false) }
-        return parts.count == 1 ? .sql(parts[0]) : .sql("(" + parts.joined(separator: " OR ") + ")")
+        if parts.isEmpty { return .constant(identity) }
+        return parts.count == 1 ? .sql(parts[0]) : .sql("(" + parts.joined(separator: joiner) + ")")
     }
 
     static prefix func ! (c: Condition) -> Condition {

@@ -73,6 +73,19 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   END
 $$;
 
+-- Bytes in lower case, each by the byte before it: the needle's lower variant, a folded pattern.
+CREATE OR REPLACE FUNCTION rqlkit.lower_bytes(b bytea) RETURNS bytea
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  folded bytea := b;
+BEGIN
+  FOR i IN 0 .. length(b) - 1 LOOP
+    folded := set_byte(folded, i, rqlkit.lower_byte(get_byte(b, i), CASE WHEN i > 0 THEN get_byte(b, i - 1) ELSE 0 END));
+  END LOOP;
+  RETURN folded;
+END
+$$;
+
 -- `==[c]`, BEGINSWITH[c], ENDSWITH[c] and CONTAINS[c] of binaries (kind 'equal', 'beginswith',
 -- 'endswith', 'contains'): each byte of the haystack must be the needle's byte in lower or in
 -- upper case, the variants made from the needle alone.
@@ -81,15 +94,12 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   hn integer := length(h);
   nn integer := length(n);
-  lower bytea := n;
-  upper bytea := n;
+  lower bytea := rqlkit.lower_bytes(n);
+  upper bytea := lower;
   first integer := 0;
   last integer := 0;
   matched boolean;
 BEGIN
-  FOR i IN 0 .. nn - 1 LOOP
-    lower := set_byte(lower, i, rqlkit.lower_byte(get_byte(n, i), CASE WHEN i > 0 THEN get_byte(n, i - 1) ELSE 0 END));
-  END LOOP;
   FOR i IN 0 .. nn - 1 LOOP
     upper := set_byte(upper, i, rqlkit.upper_byte(get_byte(lower, i), CASE WHEN i > 0 THEN get_byte(lower, i - 1) ELSE 0 END));
   END LOOP;
@@ -129,18 +139,13 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   sn integer := length(s);
   pn integer := length(p);
-  pattern bytea := p;
+  pattern bytea := CASE WHEN folded THEN rqlkit.lower_bytes(p) ELSE p END;
   si integer := 0;
   pi integer := 0;
   star_pattern integer := -1;
   star_string integer := 0;
   c integer;
 BEGIN
-  IF folded THEN
-    FOR i IN 0 .. pn - 1 LOOP
-      pattern := set_byte(pattern, i, rqlkit.lower_byte(get_byte(p, i), CASE WHEN i > 0 THEN get_byte(p, i - 1) ELSE 0 END));
-    END LOOP;
-  END IF;
   WHILE si < sn LOOP
     c := get_byte(s, si);
     IF folded THEN c := rqlkit.lower_byte(c, CASE WHEN si > 0 THEN get_byte(s, si - 1) ELSE 0 END); END IF;
