@@ -2,7 +2,7 @@ import RQLSemantics
 import RQLSyntax
 
 /// An EXPLAIN-style listing of a program, in the manner of SQLite's: address, opcode, operands and
-/// a comment taken from the opcode table (`Opcode.synopsis`).
+/// a comment taken from the opcode table (`Instruction.synopsis`).
 ///
 /// ```
 /// addr  opcode          operands                 comment
@@ -14,9 +14,9 @@ public enum Disassembler {
         for (address, instruction) in program.instructions.enumerated() {
             // In a branch-free run the result meets the flag: AND / OR before the operands says how.
             let combine = switch program.combine[address] { case .replace: ""; case .and: "AND "; case .or: "OR " }
-            var comment = instruction.opcode.synopsis
+            var comment = instruction.synopsis
             if !combine.isEmpty, comment.hasPrefix("flag = ") { comment = "flag = flag " + combine + "(" + comment.dropFirst(7) + ")" }
-            rows.append((String(address), instruction.opcode.rawValue, combine + operands(instruction, program), comment))
+            rows.append((String(address), instruction.name, combine + operands(instruction, program), comment))
         }
         let widths = [6, 18, max(10, min(40, rows.map(\.2.count).max() ?? 10) + 2)]
         return rows.map { row in

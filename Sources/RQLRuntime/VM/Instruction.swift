@@ -3,8 +3,8 @@ import RQLSemantics
 /// The VM's instruction set. Each comparison instruction is fused and typed: it reads one column of
 /// the current row, compares it with a constant chosen at compile time, and sets the single flag
 /// register; AND, OR and NOT are jumps and a flip, except in runs of cheap comparisons, which
-/// combine into the flag without jumps (`Program.combine`). `Opcode` documents every instruction
-/// once; the disassembler prints from it.
+/// combine into the flag without jumps (`Program.combine`). `synopsis` documents every instruction
+/// once, in the one switch a new case must join; the disassembler prints from it.
 public enum Instruction: Hashable, Sendable {
     case constant(Bool)
     case not
@@ -32,35 +32,6 @@ public enum Instruction: Hashable, Sendable {
     case anyBytesMatch(column: Int, kind: MatchKind, constant: Int, caseInsensitive: Bool)
     case anyIntCompare(column: Int, op: OrderOperator, value: Int64)
     case fallback(comparison: Int)
-
-    public var opcode: Opcode {
-        switch self {
-        case .constant: .constant
-        case .not: .not
-        case .jumpIfFalse: .jumpIfFalse
-        case .jumpIfTrue: .jumpIfTrue
-        case .isNull: .isNull
-        case .intCompare: .intCompare
-        case .intRange: .intRange
-        case .intVersusDouble: .intVersusDouble
-        case .doubleCompare: .doubleCompare
-        case .doubleRange: .doubleRange
-        case .doubleVersusInt: .doubleVersusInt
-        case .boolEqual: .boolEqual
-        case .bytesEqual: .bytesEqual
-        case .bytesOrder: .bytesOrder
-        case .bytesMatch: .bytesMatch
-        case .timestampCompare: .timestampCompare
-        case .objectIdCompare: .objectIdCompare
-        case .uuidCompare: .uuidCompare
-        case .intInSet: .intInSet
-        case .bytesInSet: .bytesInSet
-        case .anyBytesEqual: .anyBytesEqual
-        case .anyBytesMatch: .anyBytesMatch
-        case .anyIntCompare: .anyIntCompare
-        case .fallback: .fallback
-        }
-    }
 }
 
 /// How an instruction's result meets the flag. A run of cheap comparisons in an AND or OR is
@@ -113,12 +84,13 @@ public enum MatchKind: String, Hashable, Sendable, BitwiseCopyable {
 }
 
 /// One row per instruction: the single source of truth for names and documentation.
-public enum Opcode: String, CaseIterable, Sendable {
-    case constant, not, jumpIfFalse, jumpIfTrue, isNull, intCompare, intRange, intVersusDouble, doubleCompare, doubleRange,
-         doubleVersusInt, boolEqual, bytesEqual, bytesOrder, bytesMatch, timestampCompare, objectIdCompare,
-         uuidCompare, intInSet, bytesInSet, anyBytesEqual, anyBytesMatch, anyIntCompare, fallback
+extension Instruction {
+    /// The instruction's name in listings: its case name.
+    public var name: String {
+        String(String(describing: self).prefix { $0 != "(" })
+    }
 
-    /// What the instruction does, for `.bytecode`, `rql explain` and the README.
+    /// What the instruction does, for `.bytecode` and `rql explain`.
     public var synopsis: String {
         switch self {
         case .constant: "flag = the constant (TRUEPREDICATE / FALSEPREDICATE)"
