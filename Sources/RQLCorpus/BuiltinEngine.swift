@@ -84,6 +84,8 @@ public struct BuiltinEngine {
             noteInsertionOrder(of: writes, in: objectSchema)
             loads[objectSchema.title, default: 0] += 1
             return .loaded
+        case .explain(let collection, let stage):
+            return .text(explain(request.body, collection: collection, stage: stage))
         case .query(let collection, let args), .subscribe(let collection, let args):
             let isSubscription = if case .subscribe = request.directive { true } else { false }
             let (checked, diagnostics) = CorpusRunner.check(request.body, collection: collection, args: args, schema: schema,
@@ -118,6 +120,34 @@ public struct BuiltinEngine {
             }
             return .matches(results.first?.1 ?? [])
         }
+    }
+
+    /// The stages `explain` blocks assert, printed as `rql explain` prints them.
+    enum ExplainedStage: String, CaseIterable {
+        case optimized, bytecode, plan
+    }
+
+    /// A stage's printed output for `text` (the plan on the file's documents, every indexable
+    /// property indexed, as the `indexed` engine searches), lines without trailing spaces; or
+    /// `error <kind>: <message>`.
+    func explain(_ text: String, collection: String, stage: String) -> String {
+        guard let stage = ExplainedStage(rawValue: stage) else {
+            return "error usage: no stage '\(stage)' (\(ExplainedStage.allCases.map(\.rawValue).joined(separator: ", ")))"
+        }
+        let (checked, diagnostics) = CorpusRunner.check(text, collection: collection, args: nil, schema: schema, sync: sync,
+                                                        isSubscription: false)
+        if let error = diagnostics.primaryError { return "error \(error.kind.rawValue): \(error.message)" }
+        guard let checked else { return "error internal: the query was neither checked nor rejected" }
+        let compiled = CompiledQuery(checked)
+        let output = switch stage {
+        case .optimized: CheckedDump.dump(compiled.optimized)
+        case .bytecode: Disassembler.listing(compiled.program)
+        case .plan: collections[checked.collection.title].map { compiled.plan(in: $0.snapshot()).description }
+            ?? "error unknown: no documents in '\(checked.collection.title)'"
+        }
+        return output.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+            .joined(separator: "\n").trimmingSpaces()
     }
 
     /// An empty live collection with an index on every property that can have one.

@@ -61,11 +61,15 @@ public enum CorpusDirective: Sendable, Equatable {
     /// `write <client> <Collection>`: the client's write as JSON; expects `allowed` or
     /// `compensating write: <reason>`.
     case write(client: String, collection: String)
+    /// `explain <Collection> <stage>`: a stage's printed output for the query in the body, RQLKit's
+    /// own (`optimized`, `bytecode` or `plan`, as `rql explain` prints them); for RQLKit's tests of
+    /// its stages (`Tests/stages/`), not part of the conformance suite.
+    case explain(collection: String, stage: String)
 
-    /// Directives whose expectation is one line of text compared as written.
+    /// Directives whose expectation is text compared as written.
     var expectsText: Bool {
         switch self {
-        case .role, .subscriptions, .change, .write: true
+        case .role, .subscriptions, .change, .write, .explain: true
         default: false
         }
     }
@@ -147,6 +151,7 @@ extension CorpusFile {
         case ("change", 2): return .change(collection: words[1])
         case ("batch", 2): return .batch(collection: words[1])
         case ("write", 3): return .write(client: words[1], collection: words[2])
+        case ("explain", 3): return .explain(collection: words[1], stage: words[2])
         default: break
         }
         func split(_ rest: Substring) -> (String, String?) {

@@ -29,7 +29,7 @@ public struct CorpusRequest: Sendable, Equatable {
     public var changesState: Bool {
         switch directive {
         case .schema, .sync, .objects, .batch, .rules, .defaultRule, .user, .subscriptions: true
-        case .query, .subscribe, .role, .view, .change, .write: false
+        case .query, .subscribe, .role, .view, .change, .write, .explain: false
         }
     }
 
@@ -40,7 +40,7 @@ public struct CorpusRequest: Sendable, Equatable {
         switch directive {
         case .schema, .sync, .objects, .batch, .rules, .defaultRule, .user: .load
         case .query, .subscribe: .matches
-        case .role, .subscriptions, .view, .change, .write: .text
+        case .role, .subscriptions, .view, .change, .write, .explain: .text
         }
     }
 }
@@ -78,6 +78,9 @@ extension CorpusRequest {
         case .role(let client, let c), .view(let client, let c), .write(let client, let c):
             fields.append(("client", Self.quoted(client)))
             fields.append(("collection", Self.quoted(c)))
+        case .explain(let c, let stage):
+            fields.append(("collection", Self.quoted(c)))
+            fields.append(("stage", Self.quoted(stage)))
         }
         fields.append(("body", Self.quoted(body)))
         fields.append(("file", Self.quoted(file)))
@@ -102,6 +105,7 @@ extension CorpusRequest {
         case .view: "view"
         case .change: "change"
         case .write: "write"
+        case .explain: "explain"
         }
     }
 
@@ -138,6 +142,7 @@ extension CorpusRequest {
             case "role": directive = .role(client: try string("client").get(), collection: try string("collection").get())
             case "view": directive = .view(client: try string("client").get(), collection: try string("collection").get())
             case "write": directive = .write(client: try string("client").get(), collection: try string("collection").get())
+            case "explain": directive = .explain(collection: try string("collection").get(), stage: try string("stage").get())
             default: throw ProtocolError("unknown op \(ExtendedJSON.quoted(op))")
             }
             let body = try string("body").get()

@@ -365,17 +365,19 @@ final class Translation {
             case .beginsWith: .sql("starts_with(\(hs), \(ns))")
             case .endsWith: .sql("right(\(hs), length(\(ns))) = \(ns)")
             case .contains: .sql("strpos(\(hs), \(ns)) > 0")
-            default: .sql("\(hs) LIKE rqlkit.like_pattern(\(ns))")
+            case .like: .sql("\(hs) LIKE rqlkit.like_pattern(\(ns))")
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between: .constant(false)
             }
         case (.binData?, .binData?):
             if caseInsensitive && op != .like {
                 return .sql("rqlkit.bytes_match_folded('\(op.rawValue.lowercased())', \(h.sql), \(n.sql))")
             }
             return switch op {
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between: .constant(false)
             case .beginsWith: .sql("substr(\(h.sql), 1, length(\(n.sql))) = \(n.sql)")
             case .endsWith: .sql("(length(\(h.sql)) >= length(\(n.sql)) AND substr(\(h.sql), length(\(h.sql)) - length(\(n.sql)) + 1) = \(n.sql))")
             case .contains: .sql("position(\(n.sql) IN \(h.sql)) > 0")
-            default: .sql("rqlkit.bytes_like(\(h.sql), \(n.sql), \(caseInsensitive))")
+            case .like: .sql("rqlkit.bytes_like(\(h.sql), \(n.sql), \(caseInsensitive))")
             }
         case (.string?, .binData?), (.binData?, .string?):
             // realm matches a string against a binary by their bytes: the string's UTF-8.
@@ -412,7 +414,7 @@ final class Translation {
         case .beginsWith: "^" + pattern
         case .endsWith: pattern + "$"
         case .contains: pattern
-        default: "^" + pattern + "$"
+        case .equal, .like, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between: "^" + pattern + "$"
         }
     }
 

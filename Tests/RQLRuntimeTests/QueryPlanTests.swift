@@ -44,18 +44,11 @@ import RQLTesting
         return try CompiledQuery(text, collection: task).plan(indexes, rowCount: rows)
     }
 
-    @Test func plansReadLikeSQLitesExplainQueryPlan() throws {
-        // An empty collection: every search estimates 0 rows, so every servable query searches.
-        #expect(try Self.plan(#"owner == "u1""#, ["owner"]).lines == ["SEARCH Task USING INDEX owner (owner=?)"])
+    /// The plans themselves are data: Corpus/stages/planner.rqlt. Here, what depends on which
+    /// properties are indexed (the corpus indexes every one).
+    @Test func plansSearchOnlyIndexesThatAnswerExactly() throws {
         #expect(try Self.plan(#"owner == "u1""#, []).lines == ["SCAN Task"])
-        #expect(try Self.plan("priority >= 2 AND priority < 5", ["priority"]).lines == ["SEARCH Task USING INDEX priority (priority>=? AND priority<?)"])
-        #expect(try Self.plan(#"priority > 2 AND status == "open""#, ["priority"]).lines
-                == ["SEARCH Task USING INDEX priority (priority>?)", "  then the program on each object found"])
-        #expect(try Self.plan(#"owner IN {"a", "b"} OR priority == 3"#, ["owner", "priority"]).lines
-                == ["MULTI-INDEX OR", "  SEARCH Task USING INDEX priority (priority=?)", "  SEARCH Task USING INDEX owner (owner IN (?,?))"])
-        #expect(try Self.plan(#""urgent" IN tags"#, ["tags"]).lines == ["SEARCH Task USING INDEX tags (tags=?)"])
-        // priority is a required int: never null or NaN, so NOT < is >= (NotPushDown) and searchable.
-        #expect(try Self.plan("NOT priority < 3", ["priority"]).lines == ["SEARCH Task USING INDEX priority (priority>=?)"])
+        #expect(try Self.plan(#"owner IN {"a", "b"} OR priority == 3"#, ["owner"]).lines == ["SCAN Task"])
         // What the index cannot answer exactly stays a scan (NOT over a nullable string too).
         for text in [#"owner ==[c] "u1""#, "owner == null", #"NOT status < "b""#, "NOT priority < 3.5", "priority == 2.5", #"owner BEGINSWITH "u""#] {
             #expect(try Self.plan(text, ["owner", "priority", "status"]).lines == ["SCAN Task"], "\(text)")
