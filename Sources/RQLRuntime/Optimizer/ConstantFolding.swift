@@ -26,7 +26,7 @@ extension Optimizer {
     /// On the empty document a scalar property reads null and a list property reads `[]`; in each
     /// case above the result does not depend on those values, so the empty document's answer is
     /// every document's answer.
-    public enum ConstantFolding {
+    package enum ConstantFolding {
         /// The document the interpreter folds with: every property absent.
         static let emptyDocument = Document(values: [])
 

@@ -17,7 +17,7 @@ extension Optimizer {
     /// Why results are kept: the interpreter evaluates `.and` as "every operand is true" and
     /// `.or` as "some operand is true"; comparisons have no side effects and always terminate,
     /// so the order of the operands cannot change the result.
-    public enum CostOrdering {
+    package enum CostOrdering {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
                 switch node {

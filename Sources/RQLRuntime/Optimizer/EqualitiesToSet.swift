@@ -27,7 +27,7 @@ extension Optimizer {
     /// `_id != k` terms took one comparison per term and row; the set takes one lookup.
     ///
     /// A parameter (`QueryShape`) never merges: duplicates are found by value.
-    public enum EqualitiesToSet {
+    package enum EqualitiesToSet {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
                 switch node {

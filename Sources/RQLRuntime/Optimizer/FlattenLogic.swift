@@ -7,7 +7,7 @@ extension Optimizer {
     /// Why results are kept: AND and OR are associative (the interpreter evaluates `.and` as
     /// "all operands true", so nesting does not matter), the AND/OR of one operand has that
     /// operand's value, and `!!b == b`. Empty AND/OR are left for `PruneConstants`.
-    public enum FlattenLogic {
+    package enum FlattenLogic {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp(step)
         }

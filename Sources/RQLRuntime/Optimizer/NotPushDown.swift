@@ -15,7 +15,7 @@ extension Optimizer {
     /// operators stay under NOT: `NOT a < 5` is not `a >= 5`, since both `<` and `>=` are false on
     /// null and NaN, except where neither can occur: a required int property against an int. Comparisons involving lists stay under NOT too: `NOT ANY tags == 'x'` is
     /// `NONE`, not `ANY tags != 'x'`, and a whole-list `!=` also matches lists of other lengths.
-    public enum NotPushDown {
+    package enum NotPushDown {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             push(p, negated: false)
         }

@@ -9,7 +9,7 @@ extension Optimizer {
     /// `.or` as "some operand is true", so TRUE is the identity of AND and FALSE its absorbing
     /// element (dually for OR), and the empty AND/OR have exactly those values
     /// (`allSatisfy`/`contains` on an empty array).
-    public enum PruneConstants {
+    package enum PruneConstants {
         public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp(step)
         }

@@ -26,7 +26,7 @@ extension Optimizer {
     ///   document, so the AND is `FALSEPREDICATE`;
     /// - a comparison is dropped only if, on every region, the conjunction of the others equals
     ///   the conjunction with it; AND being order-independent, the rest of the AND is unaffected.
-    public enum RangeMerging {
+    package enum RangeMerging {
         /// More comparisons than this on one property are left alone (the check is cubic).
         static let maximumGroup = 32
 

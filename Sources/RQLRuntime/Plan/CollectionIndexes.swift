@@ -5,7 +5,7 @@ import RQLSyntax
 public struct CollectionIndexes: Sendable {
     public let schema: ObjectSchema
     /// By property index in `schema.properties`.
-    public private(set) var byProperty: [Int: SecondaryIndex] = [:]
+    package private(set) var byProperty: [Int: SecondaryIndex] = [:]
 
     public init(schema: ObjectSchema) {
         self.schema = schema
@@ -45,7 +45,7 @@ public struct CollectionIndexes: Sendable {
         byProperty[property.index] = index
     }
 
-    public subscript(property: Int) -> SecondaryIndex? { byProperty[property] }
+    package subscript(property: Int) -> SecondaryIndex? { byProperty[property] }
 
     /// The indexed properties' names, in schema order.
     public var names: [String] { byProperty.keys.sorted().map { schema.properties[$0].name } }

@@ -40,7 +40,7 @@ enum ColumnKey: Hashable, Sendable {
 /// the entries of rows it deletes or replaces, which the snapshots taken before still see, and
 /// removes only entries no snapshot can reach (`remove`).
 /// (`@unchecked`: mutable, but changed only before it is shared or under `LiveIndexes`' lock.)
-public final class SecondaryIndex: @unchecked Sendable {
+package final class SecondaryIndex: @unchecked Sendable {
     /// The property, resolved against the collection's schema.
     public let property: PropertyReference
     private var postings: [ColumnKey: [Int]] = [:]

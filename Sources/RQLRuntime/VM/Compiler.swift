@@ -8,7 +8,7 @@ import RQLSyntax
 /// constant. Every other shape (lists against lists, quantifiers other than ANY, decimals, nulls
 /// in ordered comparisons) becomes `fallback`, which applies the reference semantics, so nothing
 /// is left unsupported and the two cannot disagree.
-public enum Compiler {
+package enum Compiler {
     public static func compile(_ query: CheckedQuery) -> Program {
         var builder = Builder(collection: query.collection)
         builder.emit(query.predicate)
