@@ -2,7 +2,7 @@
 /// and every problem found. A query is usable only when `diagnostics.hasErrors` is false.
 public struct ParsedQuery: Sendable {
     public var query: Query
-    public var tokens: [Token]
+    package var tokens: [Token]
     public var diagnostics: [Diagnostic]
     /// The source as UTF-8 bytes; token and node ranges index into it.
     public var source: [UInt8]

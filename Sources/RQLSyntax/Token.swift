@@ -2,7 +2,7 @@
 ///
 /// Spellings that realm treats as the same token (`==` and `=`, `AND` and `&&`) share a kind; the
 /// token's text keeps the spelling.
-public enum TokenKind: UInt8, Sendable, CaseIterable {
+package enum TokenKind: UInt8, Sendable, CaseIterable {
     // Punctuation and operators
     case plus, minus, star, slash
     case equal, notEqual, less, greater, lessEqual, greaterEqual
@@ -148,7 +148,7 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
 
 /// One token: a kind and the byte range of its spelling in the source. Tokens do not copy text;
 /// `Lexer.text(of:)` slices it on demand.
-public struct Token: Hashable, Sendable {
+package struct Token: Hashable, Sendable {
     public var kind: TokenKind
     public var range: SourceRange
 
