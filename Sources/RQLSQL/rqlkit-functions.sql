@@ -73,16 +73,20 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   END
 $$;
 
--- Bytes in lower case, each by the byte before it: the needle's lower variant, a folded pattern.
-CREATE OR REPLACE FUNCTION rqlkit.lower_bytes(b bytea) RETURNS bytea
+-- Bytes in lower case (to_upper false: the needle's lower variant, a folded pattern) or, given
+-- folded bytes, in upper case (the needle's upper variant), each by the byte before it.
+CREATE OR REPLACE FUNCTION rqlkit.case_bytes(b bytea, to_upper boolean) RETURNS bytea
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-  folded bytea := b;
+  mapped bytea := b;
+  previous integer;
 BEGIN
   FOR i IN 0 .. length(b) - 1 LOOP
-    folded := set_byte(folded, i, rqlkit.lower_byte(get_byte(b, i), CASE WHEN i > 0 THEN get_byte(b, i - 1) ELSE 0 END));
+    previous := CASE WHEN i > 0 THEN get_byte(b, i - 1) ELSE 0 END;
+    mapped := set_byte(mapped, i, CASE WHEN to_upper THEN rqlkit.upper_byte(get_byte(b, i), previous)
+                                       ELSE rqlkit.lower_byte(get_byte(b, i), previous) END);
   END LOOP;
-  RETURN folded;
+  RETURN mapped;
 END
 $$;
 
@@ -94,15 +98,12 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   hn integer := length(h);
   nn integer := length(n);
-  lower bytea := rqlkit.lower_bytes(n);
-  upper bytea := lower;
+  lower bytea := rqlkit.case_bytes(n, false);
+  upper bytea := rqlkit.case_bytes(lower, true);
   first integer := 0;
   last integer := 0;
   matched boolean;
 BEGIN
-  FOR i IN 0 .. nn - 1 LOOP
-    upper := set_byte(upper, i, rqlkit.upper_byte(get_byte(lower, i), CASE WHEN i > 0 THEN get_byte(lower, i - 1) ELSE 0 END));
-  END LOOP;
   IF kind = 'equal' THEN
     IF hn <> nn THEN RETURN false; END IF;
   ELSIF kind = 'beginswith' THEN
@@ -139,7 +140,7 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   sn integer := length(s);
   pn integer := length(p);
-  pattern bytea := CASE WHEN folded THEN rqlkit.lower_bytes(p) ELSE p END;
+  pattern bytea := CASE WHEN folded THEN rqlkit.case_bytes(p, false) ELSE p END;
   si integer := 0;
   pi integer := 0;
   star_pattern integer := -1;
