@@ -59,15 +59,74 @@ public enum ComparisonOperator: String, Hashable, Sendable, CaseIterable {
     case geoWithin = "GEOWITHIN"
 
     /// `==`, `!=` and `IN`: realm's `equality` rule (arithmetic operands, `[c]` allowed).
-    public var isEquality: Bool { self == .equal || self == .notEqual || self == .in }
+    public var isEquality: Bool { role == .equality }
     /// `<`, `<=`, `>`, `>=`: realm's `relational` rule (arithmetic operands, no `[c]`).
-    public var isRelational: Bool {
-        self == .less || self == .lessEqual || self == .greater || self == .greaterEqual
-    }
+    public var isRelational: Bool { role == .relational }
     /// BEGINSWITH, ENDSWITH, CONTAINS, LIKE: realm's `stringop` rule (plain values, `[c]` allowed).
-    public var isStringOperator: Bool {
-        self == .beginsWith || self == .endsWith || self == .contains || self == .like
+    public var isStringOperator: Bool { role == .stringOperator }
+}
+
+/// The operator table: for each comparison operator the token that spells it, its grammar rule,
+/// and how the lexer reads it when it is a word. The lexer's keywords, the parser's infix table
+/// and its token-to-operator mapping are read from here; each switch is exhaustive, so a new
+/// operator is a compile error until every property says what it is.
+extension ComparisonOperator {
+    /// The token that spells the operator.
+    package var token: TokenKind {
+        switch self {
+        case .equal: .equal
+        case .notEqual: .notEqual
+        case .less: .less
+        case .lessEqual: .lessEqual
+        case .greater: .greater
+        case .greaterEqual: .greaterEqual
+        case .in: .in
+        case .beginsWith: .beginsWith
+        case .endsWith: .endsWith
+        case .contains: .contains
+        case .like: .like
+        case .text: .text
+        case .between: .between
+        case .geoWithin: .geoWithin
+        }
     }
+
+    /// The grammar rule the operator follows (what its operands may be, whether `[c]` applies).
+    package var role: Parser.InfixRole {
+        switch self {
+        case .equal, .notEqual, .in: .equality
+        case .less, .lessEqual, .greater, .greaterEqual: .relational
+        case .beginsWith, .endsWith, .contains, .like: .stringOperator
+        case .text: .text
+        case .between: .between
+        case .geoWithin: .geoWithin
+        }
+    }
+
+    /// For an operator spelt as a word: the lexer's keyword (realm reads these in any letter case
+    /// but `IN`); nil for a symbol (`==`, `<`...), which the lexer reads as punctuation.
+    package var keyword: Lexer.Keyword? {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: nil
+        case .in: Lexer.Keyword(spelling: rawValue, kind: token, anyCase: false, evaluated: true)
+        case .beginsWith, .endsWith, .contains, .like, .between:
+            Lexer.Keyword(spelling: rawValue, kind: token, anyCase: true, evaluated: true)
+        case .text, .geoWithin: Lexer.Keyword(spelling: rawValue, kind: token, anyCase: true, evaluated: false)
+        }
+    }
+
+    /// The operator a token spells, if it spells one.
+    package init?(token: TokenKind) {
+        guard let op = Self.byToken[Int(token.rawValue)] else { return nil }
+        self = op
+    }
+
+    /// `init(token:)`'s lookup, by token kind.
+    private static let byToken: [ComparisonOperator?] = {
+        var table = [ComparisonOperator?](repeating: nil, count: TokenKind.allCases.count)
+        for op in allCases { table[Int(op.token.rawValue)] = op }
+        return table
+    }()
 }
 
 /// `lhs op rhs`, optionally case-insensitive (`==[c]`).

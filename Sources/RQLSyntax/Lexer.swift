@@ -201,21 +201,16 @@ package struct Lexer: Sendable {
         public let evaluated: Bool
     }
 
-    /// Every keyword, the one table the lexer's lookups and the REPL's completion read.
-    public static let keywords: [Keyword] = [
+    /// Every keyword, the one table the lexer's lookups and the REPL's completion read: the
+    /// comparison operators' from the operator table (`ComparisonOperator.keyword`), then the rest.
+    public static let keywords: [Keyword] = ComparisonOperator.allCases.compactMap(\.keyword) + [
         Keyword(spelling: "AND", kind: .and, anyCase: true, evaluated: true),
         Keyword(spelling: "OR", kind: .or, anyCase: true, evaluated: true),
         Keyword(spelling: "NOT", kind: .not, anyCase: false, evaluated: true),
-        Keyword(spelling: "IN", kind: .in, anyCase: false, evaluated: true),
         Keyword(spelling: "ANY", kind: .any, anyCase: false, evaluated: true),
         Keyword(spelling: "SOME", kind: .any, anyCase: false, evaluated: false),
         Keyword(spelling: "ALL", kind: .all, anyCase: false, evaluated: true),
         Keyword(spelling: "NONE", kind: .none, anyCase: false, evaluated: true),
-        Keyword(spelling: "BEGINSWITH", kind: .beginsWith, anyCase: true, evaluated: true),
-        Keyword(spelling: "ENDSWITH", kind: .endsWith, anyCase: true, evaluated: true),
-        Keyword(spelling: "CONTAINS", kind: .contains, anyCase: true, evaluated: true),
-        Keyword(spelling: "LIKE", kind: .like, anyCase: true, evaluated: true),
-        Keyword(spelling: "BETWEEN", kind: .between, anyCase: true, evaluated: true),
         Keyword(spelling: "TRUEPREDICATE", kind: .truePredicate, anyCase: true, evaluated: true),
         Keyword(spelling: "FALSEPREDICATE", kind: .falsePredicate, anyCase: true, evaluated: true),
         Keyword(spelling: "true", kind: .true, anyCase: false, evaluated: true),
@@ -227,8 +222,6 @@ package struct Lexer: Sendable {
         Keyword(spelling: "nan", kind: .nan, anyCase: true, evaluated: false),
         Keyword(spelling: "bin", kind: .binary, anyCase: true, evaluated: false),
         Keyword(spelling: "binary", kind: .binary, anyCase: true, evaluated: false),
-        Keyword(spelling: "TEXT", kind: .text, anyCase: true, evaluated: false),
-        Keyword(spelling: "GEOWITHIN", kind: .geoWithin, anyCase: true, evaluated: false),
         Keyword(spelling: "GEOBOX", kind: .geoBox, anyCase: true, evaluated: false),
         Keyword(spelling: "GEOPOLYGON", kind: .geoPolygon, anyCase: true, evaluated: false),
         Keyword(spelling: "GEOCIRCLE", kind: .geoCircle, anyCase: true, evaluated: false),

@@ -29,18 +29,14 @@ package enum Precedence: Int, Comparable, Sendable {
 /// run reports several problems. Work is linear in the input; nesting deeper than
 /// `Limits.maxNestingDepth` is reported, not recursed into.
 public struct Parser {
-    /// The infix table: for each token that continues an expression, its precedence and role.
-    /// This is the single source of truth for operator binding; `Printer` reads it too.
+    /// The infix table: for each token that continues an expression, its precedence and role
+    /// (a comparison's from the operator table, `ComparisonOperator.role`). This is the single
+    /// source of truth for operator binding; `Printer` reads it too.
     package static func infixRule(_ kind: TokenKind) -> (precedence: Precedence, role: InfixRole)? {
-        switch kind {
+        if let op = ComparisonOperator(token: kind) { return (.comparison, op.role) }
+        return switch kind {
         case .or: (.or, .logical)
         case .and: (.and, .logical)
-        case .equal, .notEqual, .in: (.comparison, .equality)
-        case .less, .lessEqual, .greater, .greaterEqual: (.comparison, .relational)
-        case .beginsWith, .endsWith, .contains, .like: (.comparison, .stringOperator)
-        case .text: (.comparison, .text)
-        case .between: (.comparison, .between)
-        case .geoWithin: (.comparison, .geoWithin)
         case .plus, .minus: (.additive, .arithmetic)
         case .star, .slash: (.multiplicative, .arithmetic)
         default: nil
@@ -216,7 +212,7 @@ public struct Parser {
         let lhs = parseExpression()
         let operatorToken = current
         guard let rule = Self.infixRule(operatorToken.kind), rule.precedence == .comparison,
-              let op = Self.comparisonOperator(operatorToken.kind) else {
+              let op = ComparisonOperator(token: operatorToken.kind) else {
             if case .missing = lhs.value { synchronize(); return .missing(start) }
             if operatorToken.kind != .invalid { reportMissingOperator(after: lhs.value) }
             synchronize()
@@ -266,26 +262,6 @@ public struct Parser {
             synchronize()
         }
         return .comparison(comparison)
-    }
-
-    private static func comparisonOperator(_ kind: TokenKind) -> ComparisonOperator? {
-        switch kind {
-        case .equal: .equal
-        case .notEqual: .notEqual
-        case .less: .less
-        case .lessEqual: .lessEqual
-        case .greater: .greater
-        case .greaterEqual: .greaterEqual
-        case .in: .in
-        case .beginsWith: .beginsWith
-        case .endsWith: .endsWith
-        case .contains: .contains
-        case .like: .like
-        case .text: .text
-        case .between: .between
-        case .geoWithin: .geoWithin
-        default: nil
-        }
     }
 
     private mutating func reportMissingOperator(after lhs: Expression) {
