@@ -40,8 +40,21 @@ public enum CheckedOperator: String, Hashable, Sendable, CaseIterable {
     /// Inclusive at both ends; the right side is a list of exactly two values.
     case between = "BETWEEN"
 
+    /// BEGINSWITH, ENDSWITH, CONTAINS, LIKE: a string or binary needle, `[c]` allowed.
     public var isStringOperator: Bool {
-        self == .beginsWith || self == .endsWith || self == .contains || self == .like
+        switch self {
+        case .beginsWith, .endsWith, .contains, .like: true
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between: false
+        }
+    }
+
+    /// Whether Flexible Sync subscriptions may use it: LIKE is not among the operators its
+    /// documentation lists (RQL-REFERENCE, Flexible Sync), so a subscription is refused.
+    public var isDocumentedForSubscriptions: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .beginsWith, .endsWith, .contains, .between: true
+        case .like: false
+        }
     }
 
     /// The operator with its operands swapped (`5 < age` is `age > 5`); nil for the string
@@ -53,7 +66,7 @@ public enum CheckedOperator: String, Hashable, Sendable, CaseIterable {
         case .lessEqual: .greaterEqual
         case .greater: .less
         case .greaterEqual: .lessEqual
-        default: nil
+        case .beginsWith, .endsWith, .contains, .like, .between: nil
         }
     }
 }

@@ -104,10 +104,10 @@ public enum FlexibleSyncValidator {
                     "unsupported query for \(table): Flexible Sync cannot compare two lists ('\(text(c.range))'); compare one value with the array, e.g. 'comedy' IN genres",
                     at: c.range))
             }
-            if c.op == .like {
+            if !c.op.isDocumentedForSubscriptions {
                 diagnostics.append(Diagnostic(
                     .unsupportedInSubscription,
-                    "unsupported query for \(table): LIKE is not among the operators Flexible Sync documents; use BEGINSWITH, ENDSWITH or CONTAINS",
+                    "unsupported query for \(table): \(c.op.rawValue) is not among the operators Flexible Sync documents; use BEGINSWITH, ENDSWITH or CONTAINS",
                     at: c.range))
             }
             if c.caseInsensitive {
