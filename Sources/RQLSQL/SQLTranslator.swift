@@ -197,7 +197,7 @@ final class Translation {
 
     /// ANY, ALL or NONE of `operand`'s values satisfying `body`; a single value is its own list.
     func quantify(_ q: Quantifier, _ operand: CheckedOperand,
-                           _ body: (Term) throws(UnsupportedInSQL) -> Condition) throws(UnsupportedInSQL) -> Condition {
+                  _ body: (Term) throws(UnsupportedInSQL) -> Condition) throws(UnsupportedInSQL) -> Condition {
         switch operand.kind {
         case .property(let p) where p.isList:
             let e = nextAlias()
@@ -273,7 +273,7 @@ final class Translation {
     /// `ValueSemantics.compare(op, a, b)` as SQL. `plain` drops the column-scan rules (a null
     /// needle matching everything, nulls ordering below strings), as realm does for list elements.
     func test(_ op: CheckedOperator, _ a: Term, _ b: Term, in c: CheckedComparison,
-                       plain: Bool = false) throws(UnsupportedInSQL) -> Condition {
+              plain: Bool = false) throws(UnsupportedInSQL) -> Condition {
         let nullsOrderFirst = !plain && ValueSemantics.nullsOrderFirst(c)
         let nullNeedleMatchesAll = !plain && ValueSemantics.nullNeedleMatchesAll(c)
         let bothPresent = Condition.all([a.isPresent, b.isPresent])
