@@ -4,6 +4,7 @@
 // The pipeline is visible in the targets:
 //   RQLSyntax    source -> tokens -> AST (lexer, Pratt parser, diagnostics, printers); no dependencies
 //   RQLSemantics schemas, App Services config, type checker, Flexible Sync rules
+//   RQLDocuments documents: Extended JSON, the document loader, App Services exports from disk
 //   RQLRuntime   the interpreter, optimizer, compiler and VM: the whole hot path
 //   RQL          the public facade for embedding
 //   RQLSQL       checked queries as PostgreSQL WHERE clauses, tables from schemas; no database code
@@ -41,8 +42,9 @@ let package = Package(
     targets: [
         .target(name: "RQLSyntax"),
         .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
-        .target(name: "RQLRuntime", dependencies: ["RQLSemantics"]),
-        .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime"]),
+        .target(name: "RQLDocuments", dependencies: ["RQLSemantics"]),
+        .target(name: "RQLRuntime", dependencies: ["RQLSemantics", "RQLDocuments"]),
+        .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLDocuments", "RQLRuntime"]),
         .target(name: "RQLSQL", dependencies: ["RQL"], resources: [.embedInCode("rqlkit-functions.sql")]),
         .target(name: "RQLPostgres", dependencies: ["RQL", "RQLSQL", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "RQLCorpus", dependencies: ["RQL", "RQLSync", "RQLSQL"]),
@@ -58,21 +60,22 @@ let package = Package(
         .executableTarget(name: "rql-bench", dependencies: ["RQL", "RQLSync", "RQLTesting", "RQLSQL", "RQLPostgres"]),
         // Test support shared by the tests and the fuzz targets: the random document/query generator,
         // and the change matcher's model.
-        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLSync"]),
+        .target(name: "RQLTesting", dependencies: ["RQLSyntax", "RQLSemantics", "RQLDocuments", "RQLRuntime", "RQLSync"]),
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING); a normal
         // build makes replay tools: `.build/debug/FuzzParser FILE-OR-DIR...`.
         .executableTarget(name: "FuzzParser", dependencies: ["RQLSyntax", "RQLTesting"]),
         .executableTarget(name: "FuzzChecker", dependencies: ["RQLSyntax", "RQLSemantics", "RQLTesting"]),
-        .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLRuntime", "RQLTesting"]),
+        .executableTarget(name: "FuzzEvaluator", dependencies: ["RQLSyntax", "RQLSemantics", "RQLDocuments", "RQLRuntime", "RQLTesting"]),
         .executableTarget(name: "FuzzMatcher", dependencies: ["RQLSync", "RQLTesting"]),
         .executableTarget(name: "FuzzLive", dependencies: ["RQLRuntime", "RQLTesting"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
-        .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLSyntax"]),
+        .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLDocuments", "RQLSyntax"]),
+        .testTarget(name: "RQLDocumentsTests", dependencies: ["RQLDocuments", "RQLSemantics", "RQLSyntax"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
         .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
         // Runs only when RQL_TEST_DATABASE names a PostgreSQL server (.ci/run starts one).
         .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL", "RQLRuntime"]),
         .testTarget(name: "RQLSQLTests", dependencies: ["RQLSQL", "RQL", "RQLTesting"]),
-        .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
+        .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLDocuments", "RQLSyntax", "RQLTesting"]),
     ]
 )

@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// The reference interpreter: a plain walk over the checked tree, written to be obviously right,

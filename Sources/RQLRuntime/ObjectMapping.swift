@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 
 /// Queries over the application's own Swift types, without converting them to documents: each
 /// schema property a query can use is mapped once to a function that reads it from an object;

@@ -1,5 +1,6 @@
 import RQLRuntime
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// Runs one query text through every stage a user or a server can reach: parse, print, dump,

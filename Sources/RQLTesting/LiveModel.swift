@@ -1,5 +1,6 @@
 import RQLRuntime
 import RQLSemantics
+import RQLDocuments
 
 /// The property behind `LiveCollectionTests` and the `FuzzLive` fuzz target: random writes to a
 /// `LiveCollection` over `RandomData.schema` (single and batched, valid and made not to fit), with

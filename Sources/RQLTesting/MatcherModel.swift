@@ -1,5 +1,6 @@
 import RQLRuntime
 import RQLSemantics
+import RQLDocuments
 import RQLSync
 
 /// A plain model of the clients registered with a `ChangeMatcher`, and the answer a change must

@@ -1,6 +1,7 @@
 import Foundation
 import RQLRuntime
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// Random documents and query texts over `RandomData.schema`, with the awkward values

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 @testable import RQLRuntime
 
 /// `ColumnarCollection.load` streams documents into columns without keeping them: the rows it

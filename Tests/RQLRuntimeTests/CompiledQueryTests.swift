@@ -2,6 +2,7 @@ import Dispatch
 import Testing
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 @testable import RQLRuntime
 
 /// The embedding API: compile once, match documents, collections and the application's own types.

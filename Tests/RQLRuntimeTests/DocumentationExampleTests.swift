@@ -1,6 +1,7 @@
 import Testing
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 import RQLRuntime
 
 /// The code of the DocC articles (`Sources/RQL/RQL.docc`), so that it keeps compiling and giving

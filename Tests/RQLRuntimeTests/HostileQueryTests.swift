@@ -3,6 +3,7 @@ import Testing
 import RQLTesting
 @testable import RQLRuntime
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// Queries an attacker would send, up to Flexible Sync's 256 kB limit, through every stage on a

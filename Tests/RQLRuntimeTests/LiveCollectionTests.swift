@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 @testable import RQLRuntime
 import RQLTesting
 

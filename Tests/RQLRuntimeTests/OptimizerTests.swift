@@ -2,6 +2,7 @@ import Testing
 import RQLTesting
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 @testable import RQLRuntime
 
 /// The optimizer: each pass on hand-written queries (the shape it produces), and each pass and the

@@ -1,6 +1,7 @@
 import Testing
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 import RQLRuntime
 
 /// The README's embedding example, verbatim, so it cannot rot.

@@ -1,6 +1,7 @@
 import Testing
 import RQLSyntax
 import RQLSemantics
+import RQLDocuments
 import RQLRuntime
 
 /// Writes as text (`LiveCollection.Write.parse`/`parseLines`): what the corpus's `batch` blocks and

@@ -2,6 +2,7 @@ import RQLSyntax
 import Testing
 
 @testable import RQLSemantics
+import RQLDocuments
 
 /// Names, keys and ids are the same only when their UTF-8 bytes are: "\u{E9}" (é, precomposed)
 /// and "e\u{301}" (e + combining acute) are canonically equivalent, so one Swift `String`, but two

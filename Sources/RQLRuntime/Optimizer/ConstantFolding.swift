@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 
 extension Optimizer {
     /// Replaces a comparison whose result cannot depend on the document by TRUEPREDICATE or

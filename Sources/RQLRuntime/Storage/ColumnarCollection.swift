@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// An immutable, column-oriented copy of a collection, laid out for the VM: each scalar property

@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 import Synchronization
 

@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 
 /// One append-only block of rows of a `LiveCollection`, in the VM's column layout.
 ///

@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// Writes written as text, one per line: a verb and a JSON object in MongoDB Extended JSON v2, as

@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 import RQLSyntax
 
 /// A query ready to run: checked, optimized and compiled once, then matched against any number of

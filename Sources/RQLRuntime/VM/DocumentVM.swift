@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 
 /// The VM on one object: the same `Program` as a scan, run straight over the object's values
 /// (`Document.values`, or an `ObjectMapping`'s readers), with no column set and no binding. The

@@ -1,4 +1,5 @@
 import RQLSemantics
+import RQLDocuments
 
 /// The virtual machine: runs a `Program` over the rows of a `ColumnSet` (a `ColumnarCollection`,
 /// or one segment of a `LiveCollection.Snapshot`).

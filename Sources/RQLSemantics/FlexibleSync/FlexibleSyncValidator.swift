@@ -24,7 +24,7 @@ public enum FlexibleSyncValidator {
     /// on a field it does not make queryable, is "valid".
     public static let noConfigNote = Diagnostic(
         .noSyncConfig,
-        "no Flexible Sync config (\(AppExport.syncConfigPath)) found: assuming development mode, where every field is queryable and no collection is asymmetric",
+        "no Flexible Sync config (\(SyncConfig.exportPath)) found: assuming development mode, where every field is queryable and no collection is asymmetric",
         at: .none)
 
     /// Checks `text` as a subscription on `collection` under `config`.

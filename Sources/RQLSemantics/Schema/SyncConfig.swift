@@ -6,6 +6,9 @@ import RQLSyntax
 /// newer exports still load. Every name keeps the byte range it was read from, so validation
 /// (`validate(against:)`) can point at the offending entry.
 public struct SyncConfig: Hashable, Sendable {
+    /// Where an App Services export keeps it, relative to the app folder (`AppExport` reads it there).
+    public static let exportPath = "sync/config.json"
+
     /// A name read from the config, with its byte range (`.none` when built in code).
     public struct Name: Hashable, Sendable, CustomStringConvertible {
         /// The name.

@@ -126,7 +126,7 @@ public struct ObjectId: Hashable, Comparable, Sendable, BitwiseCopyable, CustomS
     }
 
     /// From 24 hex digits (either case) as UTF-8 bytes.
-    init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
+    package init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 24, let high = HexDigits.parse(digits[0..<16]), let low = HexDigits.parse(digits[16..<24]) else {
             return nil
         }
@@ -187,8 +187,8 @@ public struct UUIDValue: Hashable, Comparable, Sendable, BitwiseCopyable, Custom
     public var description: String { "uuid(\(text))" }
 }
 
-enum HexDigits {
-    static func parse<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
+package enum HexDigits {
+    package static func parse<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
         var value: UInt64 = 0
         for c in digits {
             let v: UInt8
@@ -203,7 +203,7 @@ enum HexDigits {
         return value
     }
 
-    static func format(_ value: UInt64, digits: Int) -> String {
+    package static func format(_ value: UInt64, digits: Int) -> String {
         let s = String(value, radix: 16)
         return String(repeating: "0", count: max(0, digits - s.count)) + s
     }

@@ -2,6 +2,7 @@ import RQLSyntax
 import Testing
 
 @testable import RQLSemantics
+@testable import RQLDocuments
 
 /// A collection with one property of every modelled type, plus lists and unmodelled types.
 private let itemSchema = ObjectSchema(title: "Item", properties: [

@@ -1,3 +1,4 @@
+import RQLSemantics
 /// One object of a collection, as a row of values.
 ///
 /// `values` holds one value per property of the collection's `ObjectSchema`, in

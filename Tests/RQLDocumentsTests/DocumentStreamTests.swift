@@ -3,6 +3,7 @@ import RQLSyntax
 import Testing
 
 @testable import RQLSemantics
+@testable import RQLDocuments
 
 /// `DocumentStream` and `TextFile.readPieces`: a text read a piece at a time loads exactly as
 /// the whole text does, wherever it is cut.

@@ -1,3 +1,4 @@
+import RQLSemantics
 import RQLSyntax
 
 /// Reads the documents of one collection from Extended JSON text.

@@ -1,3 +1,4 @@
+import RQLSemantics
 import RQLSyntax
 
 /// The loader's shortcut for the common case: a document on one line whose fields use the plain

@@ -1,3 +1,4 @@
+import RQLSemantics
 import RQLSyntax
 
 /// Converts MongoDB Extended JSON v2 documents, relaxed or canonical, into `Document`s and checks

@@ -1,4 +1,5 @@
 import Foundation
+import RQLSemantics
 import RQLSyntax
 
 /// An exported App Services app directory, read for its schemas and sync config:
@@ -17,7 +18,7 @@ public struct AppExport: Sendable {
     /// The collection schema file name.
     public static let schemaFileName = "schema.json"
     /// The sync config path, relative to the app folder.
-    public static let syncConfigPath = "sync/config.json"
+    public static let syncConfigPath = SyncConfig.exportPath
     /// Files larger than this are refused rather than read into memory; real schema and config
     /// files are a few kilobytes.
     public static let maxFileBytes = 16 * 1024 * 1024

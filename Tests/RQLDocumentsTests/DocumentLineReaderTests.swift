@@ -2,6 +2,7 @@ import RQLSyntax
 import Testing
 
 @testable import RQLSemantics
+@testable import RQLDocuments
 
 /// The loader's shortcut (`DocumentLineReader`) must change nothing but speed: every text loads
 /// to the same documents with the same diagnostics with it as without it.
