@@ -23,7 +23,7 @@ public enum TextFileError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Reading text files: the one function every file reader uses (the command line, the REPL's
 /// `.load`/`.read`/`.changes`, app exports and their rules), so each refuses invalid UTF-8 the
 /// same way, with the line and column of the first bad byte.
-public enum TextFile {
+package enum TextFile {
     /// The size of the pieces `readPieces` reads: large enough that a read costs little per
     /// byte, small next to the data a large file loads into.
     public static let pieceBytes = 4 * 1024 * 1024

@@ -19,7 +19,7 @@ public struct UTF8DecodingError: Error, Hashable, Sendable, CustomStringConverti
 /// The one way files become text: every file reader (the command line, the REPL, app exports)
 /// goes through `decode`, so invalid UTF-8 is refused with its position instead of being replaced
 /// by U+FFFD, which would change names and values without a word.
-public enum UTF8Text {
+package enum UTF8Text {
     /// The text of `bytes`, or where its first invalid byte is.
     public static func decode(_ bytes: [UInt8]) -> Result<String, UTF8DecodingError> {
         if let error = firstError(in: bytes) { return .failure(error) }
