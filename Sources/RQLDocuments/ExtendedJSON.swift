@@ -33,7 +33,7 @@ public enum ExtendedJSON {
 
     /// Converts one document. `source` is the file name for diagnostics; `line` (1-based), when
     /// given, starts each message with `line N: `. The failure holds every problem found.
-    package static func document(from node: JSONNode, schema: ObjectSchema, source: String?,
+    public static func document(from node: JSONNode, schema: ObjectSchema, source: String?,
                                 line: Int?) -> Result<Document, DocumentError> {
         let (document, diagnostics) = convert(node, schema: schema, file: source, location: line.map { "line \($0)" })
         if let document { return .success(document) }
@@ -42,7 +42,7 @@ public enum ExtendedJSON {
 
     /// Converts one document, reporting every problem. `location` (e.g. `line 3`) starts each
     /// message. The document is nil when there is any error.
-    package static func convert(_ node: JSONNode, schema: ObjectSchema, file: String? = nil,
+    public static func convert(_ node: JSONNode, schema: ObjectSchema, file: String? = nil,
                                location: String? = nil) -> (document: Document?, diagnostics: [Diagnostic]) {
         var reader = DocumentReader(schema: schema, file: file)
         let document = reader.read(node, location: location)
@@ -51,7 +51,7 @@ public enum ExtendedJSON {
 
     /// One value of `type` (null for JSON null), with the document rules; nil when `node` is not
     /// a valid value of that type.
-    package static func value(_ node: JSONNode, as type: ScalarType) -> Value? {
+    public static func value(_ node: JSONNode, as type: ScalarType) -> Value? {
         if node.isNull { return .null }
         return try? scalar(node, as: type).get()
     }
@@ -59,7 +59,7 @@ public enum ExtendedJSON {
     /// Converts the fields a JSON object names (a partial document, as an update gives), each as
     /// its property's type; absent fields are absent, not null. The values are nil when there is
     /// any error.
-    package static func fields(_ node: JSONNode, schema: ObjectSchema, file: String? = nil,
+    public static func fields(_ node: JSONNode, schema: ObjectSchema, file: String? = nil,
                               location: String? = nil) -> (values: [String: Value]?, diagnostics: [Diagnostic]) {
         var reader = DocumentReader(schema: schema, file: file)
         let values = reader.readFields(node, location: location)

@@ -1,14 +1,14 @@
 import RQLSyntax
 
 /// Limits of the JSON reader.
-package enum JSONLimits {
+public enum JSONLimits {
     /// Deepest nesting of arrays and objects accepted. App Services files nest a few levels; the
     /// limit keeps every later recursive walk (equality, hashing, deinit) far from any stack's end.
     public static let maxDepth = 512
 }
 
 /// One JSON value together with the bytes of the text it was read from.
-package struct JSONNode: Hashable, Sendable {
+public struct JSONNode: Hashable, Sendable {
     /// The value.
     public var value: JSONValue
     /// The UTF-8 byte range of the value in the parsed text (for strings: including the quotes).
@@ -22,7 +22,7 @@ package struct JSONNode: Hashable, Sendable {
 }
 
 /// One `"key": value` pair of a JSON object.
-package struct JSONMember: Hashable, Sendable {
+public struct JSONMember: Hashable, Sendable {
     /// The key, unescaped.
     public var key: String
     /// The byte range of the key in the text, including its quotes.
@@ -40,7 +40,7 @@ package struct JSONMember: Hashable, Sendable {
 
 /// A JSON value (RFC 8259). Objects keep their keys in file order; numbers keep their exact text,
 /// so `12345678901234567890` or `1.10` reach later stages unchanged.
-package enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -113,7 +113,7 @@ extension JSONNode {
 }
 
 /// A JSON syntax error, with the byte offset and the 1-based line and column where it was found.
-package struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is wrong, lowercase, no trailing period.
     public var message: String
     /// The UTF-8 byte offset of the problem in the text.
@@ -149,7 +149,7 @@ package struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Written by hand rather than with Foundation because we need byte ranges for every value, the
 /// exact text of numbers, duplicate-key errors and a depth limit. The reader runs in linear time
 /// and uses an explicit stack instead of recursion, so no input can overflow the call stack.
-package enum JSON {
+public enum JSON {
     /// Reads one JSON text: a single value with optional whitespace around it. A leading byte
     /// order mark is skipped (RFC 8259 §8.1 allows that); ranges still count its bytes.
     public static func parse(_ text: String) throws(JSONError) -> JSONNode {

@@ -29,7 +29,7 @@ public enum SchemaLoader {
     }
 
     /// Reads an already parsed JSON value as one collection schema.
-    package static func load(_ root: JSONNode, file: String? = nil,
+    public static func load(_ root: JSONNode, file: String? = nil,
                             collectionName: String? = nil) -> (schema: ObjectSchema?, diagnostics: [Diagnostic]) {
         var reader = SchemaReader(file: file)
         let schema = reader.readRoot(root, collectionName: collectionName)
@@ -40,7 +40,7 @@ public enum SchemaLoader {
 
 extension Diagnostic {
     /// A JSON syntax error in a file, as an `invalidJSON` diagnostic.
-    package init(jsonError error: JSONError, file: String?) {
+    public init(jsonError error: JSONError, file: String?) {
         self.init(.invalidJSON, "invalid JSON: \(error.message)", at: error.range, file: file)
     }
 }

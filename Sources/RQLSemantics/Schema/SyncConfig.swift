@@ -143,7 +143,7 @@ extension SyncConfig {
     }
 
     /// Reads an already parsed config.
-    package static func load(_ root: JSONNode, file: String? = nil) -> (config: SyncConfig?, diagnostics: [Diagnostic]) {
+    public static func load(_ root: JSONNode, file: String? = nil) -> (config: SyncConfig?, diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         func fail(_ code: DiagnosticCode, _ message: String, _ range: SourceRange) {
             diagnostics.append(Diagnostic(code, "sync config: \(message)", at: range, file: file))
