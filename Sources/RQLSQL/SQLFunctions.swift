@@ -6,5 +6,5 @@ public enum SQLFunctions {
 
     /// The version the script installs (`rqlkit.version()`); a database with another version gets
     /// the script again.
-    public static let version = 1
+    public static let version = 2
 }

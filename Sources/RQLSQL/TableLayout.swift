@@ -86,10 +86,9 @@ public struct TableLayout: Sendable, Hashable {
     public var createTable: String {
         let definitions = stored.map { p -> String in
             let type = p.type.scalarType ?? .string
-            var column = Self.quoted(p.name) + " " + Self.columnType(type)
+            var column = Self.quoted(p.name) + " " + Self.columnType(type) + (p.type.isList ? "[]" : "")
             if type == .string { column += " COLLATE \"C\"" }
             if p.type.isList {
-                column = Self.quoted(p.name) + " " + Self.columnType(type) + "[]" + (type == .string ? " COLLATE \"C\"" : "")
                 column += " NOT NULL DEFAULT '{}'"
             } else if p.name == ObjectSchema.primaryKeyName {
                 column += " PRIMARY KEY"

@@ -1,4 +1,4 @@
--- RQLKit's SQL helper functions, version 1: what realm-core decides that PostgreSQL has no exact
+-- RQLKit's SQL helper functions, version 2: what realm-core decides that PostgreSQL has no exact
 -- built-in for. `RQLPostgres` installs this script (`rql sql functions` prints it); translated
 -- queries call the functions by their schema-qualified names. Every function is IMMUTABLE and
 -- PARALLEL SAFE, so the planner may fold and parallelise them like built-ins.
@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS rqlkit;
 
 -- The version of this script; `RQLPostgres` reinstalls the functions when it differs.
 CREATE OR REPLACE FUNCTION rqlkit.version() RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 1 $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 2 $$;
 
 -- `[c]` folding as realm-core's case_map on Linux: ASCII A-Z and the Latin-1 letters U+00C0-U+00DE
 -- except U+00D7 become lower case; nothing else changes (lower() would fold Greek, Cyrillic, ...).
@@ -132,6 +132,14 @@ BEGIN
 END
 $$;
 
+-- The length of the UTF-8 sequence starting at byte i (by its lead byte), at most to the end: what
+-- LIKE's `?` skips, as realm's byte rules count it.
+CREATE OR REPLACE FUNCTION rqlkit.sequence_length(s bytea, i integer) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT least(CASE WHEN get_byte(s, i) < 192 THEN 1 WHEN get_byte(s, i) < 224 THEN 2
+                    WHEN get_byte(s, i) < 240 THEN 3 ELSE 4 END, length(s) - i)
+$$;
+
 -- LIKE over bytes: `*` any sequence, `?` one UTF-8 sequence (by its lead byte), the whole value
 -- must match; greedy with one backtrack point. With folded = true the pattern is folded and the
 -- haystack folded byte by byte.
@@ -151,8 +159,7 @@ BEGIN
     c := get_byte(s, si);
     IF folded THEN c := rqlkit.lower_byte(c, CASE WHEN si > 0 THEN get_byte(s, si - 1) ELSE 0 END); END IF;
     IF pi < pn AND get_byte(pattern, pi) = 63 THEN          -- ?
-      si := si + least(CASE WHEN get_byte(s, si) < 192 THEN 1 WHEN get_byte(s, si) < 224 THEN 2
-                            WHEN get_byte(s, si) < 240 THEN 3 ELSE 4 END, sn - si);
+      si := si + rqlkit.sequence_length(s, si);
       pi := pi + 1;
     ELSIF pi < pn AND get_byte(pattern, pi) = 42 THEN       -- *
       star_pattern := pi;
@@ -163,8 +170,7 @@ BEGIN
       pi := pi + 1;
     ELSIF star_pattern >= 0 THEN
       pi := star_pattern + 1;
-      star_string := star_string + least(CASE WHEN get_byte(s, star_string) < 192 THEN 1 WHEN get_byte(s, star_string) < 224 THEN 2
-                                              WHEN get_byte(s, star_string) < 240 THEN 3 ELSE 4 END, sn - star_string);
+      star_string := star_string + rqlkit.sequence_length(s, star_string);
       si := star_string;
     ELSE
       RETURN false;

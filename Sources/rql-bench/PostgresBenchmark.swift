@@ -136,10 +136,10 @@ enum PostgresBenchmark {
             print(pad(r.query, 50) + pad(r.matches.map(String.init) ?? "?", 9, left: true) + pad(ms(r.plainMs), 10, left: true)
                   + pad(ms(r.indexedMs), 10, left: true) + pad(ms(r.vmMs), 10, left: true) + pad(ms(r.realmMs), 10, left: true))
         }
-        let timed = rows.filter { $0.plainMs != nil && $0.indexedMs != nil }
+        let timed = rows.compactMap { r in r.plainMs.flatMap { p in r.indexedMs.map { (plain: p, indexed: $0, vm: r.vmMs, realm: r.realmMs) } } }
         if !timed.isEmpty {
-            let plain = geomean(timed.map { $0.plainMs! }), indexed = geomean(timed.map { $0.indexedMs! })
-            let vm = geomean(timed.map(\.vmMs)), realm = geomean(timed.map(\.realmMs))
+            let plain = geomean(timed.map(\.plain)), indexed = geomean(timed.map(\.indexed))
+            let vm = geomean(timed.map(\.vm)), realm = geomean(timed.map(\.realm))
             print(pad("geomean", 59) + pad(ms(plain), 10, left: true) + pad(ms(indexed), 10, left: true)
                   + pad(ms(vm), 10, left: true) + pad(ms(realm), 10, left: true))
             print("PostgreSQL with the suggested indexes: \(String(format: "%.1f", indexed / vm))x the VM's time in memory, "
