@@ -7,8 +7,8 @@
 /// │  │  ├─ property age
 /// │  │  └─ integer 5
 /// ```
-public enum ASTDump {
-    public static func dump(_ query: Query, ranges: Bool = false) -> String {
+package enum ASTDump {
+    package static func dump(_ query: Query, ranges: Bool = false) -> String {
         var lines: [String] = []
         var node = Node(predicate: query.predicate, ranges: ranges)
         if !query.suffixes.isEmpty {

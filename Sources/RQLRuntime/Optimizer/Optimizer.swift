@@ -27,23 +27,23 @@ import RQLSemantics
 /// and structure only, so a shape's optimized form holds for every binding of its parameters.
 public enum Optimizer {
     /// One rewrite of a predicate.
-    public struct Pass: Sendable {
-        public let name: String
-        public let apply: @Sendable (CheckedPredicate) -> CheckedPredicate
+    package struct Pass: Sendable {
+        package let name: String
+        package let apply: @Sendable (CheckedPredicate) -> CheckedPredicate
 
-        public init(name: String, apply: @escaping @Sendable (CheckedPredicate) -> CheckedPredicate) {
+        package init(name: String, apply: @escaping @Sendable (CheckedPredicate) -> CheckedPredicate) {
             self.name = name
             self.apply = apply
         }
 
         /// The pass applied to a whole query.
-        public func callAsFunction(_ query: CheckedQuery) -> CheckedQuery {
+        package func callAsFunction(_ query: CheckedQuery) -> CheckedQuery {
             CheckedQuery(collection: query.collection, predicate: apply(query.predicate))
         }
     }
 
     /// The passes, in the order `optimize` applies them.
-    public static let passes: [Pass] = [
+    package static let passes: [Pass] = [
         Pass(name: "FlattenLogic") { FlattenLogic.apply($0) },
         Pass(name: "NotPushDown") { NotPushDown.apply($0) },
         Pass(name: "ConstantFolding") { ConstantFolding.apply($0) },
@@ -54,13 +54,14 @@ public enum Optimizer {
     ]
 
     /// An upper bound on rounds, so a pass pair that undid each other could never loop forever.
-    public static let maximumRounds = 8
+    package static let maximumRounds = 8
 
+    /// The query rewritten to a fixed point of the passes: the same answers, cheaper to run.
     public static func optimize(_ q: CheckedQuery) -> CheckedQuery {
         CheckedQuery(collection: q.collection, predicate: optimize(q.predicate))
     }
 
-    public static func optimize(_ p: CheckedPredicate) -> CheckedPredicate {
+    package static func optimize(_ p: CheckedPredicate) -> CheckedPredicate {
         var current = p
         for _ in 0..<maximumRounds {
             let before = current
@@ -86,7 +87,7 @@ extension CheckedPredicate {
 extension Optimizer {
     /// Whether two predicates are the same tree, constants compared bit for bit (`==` on the
     /// tree says a NaN constant differs from itself, which would keep the fixed-point loop going).
-    public static func identical(_ a: CheckedPredicate, _ b: CheckedPredicate) -> Bool {
+    package static func identical(_ a: CheckedPredicate, _ b: CheckedPredicate) -> Bool {
         switch (a, b) {
         case (.constant(let x), .constant(let y)): return x == y
         case (.not(let x), .not(let y)): return identical(x, y)

@@ -130,7 +130,7 @@ public enum Planner {
     /// per row (measured with `rql-bench`); a range over half the rows stays a scan.
     public static let maxSearchedFraction = 0.25
 
-    public static func plan(_ query: CheckedQuery, indexes: CollectionIndexes, rowCount: Int,
+    package static func plan(_ query: CheckedQuery, indexes: CollectionIndexes, rowCount: Int,
                             maxSearchedFraction: Double = maxSearchedFraction) -> QueryPlan {
         let scan = QueryPlan(collection: query.collection.title, access: .scan, isExact: false, estimatedRows: rowCount)
         guard !indexes.isEmpty, indexes.schema == query.collection,

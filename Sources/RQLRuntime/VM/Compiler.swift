@@ -349,15 +349,3 @@ extension OrderOperator {
         }
     }
 }
-
-extension MatchKind {
-    init?(_ op: CheckedOperator) {
-        switch op {
-        case .beginsWith: self = .beginsWith
-        case .endsWith: self = .endsWith
-        case .contains: self = .contains
-        case .like: self = .like
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between: return nil
-        }
-    }
-}

@@ -8,8 +8,8 @@ import RQLSyntax
 /// addr  opcode          operands                 comment
 /// 0     intRange        age in 20...29           flag = lower <= int column <= upper ...
 /// ```
-public enum Disassembler {
-    public static func listing(_ program: Program) -> String {
+package enum Disassembler {
+    package static func listing(_ program: Program) -> String {
         var rows: [(String, String, String, String)] = [("addr", "opcode", "operands", "comment")]
         for (address, instruction) in program.instructions.enumerated() {
             // In a branch-free run the result meets the flag: AND / OR before the operands says how.

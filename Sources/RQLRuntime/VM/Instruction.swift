@@ -5,7 +5,7 @@ import RQLSemantics
 /// register; AND, OR and NOT are jumps and a flip, except in runs of cheap comparisons, which
 /// combine into the flag without jumps (`Program.combine`). `synopsis` documents every instruction
 /// once, in the one switch a new case must join; the disassembler prints from it.
-public enum Instruction: Hashable, Sendable {
+package enum Instruction: Hashable, Sendable {
     case constant(Bool)
     case not
     case jumpIfFalse(Int)
@@ -56,7 +56,7 @@ extension Instruction {
 }
 
 /// `==`, `!=`, `<`, `<=`, `>`, `>=` on values of one type.
-public enum OrderOperator: String, Hashable, Sendable, BitwiseCopyable {
+package enum OrderOperator: String, Hashable, Sendable, BitwiseCopyable {
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 
     /// The result for a three-way ordering `o` (negative, zero, positive).
@@ -78,20 +78,15 @@ public enum OrderOperator: String, Hashable, Sendable, BitwiseCopyable {
     var nullResult: Bool { self == .notEqual }
 }
 
-/// The string operators.
-public enum MatchKind: String, Hashable, Sendable, BitwiseCopyable {
-    case beginsWith = "BEGINSWITH", endsWith = "ENDSWITH", contains = "CONTAINS", like = "LIKE"
-}
-
 /// One row per instruction: the single source of truth for names and documentation.
 extension Instruction {
     /// The instruction's name in listings: its case name.
-    public var name: String {
+    package var name: String {
         String(String(describing: self).prefix { $0 != "(" })
     }
 
     /// What the instruction does, for `.bytecode` and `rql explain`.
-    public var synopsis: String {
+    package var synopsis: String {
         switch self {
         case .constant: "flag = the constant (TRUEPREDICATE / FALSEPREDICATE)"
         case .not: "flag = !flag"

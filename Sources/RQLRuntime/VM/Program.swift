@@ -4,7 +4,7 @@ import RQLSyntax
 /// A compiled query: instructions plus their constants. Immutable and `Sendable`: one program can
 /// run on many threads at once.
 public struct Program: Sendable {
-    public let instructions: [Instruction]
+    package let instructions: [Instruction]
     /// For each instruction, how its result meets the flag (`replace` but in branch-free runs).
     package let combine: [Combine]
     /// String and binary constants, and the needles of string operators (pre-folded for `[c]`).
@@ -14,9 +14,11 @@ public struct Program: Sendable {
     let intSets: [IntSet]
     let byteSets: [ByteSet]
     /// Comparisons the VM leaves to the reference semantics (`fallback`).
-    public let fallbacks: [CheckedComparison]
+    package let fallbacks: [CheckedComparison]
     /// The collection the program reads.
     public let collection: ObjectSchema
+    /// The program listed instruction by instruction, EXPLAIN-style (`rql explain`'s bytecode).
+    public var listing: String { Disassembler.listing(self) }
     /// Whether some instruction ANDs or ORs into the flag (a branch-free run): the loops without
     /// runs skip the per-instruction check.
     let hasBranchFreeRuns: Bool

@@ -8,7 +8,7 @@ import RQLDocuments
 /// pointer in the instruction's operands, so the loop below reads memory directly. Per row it
 /// allocates nothing, retains nothing and calls nothing dynamically; the state is local variables
 /// (pc, the flag, and the flag before the instruction, for branch-free runs).
-public enum VM {
+package enum VM {
     /// What a program binds to: columns whose buffers stay where they are while it runs, the
     /// number of rows to scan, and a way to rebuild one row as a `Document` for `fallback`
     /// (the few comparisons left to the reference semantics). `owner` keeps the buffers alive.
@@ -30,7 +30,7 @@ public enum VM {
         let combines: Bool
 
         /// The collection the program is bound to (nil for a segment of a live collection).
-        public var collection: ColumnarCollection? { columns.owner as? ColumnarCollection }
+        package var collection: ColumnarCollection? { columns.owner as? ColumnarCollection }
 
         init(_ program: Program, _ columns: ColumnSet) {
             self.program = program
@@ -43,12 +43,12 @@ public enum VM {
 
         /// Runs the program on one row.
         @inline(__always)
-        public func matches(row: Int) -> Bool {
+        package func matches(row: Int) -> Bool {
             code.withUnsafeBufferPointer { combines ? VM.run($0, row: row, self, Combining.self) : VM.run($0, row: row, self, Replacing.self) }
         }
 
         /// The number of matching rows.
-        public func count() -> Int {
+        package func count() -> Int {
             if code.count == 1, let n = VM.countSingle(code[0].bound, columns.count) { return n }
             return combines ? count(Combining.self) : count(Replacing.self)
         }
@@ -103,7 +103,7 @@ public enum VM {
         }
 
         /// The indexes of the matching rows, in order.
-        public func filter() -> [Int] {
+        package func filter() -> [Int] {
             combines ? filter(Combining.self) : filter(Replacing.self)
         }
 

@@ -2,8 +2,8 @@ import RQLSyntax
 
 /// A tree view of a checked query (`.explain` in the REPL, `rql explain`): each operand with its
 /// resolved type and each constant with its converted value.
-public enum CheckedDump {
-    public static func dump(_ query: CheckedQuery) -> String {
+package enum CheckedDump {
+    package static func dump(_ query: CheckedQuery) -> String {
         var lines: [String] = []
         write(query.predicate, prefix: "", childPrefix: "", into: &lines)
         return lines.joined(separator: "\n")
@@ -35,7 +35,7 @@ public enum CheckedDump {
     }
 
     /// `property age: int`, `ANY property tags: list of string`, `constant int 42`, `list [1, 2]`.
-    public static func describe(_ o: CheckedOperand) -> String {
+    package static func describe(_ o: CheckedOperand) -> String {
         let q = o.quantifier.map { $0.rawValue + " " } ?? ""
         switch o.kind {
         case .property(let p):
@@ -48,7 +48,7 @@ public enum CheckedDump {
     }
 
     /// A value as an RQL literal.
-    public static func literal(_ v: Value) -> String {
+    package static func literal(_ v: Value) -> String {
         switch v {
         case .null: "null"
         case .bool(let b): b ? "true" : "false"
@@ -67,7 +67,7 @@ public enum CheckedDump {
 
 /// Standard base64 with padding.
 package enum Base64 {
-    public static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []
         var i = 0
