@@ -20,10 +20,10 @@ import RQL
 ///   `$ne` / `$nin` of it match everything;
 /// - conditions on expansions alone (`{"%%user.custom_data.isAdmin": true}`) are decided for the
 ///   user now and become `TRUEPREDICATE` or `FALSEPREDICATE`.
-public enum DocumentFilterCompiler {
+package enum DocumentFilterCompiler {
     /// Compiles `expression` for the user in `context` against `collection`. `what` names the
     /// expression in errors (`role 'owner': document_filters.read`).
-    public static func compile(_ expression: RuleExpression, collection: ObjectSchema, context: ExpansionContext,
+    package static func compile(_ expression: RuleExpression, collection: ObjectSchema, context: ExpansionContext,
                                what: String, file: String? = nil) -> Result<CheckedPredicate, RuleEvaluationError> {
         let session = RuleSession(context: context, what: what, file: file)
         do {
@@ -35,7 +35,7 @@ public enum DocumentFilterCompiler {
 
     /// The property a filter field names, or why it cannot be used: the field is a path, is not
     /// in the schema, or has a type queries cannot compare.
-    public static func property(named name: String, in collection: ObjectSchema) -> Result<PropertyReference, FieldProblem> {
+    package static func property(named name: String, in collection: ObjectSchema) -> Result<PropertyReference, FieldProblem> {
         if name.contains(".") { return .failure(.path) }
         guard let index = collection.propertyIndex(named: name) else { return .failure(.unknown) }
         guard let reference = collection.reference(named: name) else { return .failure(.notComparable(collection.properties[index].type)) }
@@ -43,7 +43,7 @@ public enum DocumentFilterCompiler {
     }
 
     /// Why a filter field cannot become a property reference.
-    public enum FieldProblem: Error, Hashable, Sendable {
+    package enum FieldProblem: Error, Hashable, Sendable {
         /// A dotted path (into an embedded object or an array element).
         case path
         /// The collection has no such property.
@@ -181,12 +181,12 @@ extension RuleSession {
 
 /// Builds predicates with constants folded, so a filter that is decided for the user (an admin's
 /// `{"%%user.custom_data.isAdmin": true}`) leaves a plain `TRUEPREDICATE`.
-public enum PredicateBuilder {
+package enum PredicateBuilder {
     /// AND of the parts: `true` parts dropped, any `false` makes it false, nested ANDs flattened.
-    public static func and(_ parts: [CheckedPredicate]) -> CheckedPredicate { chain(parts, isAnd: true) }
+    package static func and(_ parts: [CheckedPredicate]) -> CheckedPredicate { chain(parts, isAnd: true) }
 
     /// OR of the parts: `false` parts dropped, any `true` makes it true, nested ORs flattened.
-    public static func or(_ parts: [CheckedPredicate]) -> CheckedPredicate { chain(parts, isAnd: false) }
+    package static func or(_ parts: [CheckedPredicate]) -> CheckedPredicate { chain(parts, isAnd: false) }
 
     /// AND (`isAnd`) or OR: the neutral constant is dropped, the absorbing one decides, nested
     /// chains of the same kind are flattened.
@@ -206,7 +206,7 @@ public enum PredicateBuilder {
     }
 
     /// NOT, folding constants and double negation.
-    public static func not(_ p: CheckedPredicate) -> CheckedPredicate {
+    package static func not(_ p: CheckedPredicate) -> CheckedPredicate {
         switch p {
         case .constant(let b): .constant(!b)
         case .not(let inner): inner

@@ -22,10 +22,10 @@ public struct RuleEvaluationError: Error, Hashable, Sendable, CustomStringConver
 /// whether the user is in team `a`); comparisons stay within a type bracket; a missing subject
 /// equals only `null`. An operand whose expansion leads nowhere matches nothing (`$ne`/`$nin`,
 /// being negations, then match).
-public enum RuleEvaluator {
+package enum RuleEvaluator {
     /// Evaluates `expression` for the user in `context`. `what` names the expression in messages
     /// (`role 'admin': apply_when`); `file` is the rules file.
-    public static func evaluate(_ expression: RuleExpression, context: ExpansionContext, what: String,
+    package static func evaluate(_ expression: RuleExpression, context: ExpansionContext, what: String,
                                 file: String? = nil) -> Result<Bool, RuleEvaluationError> {
         let session = RuleSession(context: context, what: what, file: file)
         do {
