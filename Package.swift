@@ -42,8 +42,8 @@ let package = Package(
     targets: [
         .target(name: "RQLSyntax"),
         .target(name: "RQLSemantics", dependencies: ["RQLSyntax"]),
-        .target(name: "RQLDocuments", dependencies: ["RQLSemantics"]),
-        .target(name: "RQLRuntime", dependencies: ["RQLSemantics", "RQLDocuments"]),
+        .target(name: "RQLDocuments", dependencies: ["RQLSyntax", "RQLSemantics"]),
+        .target(name: "RQLRuntime", dependencies: ["RQLSyntax", "RQLSemantics", "RQLDocuments"]),
         .target(name: "RQL", dependencies: ["RQLSyntax", "RQLSemantics", "RQLDocuments", "RQLRuntime"]),
         .target(name: "RQLSQL", dependencies: ["RQL"], resources: [.embedInCode("rqlkit-functions.sql")]),
         .target(name: "RQLPostgres", dependencies: ["RQL", "RQLSQL", .product(name: "PostgresNIO", package: "postgres-nio")]),
@@ -71,11 +71,11 @@ let package = Package(
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
         .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLDocuments", "RQLSyntax"]),
         .testTarget(name: "RQLDocumentsTests", dependencies: ["RQLDocuments", "RQLSemantics", "RQLSyntax"]),
-        .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL"]),
+        .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL", "RQLSync"]),
         .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
         // Runs only when RQL_TEST_DATABASE names a PostgreSQL server (.ci/run starts one).
-        .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL", "RQLRuntime"]),
-        .testTarget(name: "RQLSQLTests", dependencies: ["RQLSQL", "RQL", "RQLTesting"]),
+        .testTarget(name: "RQLPostgresTests", dependencies: ["RQLPostgres", "RQLSQL", "RQL", "RQLRuntime", "RQLTesting"]),
+        .testTarget(name: "RQLSQLTests", dependencies: ["RQLSQL", "RQL", "RQLRuntime", "RQLTesting"]),
         .testTarget(name: "RQLRuntimeTests", dependencies: ["RQLRuntime", "RQLSemantics", "RQLDocuments", "RQLSyntax", "RQLTesting"]),
     ]
 )

@@ -7,12 +7,12 @@
 /// CSI). The result reads back as the same string inside an RQL or JSON string literal.
 package enum ControlCharacters {
     /// C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F).
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// The escape for one control character.
-    public static func escape(_ scalar: Unicode.Scalar) -> String {
+    package static func escape(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\n": return "\\n"
         case "\r": return "\\r"
@@ -25,7 +25,7 @@ package enum ControlCharacters {
 
     /// `text` with its control characters escaped; other characters (quotes and backslashes
     /// included) as they are.
-    public static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
@@ -36,7 +36,7 @@ package enum ControlCharacters {
     }
 
     /// `text` as a JSON string literal: quoted, `"` and `\` escaped, control characters as above.
-    public static func jsonQuoted(_ text: String) -> String {
+    package static func jsonQuoted(_ text: String) -> String {
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -9,16 +9,16 @@
 /// diagnostic, and scanning goes on, so the parser can report several problems at once.
 package struct Lexer: Sendable {
     /// The query text as UTF-8 bytes.
-    public let source: [UInt8]
+    package let source: [UInt8]
     /// Problems found while scanning (invalid characters, bad escapes, unterminated strings).
-    public private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
     private var position = 0
 
-    public init(_ source: [UInt8]) { self.source = source }
-    public init(_ source: String) { self.source = Array(source.utf8) }
+    package init(_ source: [UInt8]) { self.source = source }
+    package init(_ source: String) { self.source = Array(source.utf8) }
 
     /// All tokens of the source, ending with one `.end` token.
-    public static func tokenize(_ source: [UInt8]) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    package static func tokenize(_ source: [UInt8]) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(source)
         var tokens: [Token] = []
         tokens.reserveCapacity(source.count / 3 + 2)
@@ -31,12 +31,12 @@ package struct Lexer: Sendable {
     }
 
     /// The spelling of a token (or any range) as a String; invalid UTF-8 is repaired.
-    public func text(_ range: SourceRange) -> String {
+    package func text(_ range: SourceRange) -> String {
         String(decoding: source[range.start..<range.end], as: UTF8.self)
     }
 
     /// Scans the next token, skipping blanks and newlines.
-    public mutating func next() -> Token {
+    package mutating func next() -> Token {
         while position < source.count, Self.isBlank(source[position]) { position += 1 }
         let start = position
         guard start < source.count else { return Token(.end, SourceRange(start, start)) }
@@ -190,20 +190,20 @@ package struct Lexer: Sendable {
     }
 
     /// A word the lexer reads as a keyword.
-    public struct Keyword: Sendable {
+    package struct Keyword: Sendable {
         /// As completion offers it (other spellings are aliases: `asc`, `some`, `nil`...).
-        public let spelling: String
-        public let kind: TokenKind
+        package let spelling: String
+        package let kind: TokenKind
         /// Realm accepts any letter case; otherwise only all-lowercase and all-uppercase
         /// (`True` is a property name).
         let anyCase: Bool
         /// Part of the language RQLKit evaluates, so completion offers it.
-        public let evaluated: Bool
+        package let evaluated: Bool
     }
 
     /// Every keyword, the one table the lexer's lookups and the REPL's completion read: the
     /// comparison operators' from the operator table (`ComparisonOperator.keyword`), then the rest.
-    public static let keywords: [Keyword] = ComparisonOperator.allCases.compactMap(\.keyword) + [
+    package static let keywords: [Keyword] = ComparisonOperator.allCases.compactMap(\.keyword) + [
         Keyword(spelling: "AND", kind: .and, anyCase: true, evaluated: true),
         Keyword(spelling: "OR", kind: .or, anyCase: true, evaluated: true),
         Keyword(spelling: "NOT", kind: .not, anyCase: false, evaluated: true),
@@ -536,7 +536,7 @@ package struct Lexer: Sendable {
     /// separately. The one statement of the rule: the lexer, the renderer and the check every
     /// text file gets (`UTF8Text`) use it.
     @inlinable
-    public static func utf8SequenceLength<Bytes: RandomAccessCollection<UInt8>>(_ s: Bytes, at i: Int) -> Int?
+    package static func utf8SequenceLength<Bytes: RandomAccessCollection<UInt8>>(_ s: Bytes, at i: Int) -> Int?
         where Bytes.Index == Int {
         guard i >= s.startIndex, i < s.endIndex else { return nil }
         let c = s[i]

@@ -19,7 +19,7 @@ public struct ParsedQuery: Sendable {
 package enum Precedence: Int, Comparable, Sendable {
     case none, or, and, comparison, additive, multiplicative, prefixNot
 
-    public static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// The RQL parser: a Pratt parser over realm-core's grammar (`query_bison.yy`).

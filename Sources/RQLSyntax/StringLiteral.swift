@@ -10,7 +10,7 @@ package enum StringLiteral {
     /// accepts it (`{unicode}` in query_flex.ll is any 4 hex digits) and, like every escape, keeps it
     /// verbatim (`ConstantNode::get_value` in driver.cpp), so we keep those 6 bytes as written and
     /// return their ranges in `loneSurrogates` for a warning.
-    public static func decode(_ source: [UInt8], _ range: SourceRange) -> (value: String, loneSurrogates: [SourceRange]) {
+    package static func decode(_ source: [UInt8], _ range: SourceRange) -> (value: String, loneSurrogates: [SourceRange]) {
         let start = range.start + 1
         let end = max(start, isTerminated(source, range) ? range.end - 1 : range.end)
         var out: [UInt8] = []
@@ -83,7 +83,7 @@ package enum StringLiteral {
 
     /// The canonical spelling of a string value: double quotes, with `"`, `\` and control
     /// characters escaped. `decode(encode(s)) == s` for every string.
-    public static func encode(_ value: String) -> String {
+    package static func encode(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

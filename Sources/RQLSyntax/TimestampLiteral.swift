@@ -13,16 +13,16 @@
 /// Nanoseconds of one second or more (`T0:1000000000`, `...@00:00:00:1000000000`) fail the assertion
 /// in realm-core's `Timestamp` constructor, an abort; here they are an error.
 package enum TimestampLiteral {
-    public struct Reading: Equatable, Sendable {
-        public var seconds: Int64
-        public var nanoseconds: Int32
+    package struct Reading: Equatable, Sendable {
+        package var seconds: Int64
+        package var nanoseconds: Int32
         /// For a readable date whose fields are out of range, what realm-core makes of them: only the
         /// date (`2024-03-01`) when the time of day exists, otherwise date and time with the
         /// literal's separator (`2024-01-05@04:40:39`); nil for a date that exists.
-        public var normalized: String?
+        package var normalized: String?
     }
 
-    public enum Problem: Error, Equatable, Sendable {
+    package enum Problem: Error, Equatable, Sendable {
         /// `T1:-1`, `T-1:1`.
         case mixedSigns
         /// Nanoseconds of 1,000,000,000 or more.
@@ -32,7 +32,7 @@ package enum TimestampLiteral {
     }
 
     /// Reads a TIMESTAMP token's text (whose shape the lexer has checked).
-    public static func read(_ text: some Collection<UInt8>) -> Result<Reading, Problem> {
+    package static func read(_ text: some Collection<UInt8>) -> Result<Reading, Problem> {
         let bytes = Array(text)
         if bytes.first == UInt8(ascii: "T") { return readEpoch(bytes.dropFirst()) }
         return readReadable(bytes)
@@ -86,12 +86,12 @@ package enum TimestampLiteral {
     }
 
     /// A calendar date and time of day (UTC, proleptic Gregorian).
-    public struct Civil: Equatable, Sendable {
-        public var year: Int64, month: Int64, day: Int64
-        public var hour: Int64, minute: Int64, second: Int64
+    package struct Civil: Equatable, Sendable {
+        package var year: Int64, month: Int64, day: Int64
+        package var hour: Int64, minute: Int64, second: Int64
 
         /// `2024-03-01` and, with a separator, `2024-03-01@00:00:00`.
-        public func spelling(separator: String? = nil) -> String {
+        package func spelling(separator: String? = nil) -> String {
             func pad(_ n: Int64, _ width: Int) -> String {
                 let digits = String(n.magnitude)
                 return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
@@ -103,7 +103,7 @@ package enum TimestampLiteral {
     }
 
     /// The calendar date and time of whole seconds since the epoch.
-    public static func civil(seconds: Int64) -> Civil {
+    package static func civil(seconds: Int64) -> Civil {
         // Floor division by way of the remainder, which cannot overflow even at Int64.min.
         let remainder = seconds % 86_400
         let days = seconds / 86_400 - (remainder < 0 ? 1 : 0)
@@ -123,7 +123,7 @@ package enum TimestampLiteral {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -42,7 +42,7 @@ package enum TokenKind: UInt8, Sendable, CaseIterable {
     case invalid
 
     /// How the token is named in messages ("expected a value after '==', found end of query").
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .plus: "'+'"
         case .minus: "'-'"
@@ -124,7 +124,7 @@ package enum TokenKind: UInt8, Sendable, CaseIterable {
     }
 
     /// Keywords that realm's grammar also accepts as property names (its `id` rule).
-    public var isUsableAsName: Bool {
+    package var isUsableAsName: Bool {
         switch self {
         case .identifier, .backlinks, .beginsWith, .endsWith, .contains, .like, .between, .keyOrValue,
              .sort, .distinct, .limit, .ascending, .descending, .in, .text, .binary, .first, .last, .indexSize:
@@ -135,7 +135,7 @@ package enum TokenKind: UInt8, Sendable, CaseIterable {
     }
 
     /// Tokens that are constants in realm's grammar (`constant` and `primary_key`).
-    public var isConstant: Bool {
+    package var isConstant: Bool {
         switch self {
         case .natural, .number, .float, .infinity, .nan, .string, .base64, .uuid, .oid, .timestamp,
              .link, .typedLink, .true, .false, .null, .argument:
@@ -149,8 +149,8 @@ package enum TokenKind: UInt8, Sendable, CaseIterable {
 /// One token: a kind and the byte range of its spelling in the source. Tokens do not copy text;
 /// `Lexer.text(of:)` slices it on demand.
 package struct Token: Hashable, Sendable {
-    public var kind: TokenKind
-    public var range: SourceRange
+    package var kind: TokenKind
+    package var range: SourceRange
 
     @inlinable public init(_ kind: TokenKind, _ range: SourceRange) {
         self.kind = kind

@@ -31,7 +31,7 @@ extension Optimizer {
         /// The document the interpreter folds with: every property absent.
         static let emptyDocument = Document(values: [])
 
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
                 guard case .comparison(let c) = node, isDocumentIndependent(c) else { return node }
                 return .constant(Interpreter.evaluate(c, emptyDocument))
@@ -39,7 +39,7 @@ extension Optimizer {
         }
 
         /// True when `Interpreter.evaluate(c, d)` is provably the same for every document `d`.
-        public static func isDocumentIndependent(_ c: CheckedComparison) -> Bool {
+        package static func isDocumentIndependent(_ c: CheckedComparison) -> Bool {
             if c.left.property == nil && c.right.property == nil { return true }
             if c.op == .between {
                 if case .list(let bounds) = c.right.kind, bounds.count == 2 { return false }

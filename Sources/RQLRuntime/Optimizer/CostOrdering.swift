@@ -18,7 +18,7 @@ extension Optimizer {
     /// `.or` as "some operand is true"; comparisons have no side effects and always terminate,
     /// so the order of the operands cannot change the result.
     package enum CostOrdering {
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
                 switch node {
                 case .and(let ps): return .and(sorted(ps))
@@ -36,7 +36,7 @@ extension Optimizer {
                 .map(\.predicate)
         }
 
-        public static func cost(of p: CheckedPredicate) -> Int {
+        package static func cost(of p: CheckedPredicate) -> Int {
             switch p {
             case .constant: 0
             case .not(let q): cost(of: q)
@@ -45,7 +45,7 @@ extension Optimizer {
             }
         }
 
-        public static func cost(of c: CheckedComparison) -> Int {
+        package static func cost(of c: CheckedComparison) -> Int {
             if c.left.isMultiValued && c.right.isMultiValued && c.left.quantifier == nil && c.right.quantifier == nil
                 && c.op != .between {
                 return 20

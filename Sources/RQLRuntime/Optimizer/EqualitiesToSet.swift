@@ -28,7 +28,7 @@ extension Optimizer {
     ///
     /// A parameter (`QueryShape`) never merges: duplicates are found by value.
     package enum EqualitiesToSet {
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
                 switch node {
                 case .or(let terms):

@@ -8,7 +8,7 @@ extension Optimizer {
     /// "all operands true", so nesting does not matter), the AND/OR of one operand has that
     /// operand's value, and `!!b == b`. Empty AND/OR are left for `PruneConstants`.
     package enum FlattenLogic {
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp(step)
         }
 

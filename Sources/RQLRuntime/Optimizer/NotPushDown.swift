@@ -16,7 +16,7 @@ extension Optimizer {
     /// null and NaN, except where neither can occur: a required int property against an int. Comparisons involving lists stay under NOT too: `NOT ANY tags == 'x'` is
     /// `NONE`, not `ANY tags != 'x'`, and a whole-list `!=` also matches lists of other lengths.
     package enum NotPushDown {
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             push(p, negated: false)
         }
 

@@ -10,7 +10,7 @@ extension Optimizer {
     /// element (dually for OR), and the empty AND/OR have exactly those values
     /// (`allSatisfy`/`contains` on an empty array).
     package enum PruneConstants {
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp(step)
         }
 

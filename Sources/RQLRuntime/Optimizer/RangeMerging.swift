@@ -30,7 +30,7 @@ extension Optimizer {
         /// More comparisons than this on one property are left alone (the check is cubic).
         static let maximumGroup = 32
 
-        public static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
+        package static func apply(_ p: CheckedPredicate) -> CheckedPredicate {
             p.rewrittenBottomUp { node in
                 guard case .and(let terms) = node else { return node }
                 return merge(terms)

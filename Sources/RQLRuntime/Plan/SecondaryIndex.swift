@@ -42,13 +42,13 @@ enum ColumnKey: Hashable, Sendable {
 /// (`@unchecked`: mutable, but changed only before it is shared or under `LiveIndexes`' lock.)
 package final class SecondaryIndex: @unchecked Sendable {
     /// The property, resolved against the collection's schema.
-    public let property: PropertyReference
+    package let property: PropertyReference
     private var postings: [ColumnKey: [Int]] = [:]
     private var ordered: OrderedKeys?
 
     /// The property types an index can be made on: scalars of these types and lists of strings and
     /// ints.
-    public static func canIndex(_ property: PropertyReference) -> Bool {
+    package static func canIndex(_ property: PropertyReference) -> Bool {
         switch property.type {
         case .int, .long, .string: true
         case .double, .bool, .date, .objectId, .uuid: !property.isList

@@ -9,7 +9,7 @@ import RQLSyntax
 /// in ordered comparisons) becomes `fallback`, which applies the reference semantics, so nothing
 /// is left unsupported and the two cannot disagree.
 package enum Compiler {
-    public static func compile(_ query: CheckedQuery) -> Program {
+    package static func compile(_ query: CheckedQuery) -> Program {
         var builder = Builder(collection: query.collection)
         builder.emit(query.predicate)
         let combine = builder.code.indices.map { builder.combine[$0] ?? .replace }

@@ -5,15 +5,15 @@ package enum LiteralValues {
     /// An integer literal as realm reads it with `strtoll(text, nullptr, 0)`: `0x` is hex, a
     /// leading `0` is octal (stopping at the first 8 or 9, so `09` is 0), and values beyond 64 bits
     /// saturate.
-    public struct IntegerReading: Equatable, Sendable {
-        public var value: Int64
-        public var isOctal = false
-        public var saturated = false
+    package struct IntegerReading: Equatable, Sendable {
+        package var value: Int64
+        package var isOctal = false
+        package var saturated = false
         /// Digits left unread (`09`: the `9`).
-        public var stoppedEarly = false
+        package var stoppedEarly = false
     }
 
-    public static func integer(_ text: String) -> IntegerReading {
+    package static func integer(_ text: String) -> IntegerReading {
         var bytes = Array(text.utf8)[...]
         var negative = false
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
@@ -68,7 +68,7 @@ package enum LiteralValues {
     }
 
     /// A float literal: a trailing `f` reads a 32-bit float (widened to double, as realm compares it).
-    public static func double(_ text: String) -> Double? {
+    package static func double(_ text: String) -> Double? {
         if text.hasSuffix("f") {
             return Float(normalizedFloatText(String(text.dropLast()))).map(Double.init)
         }
@@ -88,13 +88,13 @@ package enum LiteralValues {
 
     /// `T<sec>:<ns>` or `YYYY-MM-DD@HH:MM:SS[:NS]` (UTC), read as realm-core reads them
     /// (`TimestampLiteral`); nil for the spellings the lexer reports as errors.
-    public static func timestamp(_ text: String) -> Timestamp? {
+    package static func timestamp(_ text: String) -> Timestamp? {
         guard case .success(let reading) = TimestampLiteral.read(text.utf8) else { return nil }
         return Timestamp(seconds: reading.seconds, nanoseconds: reading.nanoseconds)
     }
 
     /// Standard base64 (padding optional); nil when malformed.
-    public static func base64Decode(_ text: String) -> [UInt8]? {
+    package static func base64Decode(_ text: String) -> [UInt8]? {
         var values: [UInt8] = []
         var padding = 0
         for c in text.utf8 {
@@ -130,7 +130,7 @@ package enum LiteralValues {
 
     /// The value of a literal on its own (as an argument, or before its comparison is known):
     /// integers are ints, floats doubles, strings strings.
-    public static func naturalValue(_ literal: LiteralValue) -> Value? {
+    package static func naturalValue(_ literal: LiteralValue) -> Value? {
         switch literal {
         case .integer(let s): return .int(integer(s).value)
         case .float(let s): return double(s).map(Value.double)
@@ -185,7 +185,7 @@ package enum LiteralValues {
 /// Reading the `args:` of a corpus block or the `--args` of the CLI: RQL literals separated by
 /// commas, where `{...}` is a list argument.
 package enum ArgumentList {
-    public static func parse(_ text: String) -> (values: [Value], diagnostics: [Diagnostic]) {
+    package static func parse(_ text: String) -> (values: [Value], diagnostics: [Diagnostic]) {
         // Parse as the right side of a comparison, one piece at a time, reusing the literal grammar.
         var values: [Value] = []
         var diagnostics: [Diagnostic] = []

@@ -5,23 +5,23 @@
 /// matches what an editor shows for text without combining characters or wide glyphs.
 package struct LineColumn: Hashable, Sendable, CustomStringConvertible {
     /// The line, starting at 1.
-    public var line: Int
+    package var line: Int
     /// The column, starting at 1.
-    public var column: Int
+    package var column: Int
 
     /// A position given directly.
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
     /// The position of a UTF-8 byte offset in `text`. Offsets past the end are clamped to the end.
-    public init(offset: Int, in text: String) {
+    package init(offset: Int, in text: String) {
         self.init(offset: offset, inUTF8: Array(text.utf8))
     }
 
     /// The position of a byte offset in UTF-8 `bytes`. Offsets past the end are clamped to the end.
-    public init(offset: Int, inUTF8 bytes: [UInt8]) {
+    package init(offset: Int, inUTF8 bytes: [UInt8]) {
         let end = Swift.max(0, Swift.min(offset, bytes.count))
         var line = 1
         var column = 1
@@ -41,5 +41,5 @@ package struct LineColumn: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `line:column`, the form compilers print.
-    public var description: String { "\(line):\(column)" }
+    package var description: String { "\(line):\(column)" }
 }

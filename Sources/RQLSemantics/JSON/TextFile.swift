@@ -26,10 +26,10 @@ public enum TextFileError: Error, Hashable, Sendable, CustomStringConvertible {
 package enum TextFile {
     /// The size of the pieces `readPieces` reads: large enough that a read costs little per
     /// byte, small next to the data a large file loads into.
-    public static let pieceBytes = 4 * 1024 * 1024
+    package static let pieceBytes = 4 * 1024 * 1024
 
     /// The bytes of the file at `path`, checked to be UTF-8.
-    public static func readBytes(_ path: String) -> Result<[UInt8], TextFileError> {
+    package static func readBytes(_ path: String) -> Result<[UInt8], TextFileError> {
         guard let bytes = regularFileBytes(path) ?? FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
             return .failure(FileManager.default.fileExists(atPath: path) ? .unreadable(path: path) : .missing(path: path))
         }
@@ -66,7 +66,7 @@ package enum TextFile {
     /// gets it: at most `pieceSize` bytes unless a single line is longer. Nil when the whole
     /// file was read; the error otherwise (with its position, for invalid UTF-8), after which
     /// what `body` received must be dropped.
-    public static func readPieces(_ path: String, pieceSize: Int = pieceBytes,
+    package static func readPieces(_ path: String, pieceSize: Int = pieceBytes,
                                   _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> TextFileError? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return errno == ENOENT ? .missing(path: path) : .unreadable(path: path) }
@@ -107,7 +107,7 @@ package enum TextFile {
     }
 
     /// The text of the file at `path`.
-    public static func read(_ path: String) -> Result<String, TextFileError> {
+    package static func read(_ path: String) -> Result<String, TextFileError> {
         readBytes(path).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -21,14 +21,14 @@ public struct UTF8DecodingError: Error, Hashable, Sendable, CustomStringConverti
 /// by U+FFFD, which would change names and values without a word.
 package enum UTF8Text {
     /// The text of `bytes`, or where its first invalid byte is.
-    public static func decode(_ bytes: [UInt8]) -> Result<String, UTF8DecodingError> {
+    package static func decode(_ bytes: [UInt8]) -> Result<String, UTF8DecodingError> {
         if let error = firstError(in: bytes) { return .failure(error) }
         return .success(String(decoding: bytes, as: UTF8.self))
     }
 
     /// Where the first invalid byte of `bytes` is, or nil for valid UTF-8 (RFC 3629: no overlong
     /// forms, no surrogates, nothing above U+10FFFF).
-    public static func firstError(in bytes: [UInt8]) -> UTF8DecodingError? {
+    package static func firstError(in bytes: [UInt8]) -> UTF8DecodingError? {
         bytes.withUnsafeBufferPointer { buffer -> UTF8DecodingError? in
             guard let offset = firstInvalidOffset(buffer) else { return nil }
             let location = LineColumn(offset: offset, inUTF8: bytes)

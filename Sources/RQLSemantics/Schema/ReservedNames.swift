@@ -2,14 +2,14 @@
 /// lexer would read them as keywords (RQL reference §2.2, mirroring the lexer's case rules).
 package enum ReservedNames {
     /// Reserved with any capitalization (`Limit`, `LIMIT` and `limit` are all refused).
-    public static let anyCase: [String] = [
+    package static let anyCase: [String] = [
         "and", "asc", "ascending", "beginswith", "between", "contains", "desc", "descending", "distinct",
         "endswith", "falsepredicate", "inf", "infinity", "like", "limit", "nan", "nil", "null", "or", "sort",
         "subquery", "truepredicate",
     ]
 
     /// Reserved only with exactly this capitalization (`True` and `tRUE` are allowed).
-    public static let exactCase: [String] = [
+    package static let exactCase: [String] = [
         "ALL", "ANY", "B64", "FALSE", "IN", "NONE", "NOT", "SOME", "TRUE",
         "all", "any", "false", "in", "none", "not", "oid", "some", "true", "uuid",
     ]
@@ -18,7 +18,7 @@ package enum ReservedNames {
     private static let exactCaseSet = Set(exactCase)
 
     /// How a name is reserved.
-    public enum Reservation: Sendable, Equatable {
+    package enum Reservation: Sendable, Equatable {
         /// Reserved in every capitalization.
         case anyCase
         /// Reserved in exactly this capitalization.
@@ -26,7 +26,7 @@ package enum ReservedNames {
     }
 
     /// Whether `name` is reserved, and how.
-    public static func reservation(of name: String) -> Reservation? {
+    package static func reservation(of name: String) -> Reservation? {
         if exactCaseSet.contains(name) { return .exactCase }
         // The RQL lexer folds ASCII letters only, so fold the same way (not Unicode lowercasing,
         // which would map e.g. the Kelvin sign to 'k').
@@ -35,5 +35,5 @@ package enum ReservedNames {
     }
 
     /// True when `name` cannot be a synced field name.
-    public static func isReserved(_ name: String) -> Bool { reservation(of: name) != nil }
+    package static func isReserved(_ name: String) -> Bool { reservation(of: name) != nil }
 }

@@ -6,18 +6,18 @@
 /// set of names, keys or ids that decides "the same one" uses this type (or `Value`, whose
 /// strings compare the same way).
 package struct UTF8Key: Hashable, Sendable, CustomStringConvertible {
-    public let string: String
+    package let string: String
 
-    public init(_ string: String) { self.string = string }
+    package init(_ string: String) { self.string = string }
 
-    public static func == (a: UTF8Key, b: UTF8Key) -> Bool { sameBytes(a.string, b.string) }
+    package static func == (a: UTF8Key, b: UTF8Key) -> Bool { sameBytes(a.string, b.string) }
 
-    public func hash(into hasher: inout Hasher) { Self.hashBytes(string, into: &hasher) }
+    package func hash(into hasher: inout Hasher) { Self.hashBytes(string, into: &hasher) }
 
-    public var description: String { string }
+    package var description: String { string }
 
     /// True when `a` and `b` have the same UTF-8 bytes.
-    public static func sameBytes(_ a: String, _ b: String) -> Bool {
+    package static func sameBytes(_ a: String, _ b: String) -> Bool {
         let (x, y) = (a.utf8, b.utf8)
         guard x.count == y.count else { return false }
         if let equal = x.withContiguousStorageIfAvailable({ xb in y.withContiguousStorageIfAvailable { yb in xb.elementsEqual(yb) } }),
@@ -28,7 +28,7 @@ package struct UTF8Key: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Feeds the UTF-8 bytes of `s` to `hasher` (with the length, so concatenations differ).
-    public static func hashBytes(_ s: String, into hasher: inout Hasher) {
+    package static func hashBytes(_ s: String, into hasher: inout Hasher) {
         let bytes = s.utf8
         hasher.combine(bytes.count)
         if bytes.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
