@@ -72,7 +72,7 @@ enum RuleValues {
         case .gte: order >= 0
         case .lt: order < 0
         case .lte: order <= 0
-        default: false
+        case .eq, .ne, .in, .nin, .exists, .other: false
         }
     }
 
