@@ -30,7 +30,7 @@ import RQLRuntime
         let query = try CompiledQuery(#"owner == $0 AND status IN {"open", "late"}"#, collection: task, arguments: [.string("u1")])
         print(try query.count(in: tasks))             // 1
         print(try query.filter(tasks))                // [0]: row indexes
-        print(Disassembler.listing(query.program))    // the bytecode, EXPLAIN-style
+        print(query.program.listing)                  // the bytecode, EXPLAIN-style
 
         // Secondary indexes: the planner searches one when it finds few enough objects (here
         // half of two: a scan), and the program checks what a search finds.
