@@ -101,7 +101,7 @@ struct DocumentLineReader {
             switch field.type {
             case .scalar: return field.isNullable ? .null : nil
             case .list: return field.isNullable ? .list([]) : nil
-            default: return .null
+            case .embeddedObject, .listOfObjects, .dictionary, .mixed, .unsupported: return .null
             }
         }
         switch field.type {
@@ -125,7 +125,7 @@ struct DocumentLineReader {
                 guard c.take(UInt8(ascii: ",")) else { return nil }
                 c.skipBlanks()
             }
-        default:
+        case .embeddedObject, .listOfObjects, .dictionary, .mixed, .unsupported:
             return nil
         }
     }

@@ -59,7 +59,7 @@ extension Optimizer {
             case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .between:
                 switch type {
                 case .string?, .binData?, .decimal?: cost = 2
-                default: cost = 1
+                case .objectId?, .int?, .long?, .double?, .bool?, .date?, .uuid?, nil: cost = 1
                 }
             }
             if case .list = c.right.kind { cost = max(cost, 2) }

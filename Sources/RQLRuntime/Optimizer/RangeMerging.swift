@@ -79,7 +79,7 @@ extension Optimizer {
                 case .int, .long, .double: self = .numeric
                 case .date: self = .timestamp
                 case .string: self = .string
-                default: return nil
+                case .objectId, .decimal, .bool, .uuid, .binData: return nil
                 }
             }
 

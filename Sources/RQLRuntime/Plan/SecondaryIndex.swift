@@ -52,7 +52,7 @@ package final class SecondaryIndex: @unchecked Sendable {
         switch property.type {
         case .int, .long, .string: true
         case .double, .bool, .date, .objectId, .uuid: !property.isList
-        default: false
+        case .decimal, .binData: false
         }
     }
 
@@ -64,7 +64,7 @@ package final class SecondaryIndex: @unchecked Sendable {
             case .int, .long: ordered = .int(OrderedEntries())
             case .double: ordered = .double(OrderedEntries())
             case .date: ordered = .date(OrderedEntries())
-            default: break
+            case .objectId, .string, .decimal, .bool, .uuid, .binData: break
             }
         }
     }

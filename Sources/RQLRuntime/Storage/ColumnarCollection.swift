@@ -150,10 +150,32 @@ extension ColumnarCollection {
         }
     }
 
+    /// How a property's values are laid out: a typed column the VM reads, or boxed `values` for
+    /// the types it leaves to the reference semantics. The one table, for both storages.
+    enum ColumnKind {
+        case int, double, bool, bytes, timestamp, objectId, uuid, bytesList, intList, values
+
+        init(_ type: PropertyType) {
+            switch type {
+            case .scalar(.int), .scalar(.long): self = .int
+            case .scalar(.double): self = .double
+            case .scalar(.bool): self = .bool
+            case .scalar(.string), .scalar(.binData): self = .bytes
+            case .scalar(.date): self = .timestamp
+            case .scalar(.objectId): self = .objectId
+            case .scalar(.uuid): self = .uuid
+            case .list(.string), .list(.binData): self = .bytesList
+            case .list(.int), .list(.long): self = .intList
+            case .scalar(.decimal), .list(.objectId), .list(.double), .list(.decimal), .list(.bool), .list(.date), .list(.uuid),
+                 .embeddedObject, .listOfObjects, .dictionary, .mixed, .unsupported:
+                self = .values
+            }
+        }
+    }
+
     /// One column while it grows. A null mask is only made once a null arrives.
     struct ColumnBuilder {
-        enum Kind { case int, double, bool, bytes, timestamp, objectId, uuid, bytesList, intList, values }
-        let kind: Kind
+        let kind: ColumnKind
         var ints: [Int64] = []
         var doubles: [Double] = []
         var bools: [Bool] = []
@@ -169,18 +191,7 @@ extension ColumnarCollection {
         var count = 0
 
         init(_ type: PropertyType, capacity: Int) {
-            switch type {
-            case .scalar(.int), .scalar(.long): kind = .int
-            case .scalar(.double): kind = .double
-            case .scalar(.bool): kind = .bool
-            case .scalar(.string), .scalar(.binData): kind = .bytes
-            case .scalar(.date): kind = .timestamp
-            case .scalar(.objectId): kind = .objectId
-            case .scalar(.uuid): kind = .uuid
-            case .list(.string), .list(.binData): kind = .bytesList
-            case .list(.int), .list(.long): kind = .intList
-            default: kind = .values
-            }
+            kind = ColumnKind(type)
             switch kind {
             case .int, .timestamp: ints.reserveCapacity(capacity)
             case .double: doubles.reserveCapacity(capacity)

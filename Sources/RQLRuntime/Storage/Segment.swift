@@ -48,20 +48,20 @@ final class Segment: @unchecked Sendable {
             starts.base[0] = 0
             return starts
         }
-        switch property.type {
-        case .scalar(.int), .scalar(.long): return .int(Buffer(uninitialized: rows), nulls: nulls)
-        case .scalar(.double): return .double(Buffer(uninitialized: rows), nulls: nulls)
-        case .scalar(.bool): return .bool(Buffer(uninitialized: rows), nulls: nulls)
-        case .scalar(.string), .scalar(.binData): return .bytes(bytes(values: rows, bytes: room.bytes, nullable: property.isNullable))
-        case .scalar(.date): return .timestamp(seconds: Buffer(uninitialized: rows), nanoseconds: Buffer(uninitialized: rows), nulls: nulls)
-        case .scalar(.objectId): return .objectId(Buffer(repeating: ObjectId(high: 0, low: 0), count: rows), nulls: nulls)
-        case .scalar(.uuid): return .uuid(Buffer(repeating: UUIDValue(high: 0, low: 0), count: rows), nulls: nulls)
-        case .list(.string), .list(.binData):
+        switch ColumnarCollection.ColumnKind(property.type) {
+        case .int: return .int(Buffer(uninitialized: rows), nulls: nulls)
+        case .double: return .double(Buffer(uninitialized: rows), nulls: nulls)
+        case .bool: return .bool(Buffer(uninitialized: rows), nulls: nulls)
+        case .bytes: return .bytes(bytes(values: rows, bytes: room.bytes, nullable: property.isNullable))
+        case .timestamp: return .timestamp(seconds: Buffer(uninitialized: rows), nanoseconds: Buffer(uninitialized: rows), nulls: nulls)
+        case .objectId: return .objectId(Buffer(repeating: ObjectId(high: 0, low: 0), count: rows), nulls: nulls)
+        case .uuid: return .uuid(Buffer(repeating: UUIDValue(high: 0, low: 0), count: rows), nulls: nulls)
+        case .bytesList:
             return .bytesList(rowStart: rowStart(), elements: bytes(values: room.elements, bytes: room.bytes, nullable: property.elementsNullable))
-        case .list(.int), .list(.long):
+        case .intList:
             return .intList(rowStart: rowStart(), values: Buffer(uninitialized: room.elements),
                             nulls: property.elementsNullable ? Buffer(uninitialized: room.elements) : nil)
-        default:
+        case .values:
             return .values(Buffer(repeating: .null, count: rows))
         }
     }

@@ -284,7 +284,7 @@ package enum Compiler {
             case .string, .binData:
                 byteSets.append(ByteSet(Compiler.byteMembers(values, binary: p.type == .binData)))
                 return .bytesInSet(column: p.index, set: byteSets.count - 1, matchesNull: matchesNull)
-            default:
+            case .objectId, .double, .decimal, .bool, .date, .uuid:
                 return nil
             }
         }
@@ -301,7 +301,7 @@ package enum Compiler {
             case .int, .long:
                 guard case .int(let i) = v, let op = OrderOperator(c.op), !c.caseInsensitive else { return nil }
                 return .anyIntCompare(column: p.index, op: op, value: i)
-            default:
+            case .objectId, .double, .decimal, .bool, .date, .uuid:
                 return nil
             }
         }

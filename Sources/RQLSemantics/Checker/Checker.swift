@@ -258,7 +258,8 @@ public struct Checker {
         case .geoWithin:
             error(.unsupportedOperator, "GEOWITHIN is not supported: Flexible Sync does not support geospatial queries", c.operatorRange)
             return nil
-        default: break
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .beginsWith, .endsWith, .contains, .like, .between:
+            break
         }
         let left = resolve(c.lhs)
         let right = resolve(c.rhs)

@@ -120,7 +120,8 @@ extension RuleSession {
             case .gt: .greater
             case .gte: .greaterEqual
             case .lt: .less
-            default: .lessEqual
+            case .lte: .lessEqual
+            case .eq, .ne, .in, .nin, .exists, .other: preconditionFailure("\(test.op) is not an ordering")
             }
             return comparison(op, constant)
         case .in, .nin:

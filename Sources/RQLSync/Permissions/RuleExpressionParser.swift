@@ -139,7 +139,7 @@ extension RulesFileReader {
                 // Kept as written: its argument may use syntax of its own (`$regex` patterns).
                 result.append(RuleTest(op, .literal(member.value), range: member.keyRange))
                 continue
-            default:
+            case .eq, .ne, .gt, .gte, .lt, .lte:
                 break
             }
             guard let operand = operand(member.value, path: memberPath, depth: depth + 1) else {
