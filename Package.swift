@@ -69,8 +69,8 @@ let package = Package(
         .executableTarget(name: "FuzzMatcher", dependencies: ["RQLSync", "RQLTesting"]),
         .executableTarget(name: "FuzzLive", dependencies: ["RQLRuntime", "RQLTesting"]),
         .testTarget(name: "RQLSyntaxTests", dependencies: ["RQLSyntax", "RQLCorpus", "RQLTesting"]),
-        .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLDocuments", "RQLSyntax"]),
-        .testTarget(name: "RQLDocumentsTests", dependencies: ["RQLDocuments", "RQLSemantics", "RQLSyntax"]),
+        .testTarget(name: "RQLSemanticsTests", dependencies: ["RQLSemantics", "RQLDocuments", "RQLSyntax", "RQLTesting"]),
+        .testTarget(name: "RQLDocumentsTests", dependencies: ["RQLDocuments", "RQLSemantics", "RQLSyntax", "RQLTesting"]),
         .testTarget(name: "RQLShellTests", dependencies: ["RQLShell", "RQL", "RQLSync"]),
         .testTarget(name: "RQLSyncTests", dependencies: ["RQLSync", "RQL", "RQLTesting"]),
         // Runs only when RQL_TEST_DATABASE names a PostgreSQL server (.ci/run starts one).

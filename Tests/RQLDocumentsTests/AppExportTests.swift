@@ -1,24 +1,10 @@
 import Foundation
 import RQLSyntax
+import RQLTesting
 import Testing
 
 @testable import RQLSemantics
 @testable import RQLDocuments
-
-/// A schema.json text with the given properties (JSON text) and `required` list.
-private func schemaText(_ title: String = "Task", properties: String, required: [String] = ["_id"]) -> String {
-    let req = required.map { "\"\($0)\"" }.joined(separator: ", ")
-    return """
-        {
-          "title": "\(title)",
-          "bsonType": "object",
-          "required": [\(req)],
-          "properties": {
-            \(properties)
-          }
-        }
-        """
-}
 
 /// A fresh temporary folder, removed by `remove()`.
 private struct TempApp {

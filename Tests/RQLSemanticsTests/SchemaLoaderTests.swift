@@ -1,22 +1,8 @@
 import RQLSyntax
+import RQLTesting
 import Testing
 
 @testable import RQLSemantics
-
-/// A schema.json text with the given properties (JSON text) and `required` list.
-func schemaText(_ title: String = "Task", properties: String, required: [String] = ["_id"]) -> String {
-    let req = required.map { "\"\($0)\"" }.joined(separator: ", ")
-    return """
-        {
-          "title": "\(title)",
-          "bsonType": "object",
-          "required": [\(req)],
-          "properties": {
-            \(properties)
-          }
-        }
-        """
-}
 
 /// The text a diagnostic's range covers.
 func covered(_ text: String, _ d: Diagnostic) -> String {
