@@ -81,12 +81,6 @@ extension Document {
     }
 
     private static func fits(_ value: Value, _ type: ScalarType) -> Bool {
-        switch (value, type) {
-        case (.int, .int), (.int, .long), (.double, .double), (.decimal, .decimal), (.string, .string),
-             (.bool, .bool), (.timestamp, .date), (.objectId, .objectId), (.uuid, .uuid), (.binary, .binData):
-            true
-        default:
-            false
-        }
+        value.scalarType == (type == .long ? .int : type)
     }
 }

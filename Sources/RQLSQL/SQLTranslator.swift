@@ -124,14 +124,8 @@ final class Translation {
         switch p {
         case .constant(let b): return .constant(b)
         case .not(let q): return !(try predicate(q))
-        case .and(let ps):
-            var parts: [Condition] = []
-            for q in ps { parts.append(try predicate(q)) }
-            return .all(parts)
-        case .or(let ps):
-            var parts: [Condition] = []
-            for q in ps { parts.append(try predicate(q)) }
-            return .any(parts)
+        case .and(let ps): return .all(try ps.map { (q) throws(UnsupportedInSQL) in try predicate(q) })
+        case .or(let ps): return .any(try ps.map { (q) throws(UnsupportedInSQL) in try predicate(q) })
         case .comparison(let c): return try comparison(c)
         }
     }
@@ -260,7 +254,7 @@ final class Translation {
     }
 
     static func sameTypeNoNaN(_ value: Value, _ type: ScalarType) -> Bool {
-        guard kind(of: value) == type else { return false }
+        guard value.scalarType == type else { return false }
         switch value {
         case .double(let d): return !d.isNaN
         case .decimal(let d): return !d.isNaN
@@ -445,7 +439,7 @@ final class Translation {
 
     /// A constant as a bind parameter cast to its column type (`$1::bigint`); null is `NULL`.
     func constant(_ value: Value, at range: SourceRange) throws(UnsupportedInSQL) -> Term {
-        guard let type = Self.kind(of: value) else {
+        guard let type = value.scalarType else {
             if value.isNull { return Term(sql: "NULL", type: nil, nullness: .always, constant: value) }
             throw UnsupportedInSQL("a list inside a list", at: range)
         }
@@ -481,21 +475,5 @@ final class Translation {
     /// The type a comparison sees: `long` is `int`.
     static func kind(_ type: ScalarType) -> ScalarType {
         type == .long ? .int : type
-    }
-
-    /// The type of a constant's value; nil for null and lists.
-    static func kind(of value: Value) -> ScalarType? {
-        switch value {
-        case .null, .list: nil
-        case .bool: .bool
-        case .int: .int
-        case .double: .double
-        case .decimal: .decimal
-        case .string: .string
-        case .binary: .binData
-        case .timestamp: .date
-        case .objectId: .objectId
-        case .uuid: .uuid
-        }
     }
 }

@@ -36,6 +36,23 @@ public enum Value: Hashable, Sendable {
         }
     }
 
+    /// The schema type a value of this kind has (an int's is `int`, which a `long` field holds
+    /// too); nil for null and lists.
+    public var scalarType: ScalarType? {
+        switch self {
+        case .null, .list: nil
+        case .bool: .bool
+        case .int: .int
+        case .double: .double
+        case .decimal: .decimal
+        case .string: .string
+        case .binary: .binData
+        case .timestamp: .date
+        case .objectId: .objectId
+        case .uuid: .uuid
+        }
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
