@@ -7,7 +7,8 @@ import RQLSQL
 public protocol CorpusDatabase: AnyObject {
     /// Empties the namespace the file's tables live in (called once per file, before its blocks).
     func reset() throws
-    /// Makes the collection's table hold exactly `rows` (one transaction).
+    /// Makes the collection's table hold exactly `rows` (one transaction); throws
+    /// `DocumentRefused`, loading nothing, when a document cannot be held there.
     func replaceTable(_ layout: TableLayout, rows: [Document]) throws
     /// The `_id`s of the rows `query` matches, in any order.
     func ids(_ query: SQLQuery) throws -> [Value]
@@ -24,22 +25,25 @@ extension BuiltinEngine {
         let title = checked.collection.title
         do {
             if loadedInDatabase[title] != loads[title, default: 0] {
-                let rows = documents(of: checked.collection)
-                // A document the database cannot hold (U+0000 in a string) makes the collection's
-                // queries unsupported there, as `rql sql load` refuses the document.
-                for row in rows {
-                    do throws(SQLText.Unrepresentable) { _ = try SQLText.copyRow(translated.layout.row(row)) } catch {
-                        return .failure(.unsupported("the collection has a document PostgreSQL cannot hold: \(error)"))
-                    }
-                }
-                try database.replaceTable(translated.layout, rows: rows)
+                try database.replaceTable(translated.layout, rows: documents(of: checked.collection))
                 loadedInDatabase[title] = loads[title, default: 0]
             }
             return .success(try database.ids(translated))
+        } catch let refused as DocumentRefused {
+            // A document the database cannot hold (U+0000 in a string) makes the collection's
+            // queries unsupported there, as `rql sql load` refuses the document.
+            return .failure(.unsupported("the collection has a document the database cannot hold: \(refused)"))
         } catch {
             return .failure(.database("\(error)"))
         }
     }
+}
+
+/// A document `CorpusDatabase.replaceTable` cannot store, in the database's words.
+public struct DocumentRefused: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
 }
 
 /// Why the database engine has no matches for a query.

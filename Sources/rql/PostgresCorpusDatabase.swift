@@ -4,7 +4,7 @@ import RQLCorpus
 import RQLPostgres
 import RQLSQL
 
-/// The corpus runner's database (`CorpusRunner.database`) in PostgreSQL: each corpus file gets a
+/// The corpus runner's database (`CorpusDatabase`) in PostgreSQL: each corpus file gets a
 /// fresh schema of its own, named after this process so concurrent runs never share tables.
 /// `rql test --engine postgres --database URL` runs the corpus with it.
 final class PostgresCorpusDatabase: CorpusDatabase {
@@ -29,7 +29,12 @@ final class PostgresCorpusDatabase: CorpusDatabase {
     }
 
     func replaceTable(_ layout: TableLayout, rows: [Document]) throws {
-        try database.load(rows, into: layout, createTable: true, replacingTable: true)
+        do {
+            try database.load(rows, into: layout, createTable: true, replacingTable: true)
+        } catch where error.kind == .badData {
+            // Checked before anything is sent: the transaction never began.
+            throw DocumentRefused(error.message)
+        }
     }
 
     func ids(_ query: SQLQuery) throws -> [Value] {
