@@ -6,9 +6,9 @@ import RQLSQL
 ///
 /// Operations run one at a time: the search path and transactions are the connection's state, so
 /// do not start an operation before the previous one returned. Call `close()` when done:
-/// postgres-nio asserts (in debug builds) that a connection is closed before it goes away. Values travel as text in both
-/// directions (`SQLText` out, `ColumnText` back), which PostgreSQL reads and prints exactly for
-/// every column type of `TableLayout`.
+/// postgres-nio asserts (in debug builds) that a connection is closed before it goes away. Values
+/// travel as text in both directions (`SQLText` out, `ColumnText` back), which PostgreSQL reads
+/// and prints exactly for every column type of `TableLayout`.
 public final class PostgresDatabase: Sendable {
     /// The oldest server the helper functions run on: numeric Infinity came in 14.
     public static let minimumServerVersion = 140000

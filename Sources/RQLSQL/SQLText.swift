@@ -14,7 +14,7 @@ public enum SQLText {
         public var description: String { "\(value): \(reason)" }
     }
 
-    /// The text PostgreSQL parses as the column type `SQLType.of(type)` holding `value`; nil for null.
+    /// The text PostgreSQL parses as the column type `TableLayout.columnType` holding `value`; nil for null.
     public static func encode(_ value: Value) throws(Unrepresentable) -> String? {
         switch value {
         case .null: return nil

@@ -73,7 +73,7 @@ enum PostgresBenchmark {
                 throw DatabaseError(.badData, "\(q.text): the VM finds \(expected), realm-core \(q.expectedMatches)")
             }
             do {
-                queries.append((rows.count, try SQLTranslator.translate(Optimizer.optimize(compiled.checked))))
+                queries.append((rows.count, try SQLTranslator.translate(compiled.optimized)))
                 rows.append(Row(query: q.text, expected: expected, vmMs: vmMs, realmMs: realmMs))
             } catch {
                 rows.append(Row(query: q.text, expected: expected, vmMs: vmMs, realmMs: realmMs, unsupported: error.description))
@@ -96,7 +96,7 @@ enum PostgresBenchmark {
 
         var plan = "(not translated)"
         if let compiled = try? CompiledQuery(explainedQuery, collection: schema),
-           let query = try? SQLTranslator.translate(Optimizer.optimize(compiled.checked)) {
+           let query = try? SQLTranslator.translate(compiled.optimized) {
             plan = try database.explain(query)
         }
 
