@@ -583,9 +583,7 @@ public struct Checker {
         case (.double(let d), .decimal): return .decimal(Decimal128(d))
         case (.decimal(let d), .decimal): return .decimal(d)
         case (.decimal(let d), .int), (.decimal(let d), .long), (.decimal(let d), .double): return .decimal(d)
-        case (.string, .string), (.binary, .binData), (.bool, .bool), (.timestamp, .date), (.objectId, .objectId), (.uuid, .uuid):
-            return value
-        default: return nil
+        default: return value.scalarType == target ? value : nil
         }
     }
 
